@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+
+export interface ExecOptions {
+  cwd?: string;
+  /** Added to (not replacing) the runner's environment. */
+  env?: Record<string, string>;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  /** Keep the whole stdout in the result (otherwise only the last lines are kept). */
+  captureStdout?: boolean;
+  /** Do not forward output lines to the log callback. */
+  quiet?: boolean;
+  /** Resolve with the exit code instead of throwing on non-zero. */
+  allowFailure?: boolean;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  lastLines: string[];
+}
+
+export interface RunProcessOptions extends ExecOptions {
+  signal?: AbortSignal;
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+const KEPT_LINES = 40;
+const KILL_GRACE_MS = 3000;
+
+export class ExecError extends Error {
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly code: number | null,
+    readonly lastLines: string[],
+    readonly reason: 'exit' | 'timeout' | 'abort' | 'spawn',
+  ) {
+    super(message);
+    this.name = 'ExecError';
+  }
+}
+
+/**
+ * Spawns `command` with an argument array and no shell, so no spec value can ever
+ * be interpreted by sh. The child leads its own process group (`detached`), which lets
+ * abort and timeout kill everything it started (mmdebstrap's apt, qemu's helpers) with
+ * one signal to `-pid`.
+ */
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ExecResult> {
+  const { signal } = options;
+  return new Promise<ExecResult>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ExecError(`${command}: aborted before start`, command, null, [], 'abort'));
+      return;
+    }
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: { ...process.env, LC_ALL: 'C.UTF-8', ...options.env },
+      detached: true,
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const lastLines: string[] = [];
+    const stdoutChunks: string[] = [];
+    let ended: 'timeout' | 'abort' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = (why: 'timeout' | 'abort'): void => {
+      if (ended || child.pid === undefined || child.exitCode !== null) return;
+      ended = why;
+      signalGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => {
+        if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      }, KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const onAbort = (): void => killGroup('abort');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timeout = options.timeoutMs ? setTimeout(() => killGroup('timeout'), options.timeoutMs) : undefined;
+
+    const keep = (line: string, stream: 'stdout' | 'stderr'): void => {
+      lastLines.push(line);
+      if (lastLines.length > KEPT_LINES) lastLines.shift();
+      if (!options.quiet) options.onLine?.(line, stream);
+    };
+    lineReader(child.stdout, (line) => keep(line, 'stdout'), (chunk) => {
+      if (options.captureStdout) stdoutChunks.push(chunk);
+    });
+    lineReader(child.stderr, (line) => keep(line, 'stderr'));
+
+    child.stdin.on('error', () => undefined); // a child that exits early must not crash us with EPIPE
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+
+    const finish = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (timeout) clearTimeout(timeout);
+      if (killTimer) clearTimeout(killTimer);
+    };
+    child.on('error', (err) => {
+      finish();
+      reject(new ExecError(`${command}: ${err.message}`, command, null, lastLines, 'spawn'));
+    });
+    child.on('close', (code, sig) => {
+      finish();
+      const stdout = stdoutChunks.join('');
+      if (ended === 'abort') {
+        reject(new ExecError(`${command}: canceled`, command, code, lastLines, 'abort'));
+      } else if (ended === 'timeout') {
+        reject(new ExecError(`${command}: timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, command, code, lastLines, 'timeout'));
+      } else if (code !== 0 && !options.allowFailure) {
+        reject(new ExecError(`${command} exited with ${code ?? sig}`, command, code, lastLines, 'exit'));
+      } else {
+        resolve({ code: code ?? -1, stdout, lastLines });
+      }
+    });
+  });
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // the group is already gone
+  }
+}
+
+function lineReader(
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+  onChunk?: (chunk: string) => void,
+): void {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  stream.on('data', (data: Buffer) => {
+    const text = decoder.write(data);
+    onChunk?.(text);
+    pending += text;
+    const parts = pending.split(/\r?\n|\r/);
+    pending = parts.pop() ?? '';
+    for (const part of parts) if (part.length > 0) onLine(part);
+    // a progress bar without newlines must not grow the buffer without bound
+    if (pending.length > 64 * 1024) pending = pending.slice(-4096);
+  });
+  stream.on('end', () => {
+    const rest = pending + decoder.end();
+    if (rest.length > 0) onLine(rest);
+  });
+}
