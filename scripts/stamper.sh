@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# `stamper` on the command line: runs server/main.ts with the project's own tsx.
+here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+exec node --import "$here/node_modules/tsx/dist/esm/index.mjs" "$here/server/main.ts" "$@"

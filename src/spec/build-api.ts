@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { artifactSchema, buildStates, publishedImageSchema, stageNames, stageStatuses, verifyCheckSchema } from './build-events';
+
+/** Shapes of the build API's JSON, shared by the server (responses, OpenAPI) and the SPA (parsing). */
+
+export const stageRecordSchema = z.object({
+  name: z.enum(stageNames),
+  status: z.enum(stageStatuses),
+  progress: z.number(),
+  message: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type StageRecord = z.infer<typeof stageRecordSchema>;
+
+export const buildSummarySchema = z.object({
+  id: z.string(),
+  buildKey: z.string(),
+  name: z.string(),
+  state: z.enum(buildStates),
+  kubernetesVersion: z.string(),
+  release: z.string(),
+  formats: z.array(z.string()),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  failedStage: z.string().nullable(),
+  queuePosition: z.number().nullable(),
+  deleted: z.boolean(),
+});
+export type BuildSummary = z.infer<typeof buildSummarySchema>;
+
+export const buildDetailSchema = buildSummarySchema.extend({
+  /** The spec as submitted, parsed and with defaults applied. */
+  spec: z.record(z.string(), z.unknown()),
+  specYaml: z.string(),
+  stages: z.array(stageRecordSchema),
+  verify: z.array(verifyCheckSchema),
+  artifacts: z.array(artifactSchema.extend({ url: z.string() })),
+  published: z.array(publishedImageSchema),
+  lastEventSeq: z.number(),
+});
+export type BuildDetail = z.infer<typeof buildDetailSchema>;
+
+export const buildListSchema = z.object({
+  items: z.array(buildSummarySchema),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type BuildList = z.infer<typeof buildListSchema>;
+
+export const createBuildResponseSchema = z.object({ build: buildDetailSchema, reused: z.boolean() });
+export type CreateBuildResponse = z.infer<typeof createBuildResponseSchema>;
+
+/** Error body of every 4xx/5xx: a stable code, words for people, and spec issues where there are some. */
+export const apiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  issues: z
+    .array(
+      z.object({
+        path: z.array(z.union([z.string(), z.number()])),
+        message: z.string(),
+        line: z.number().optional(),
+        column: z.number().optional(),
+        endLine: z.number().optional(),
+        endColumn: z.number().optional(),
+      }),
+    )
+    .optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** SBOM rows the UI shows and diffs (from the SPDX document the pipeline writes). */
+export const sbomPackageSchema = z.object({ name: z.string(), version: z.string(), sizeBytes: z.number().nullable() });
+export type SbomPackage = z.infer<typeof sbomPackageSchema>;

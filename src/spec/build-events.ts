@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * What a build reports while it runs. The pipeline emits these, the service stores
+ * them with a per-build sequence number, and the browser receives them over SSE.
+ */
+
+export const stageNames = ['rootfs', 'kubernetes', 'configure', 'sbom', 'disk', 'formats', 'verify', 'publish', 'sign'] as const;
+export type StageName = (typeof stageNames)[number];
+
+export const buildStates = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'interrupted'] as const;
+export type BuildState = (typeof buildStates)[number];
+export const finishedStates: readonly BuildState[] = ['succeeded', 'failed', 'canceled', 'interrupted'];
+
+export const stageStatuses = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
+export type StageStatus = (typeof stageStatuses)[number];
+
+export const verifyCheckSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type VerifyCheck = z.infer<typeof verifyCheckSchema>;
+
+export const artifactSchema = z.object({
+  name: z.string(),
+  format: z.string(),
+  sizeBytes: z.number(),
+  sha256: z.string(),
+});
+export type ArtifactInfo = z.infer<typeof artifactSchema>;
+
+export const publishedImageSchema = z.object({
+  provider: z.literal('aws'),
+  region: z.string(),
+  imageId: z.string(),
+  name: z.string(),
+  snapshotId: z.string().optional(),
+  consoleUrl: z.string(),
+});
+export type PublishedImage = z.infer<typeof publishedImageSchema>;
+
+const stageField = z.enum(stageNames);
+
+export const pipelineEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('stage'),
+    stage: stageField,
+    status: z.enum(['started', 'succeeded', 'failed', 'skipped', 'canceled']),
+    durationMs: z.number().optional(),
+    error: z.string().optional(),
+  }),
+  z.object({ type: z.literal('progress'), stage: stageField, percent: z.number().min(0).max(100), message: z.string().optional() }),
+  z.object({ type: z.literal('log'), stage: stageField, stream: z.enum(['stdout', 'stderr', 'info']), line: z.string() }),
+  z.object({ type: z.literal('verify'), check: verifyCheckSchema }),
+  z.object({ type: z.literal('artifact'), artifact: artifactSchema }),
+  z.object({ type: z.literal('published'), image: publishedImageSchema }),
+]);
+export type PipelineEvent = z.infer<typeof pipelineEventSchema>;
+
+/** Events the service adds around the pipeline's own. */
+export const serviceEventSchema = z.object({
+  type: z.literal('state'),
+  state: z.enum(buildStates),
+  reason: z.string().optional(),
+});
+
+export const buildEventBodySchema = z.union([pipelineEventSchema, serviceEventSchema]);
+export type BuildEventBody = z.infer<typeof buildEventBodySchema>;
+
+/** A stored event: `seq` is per build, starts at 1, and is the SSE `id`. */
+export type BuildEvent = BuildEventBody & { seq: number; time: string };
