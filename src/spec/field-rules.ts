@@ -38,23 +38,17 @@ export const debianVersion = z
   .max(128)
   .regex(debianVersionPattern, 'must be a Debian version ([epoch:]upstream[-revision], starting with a digit)');
 
-/** "name" or "name=version", as apt-get accepts it. */
+/**
+ * "name" or "name=version", as apt-get accepts it. One regex (rather than a refinement)
+ * so the JSON Schema the editor validates with carries the same rule.
+ */
 export const packageRequest = z
   .string()
   .max(260)
-  .superRefine((value, ctx) => {
-    const [name = '', version, extra] = value.split('=');
-    if (extra !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be "name" or "name=version" with a single "="' });
-      return;
-    }
-    if (!debianPackageName.safeParse(name).success) {
-      ctx.addIssue({ code: 'custom', message: `"${name}" is not a Debian package name (a-z, 0-9, + - ., starting with a letter or digit)` });
-    }
-    if (version !== undefined && !debianVersionPattern.test(version)) {
-      ctx.addIssue({ code: 'custom', message: `"${version}" is not a Debian version ([epoch:]upstream[-revision])` });
-    }
-  });
+  .regex(
+    /^[a-z0-9][a-z0-9+.-]+(?:=(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*)?$/,
+    'must be a Debian package name (a-z, 0-9, + - ., starting with a letter or digit), optionally "=version" ([epoch:]upstream[-revision])',
+  );
 
 const reservedUserNames = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'nobody', 'systemd-network', 'messagebus', 'sshd', '_apt']);
 
@@ -198,3 +192,20 @@ export const s3BucketName = z
 
 export const awsTagKey = z.string().min(1).max(128).regex(/^[A-Za-z0-9 _.:/=+@-]+$/, 'must be an AWS tag key');
 export const awsTagValue = z.string().max(256).regex(/^[A-Za-z0-9 _.:/=+@-]*$/, 'must be an AWS tag value');
+
+/**
+ * A string-keyed record whose keys follow a rule. zod's own record key check reports
+ * only "Invalid key in record"; this one says which rule the key broke.
+ */
+export function recordWithKeys<V extends z.ZodType<string>>(keyRule: z.ZodType<string>, valueRule: V, maxEntries: number) {
+  return z.record(z.string(), valueRule).superRefine((record, ctx) => {
+    const keys = Object.keys(record);
+    if (keys.length > maxEntries) ctx.addIssue({ code: 'custom', message: `must have at most ${maxEntries} entries` });
+    for (const key of keys) {
+      const result = keyRule.safeParse(key);
+      if (!result.success) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `key "${key}" ${result.error.issues[0]?.message ?? 'is not allowed'}` });
+      }
+    }
+  });
+}

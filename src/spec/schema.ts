@@ -25,6 +25,7 @@ import {
   limits,
   packageRequest,
   passwordHash,
+  recordWithKeys,
   s3BucketName,
   semver3,
   sha256Hex,
@@ -137,7 +138,7 @@ const amiOutputSchema = z
       .max(128)
       .regex(/^[A-Za-z0-9()[\]./\-'@_{} ]+$/, 'may contain letters, digits, spaces, ( ) [ ] . / - \' @ _ and {placeholders}')
       .default('capa-ami-{os}-{kubernetesVersion}-{timestamp}'),
-    tags: z.record(awsTagKey, awsTagValue).default({}),
+    tags: recordWithKeys(awsTagKey, awsTagValue, 50).default({}),
     bootMode: z.enum(['legacy-bios', 'uefi', 'uefi-preferred']).default('uefi-preferred'),
     copyToRegions: z.array(awsRegion).max(16).default([]),
     launchPermissions: z.array(z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account ID')).max(64).default([]),
@@ -160,7 +161,7 @@ const specBodySchema = z
     packages: z.array(packageRequest).max(limits.packages).default([]).describe('Extra distro packages: "name" or "name=version"'),
     users: z.array(userSchema).max(limits.users).default([]),
     files: z.array(fileSchema).max(limits.files).default([]),
-    sysctl: z.record(sysctlKey, sysctlValue).default({}),
+    sysctl: recordWithKeys(sysctlKey, sysctlValue, limits.sysctls).default({}),
     kernelModules: z.array(kernelModuleName).max(limits.kernelModules).default([]).describe('Loaded at boot'),
     kernelArgs: z.array(kernelArg).max(limits.kernelArgs).default([]),
     services: z
@@ -265,7 +266,6 @@ function checkSpecRules(spec: SpecBody, ctx: z.RefinementCtx): void {
     issue(['files'], `file contents add up to ${totalContent} characters; the limit is ${limits.totalFileContentBytes}`);
   }
 
-  if (Object.keys(spec.sysctl).length > limits.sysctls) issue(['sysctl'], `must have at most ${limits.sysctls} entries`);
   const both = spec.services.enable.filter((s) => spec.services.disable.includes(s));
   if (both.length > 0) issue(['services', 'disable'], `${both.join(', ')} cannot be both enabled and disabled`);
 }
@@ -278,10 +278,7 @@ export const nodeImageSchema = z
       .object({
         name: dnsLabel.describe('Image name, used in artifact file names'),
         description: z.string().max(limits.descriptionLength).optional(),
-        labels: z
-          .record(labelKey, labelValue)
-          .refine((l) => Object.keys(l).length <= limits.labels, { message: `must have at most ${limits.labels} labels` })
-          .optional(),
+        labels: recordWithKeys(labelKey, labelValue, limits.labels).optional(),
       })
       .strict(),
     spec: specBodySchema.superRefine(checkSpecRules),

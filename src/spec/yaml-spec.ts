@@ -25,7 +25,13 @@ export function parseSpecYaml(text: string): ParseResult {
       }),
     };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml library throws here for alias expansion beyond maxAliasCount (a "billion laughs" document).
+    return { ok: false, issues: [{ path: [], message: error instanceof Error ? error.message : 'YAML could not be read', line: 1, column: 1 }] };
+  }
   const parsed = nodeImageSchema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data, issues: [] };
   return { ok: false, data, issues: issuesFromZod(parsed.error).map((issue) => withPosition(issue, doc, lineCounter)) };
