@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything Stamper needs on a fresh Debian machine: the host's Debian
+# packages (pipeline tools, QEMU, Chromium) and the npm packages. Safe to re-run:
+# it skips what is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-host-packages.sh
+
+# npm ci only when the lock file changed since the last install (it rebuilds
+# better-sqlite3 from source, which takes minutes on two cores).
+stamp=node_modules/.stamper-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "npm: installing packages from package-lock.json"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+else
+  echo "npm: packages up to date"
+fi
