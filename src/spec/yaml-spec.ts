@@ -14,7 +14,7 @@ export function parseSpecYaml(text: string): ParseResult {
     return { ok: false, issues: [{ path: [], message: `spec is larger than ${MAX_SPEC_BYTES} bytes` }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
