@@ -9,6 +9,7 @@ packages=(
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
   gnupg dpkg-dev apt-utils openssh-client tar
   chromium fonts-dejavu-core
+  packer
 )
 
 missing=()
