@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { resolveVersions } from '../defaults';
+import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../schema';
+import { minimalInput } from '../test-specs';
+import { exportImageBuilderVarFile } from './image-builder-var-file';
+import { importImageBuilderVarFile } from './image-builder-var-file-import';
+
+const parse = (input: NodeImageInput): NodeImage => nodeImageSchema.parse(input);
+const sha = (c: string) => c.repeat(64);
+
+/** A spec using only what a var file can hold, with values away from the defaults. */
+const carriedInput = (): NodeImageInput =>
+  minimalInput({
+    os: { distro: 'debian', release: 'bookworm' },
+    runtime: { source: 'upstream', version: '1.7.27', upstream: { url: 'https://example.test/containerd-1.7.27.tgz', sha256: sha('a'), runcUrl: 'https://example.test/runc', runcSha256: sha('b') } },
+    kubernetes: {
+      version: '1.33.9',
+      source: { type: 'apt', repository: 'https://mirror.example.test/k8s/v1.33/deb/', signingKeyUrl: 'https://mirror.example.test/k8s.key' },
+      cniVersion: '1.6.0',
+      crictlVersion: '1.33.1',
+    },
+    packages: ['nfs-common', 'jq=1.6-2.1'],
+    disk: { sizeGiB: 40, firmware: 'uefi' },
+    outputs: [
+      { format: 'ova', cpus: 4, memoryMiB: 8192, hardwareVersion: 19 },
+      { format: 'qcow2' },
+      { format: 'ami', region: 'eu-west-1', bucket: 'my-imports', copyToRegions: ['us-east-1', 'eu-central-1'], launchPermissions: ['123456789012'], nameTemplate: 'nodes-{os}-{kubernetesVersion}-{timestamp}' },
+    ],
+  });
+
+describe('exportImageBuilderVarFile', () => {
+  it('writes image-builder key names with its value conventions', () => {
+    const { varFile } = exportImageBuilderVarFile(parse(carriedInput()));
+    expect(varFile).toMatchObject({
+      kubernetes_semver: 'v1.33.9',
+      kubernetes_series: 'v1.33',
+      kubernetes_deb_version: '1.33.9-1.1',
+      kubernetes_rpm_version: '1.33.9',
+      kubernetes_source_type: 'pkg',
+      kubernetes_deb_repo: 'https://mirror.example.test/k8s/v1.33/deb/',
+      kubernetes_deb_gpg_key: 'https://mirror.example.test/k8s.key',
+      kubernetes_cni_semver: 'v1.6.0',
+      crictl_version: '1.33.1',
+      containerd_version: '1.7.27',
+      containerd_url: 'https://example.test/containerd-1.7.27.tgz',
+      containerd_sha256: sha('a'),
+      extra_debs: 'nfs-common jq=1.6-2.1',
+      disable_public_repos: 'false',
+      disk_size: '40960',
+      firmware: 'efi',
+      cpu: '4',
+      memory: '8192',
+      vmx_version: '19',
+      format: 'qcow2',
+      aws_region: 'eu-west-1',
+      ami_regions: 'us-east-1,eu-central-1',
+      ami_users: '123456789012',
+      ami_groups: '',
+      image_name: 'nodes-{{user `build_name`}}-{{user `kubernetes_semver`}}-{{user `build_timestamp`}}',
+      distro_name: 'debian',
+      distro_version: '12',
+    });
+    for (const value of Object.values(varFile)) expect(typeof value).toBe('string');
+  });
+
+  it('pins the pkgs.k8s.io repository of the minor when the spec leaves it to the catalog', () => {
+    const { varFile } = exportImageBuilderVarFile(parse(minimalInput({ kubernetes: { version: '1.35.3' } })));
+    expect(varFile.kubernetes_deb_repo).toBe('https://pkgs.k8s.io/core:/stable:/v1.35/deb/');
+    expect(varFile.kubernetes_deb_gpg_key).toBe('https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key');
+    expect(varFile.containerd_version).toBe('1.7.24');
+  });
+
+  it('names every customized field a var file cannot hold', () => {
+    const { notCarried } = exportImageBuilderVarFile(
+      parse(
+        minimalInput({
+          users: [{ name: 'ops', sudo: true }],
+          sysctl: { 'vm.max_map_count': '262144' },
+          kernelArgs: ['quiet'],
+          kernelModules: ['br_netfilter'],
+          outputs: [{ format: 'vmdk' }, { format: 'ami', region: 'us-east-1', bucket: 'node-images', tags: { team: 'x' } }],
+        }),
+      ),
+    );
+    expect(notCarried).toEqual(
+      expect.arrayContaining(['spec.users', 'spec.sysctl', 'spec.kernelArgs', 'spec.kernelModules', 'spec.outputs[0].format', 'spec.outputs[1].bucket', 'spec.outputs[1].tags']),
+    );
+    expect(exportImageBuilderVarFile(parse(minimalInput())).notCarried).toEqual([]);
+  });
+});
+
+describe('importImageBuilderVarFile', () => {
+  it('reads a typical image-builder var file and lists what it cannot carry', () => {
+    const result = importImageBuilderVarFile({
+      kubernetes_semver: 'v1.34.5',
+      kubernetes_series: 'v1.34',
+      kubernetes_deb_version: '1.34.5-1.1',
+      kubernetes_deb_repo: 'https://pkgs.k8s.io/core:/stable:/{{ user `kubernetes_series` }}/deb/',
+      extra_debs: '"nfs-common open-iscsi"',
+      http_proxy: 'http://proxy.corp:3128',
+      node_custom_roles_post: 'hardening',
+      containerd_additional_settings: null,
+      no_proxy: '',
+    });
+    expect(result.spec.spec?.kubernetes).toEqual({ version: '1.34.5' });
+    expect(result.spec.spec?.packages).toEqual(['nfs-common', 'open-iscsi']);
+    expect(result.unsupportedKeys).toEqual(['http_proxy', 'node_custom_roles_post']);
+    expect(result.warnings.join('\n')).toContain('http_proxy');
+    expect(nodeImageSchema.safeParse(result.spec).success).toBe(true);
+  });
+
+  it('rejects values it cannot honour instead of pretending', () => {
+    const result = importImageBuilderVarFile({
+      kubernetes_semver: 'v1.35.3',
+      kubernetes_series: 'v1.34',
+      containerd_version: '1.7.27',
+      ami_groups: 'all',
+      aws_region: 'us-east-1',
+      kubernetes_source_type: 'http',
+      distro_name: 'rockylinux',
+      distro_version: '9',
+    });
+    expect(result.unsupportedKeys).toEqual(expect.arrayContaining(['kubernetes_series', 'containerd_version', 'ami_groups', 'kubernetes_source_type', 'distro_name']));
+    expect(result.warnings.some((w) => w.includes('containerd 1.7.27'))).toBe(true);
+  });
+
+  it('refuses input that is not a var file', () => {
+    expect(() => importImageBuilderVarFile(['kubernetes_semver'])).toThrow(/JSON object/);
+  });
+});
+
+describe('round trip', () => {
+  it('import(export(spec)) keeps every field the var file carries', () => {
+    const original = parse(carriedInput());
+    const { varFile, notCarried } = exportImageBuilderVarFile(original);
+    expect(notCarried).toEqual(['spec.outputs[2].bucket']);
+    const imported = importImageBuilderVarFile(JSON.parse(JSON.stringify(varFile)), original.metadata.name);
+    expect(imported.unsupportedKeys).toEqual([]);
+    // The bucket has no image-builder variable (image-builder builds on EC2, not from S3).
+    const amiOutput = imported.spec.spec?.outputs?.find((o) => o.format === 'ami');
+    expect(amiOutput).toBeDefined();
+    if (amiOutput?.format === 'ami') amiOutput.bucket = 'my-imports';
+    expect(parse(imported.spec)).toEqual(original);
+  });
+
+  it('keeps a spec that leaves versions to the catalog resolving to the same versions', () => {
+    const original = parse(minimalInput({ os: { distro: 'debian', release: 'trixie' }, packages: ['htop'], disk: { sizeGiB: 30, firmware: 'bios' } }));
+    const imported = importImageBuilderVarFile(exportImageBuilderVarFile(original).varFile, 'workers');
+    expect(imported.unsupportedKeys).toEqual([]);
+    const back = parse(imported.spec);
+    expect(back).toEqual(original);
+    expect(resolveVersions(back.spec)).toEqual(resolveVersions(original.spec));
+  });
+});
