@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { isLoopbackHost } from './loopback.ts';
+
+/**
+ * Everything the service reads from flags and environment, validated once at
+ * start-up so a bad value stops the process with a clear message instead of
+ * surfacing later inside a request.
+ */
+const positiveInt = z.coerce.number().int().positive();
+
+const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    dataDir: z.string().min(1).default('./data'),
+    cacheDir: z.string().min(1).optional(),
+    token: z.string().min(16, 'STAMPER_TOKEN must be at least 16 characters').optional(),
+    /** Extra origins (e.g. the Vite dev server) whose requests are accepted besides the server's own. */
+    allowedOrigins: z.array(z.url()).default([]),
+    staticDir: z.string().min(1).default(path.resolve(import.meta.dirname, '../../dist')),
+    concurrency: positiveInt.max(64).default(1),
+    minFreeBytes: z.coerce.number().int().min(0).default(2 * 1024 ** 3),
+    keepBuilds: positiveInt.default(50),
+    maxArtifactBytes: z.coerce.number().int().positive().default(100 * 1024 ** 3),
+    buildTimeoutMs: positiveInt.default(4 * 60 * 60 * 1000),
+    stageTimeoutMs: positiveInt.default(2 * 60 * 60 * 1000),
+    buildsPerMinute: positiveInt.default(20),
+  })
+  .superRefine((config, ctx) => {
+    if (!isLoopbackHost(config.host) && !config.token) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: `refusing to listen on ${config.host} without a token: set STAMPER_TOKEN, or bind a loopback address`,
+      });
+    }
+  });
+
+export type ServerConfig = z.output<typeof configSchema> & { cacheDir: string; dataDir: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const GiB = 1024 ** 3;
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const gib = (value: string | undefined) => (value === undefined ? undefined : Math.round(Number(value) * GiB));
+  const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value) * 1000);
+  return {
+    host: env.STAMPER_HOST,
+    port: env.STAMPER_PORT,
+    dataDir: env.STAMPER_DATA_DIR,
+    cacheDir: env.STAMPER_CACHE_DIR,
+    token: env.STAMPER_TOKEN || undefined,
+    allowedOrigins: env.STAMPER_ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
+    staticDir: env.STAMPER_STATIC_DIR,
+    concurrency: env.STAMPER_CONCURRENCY,
+    minFreeBytes: gib(env.STAMPER_MIN_FREE_GB),
+    keepBuilds: env.STAMPER_KEEP_BUILDS,
+    maxArtifactBytes: gib(env.STAMPER_MAX_ARTIFACTS_GB),
+    buildTimeoutMs: seconds(env.STAMPER_BUILD_TIMEOUT_SECONDS),
+    stageTimeoutMs: seconds(env.STAMPER_STAGE_TIMEOUT_SECONDS),
+    buildsPerMinute: env.STAMPER_BUILDS_PER_MINUTE,
+  };
+}
+
+function fromFlags(argv: string[]): Record<string, unknown> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    host: values.host,
+    port: values.port,
+    dataDir: values['data-dir'],
+    cacheDir: values['cache-dir'],
+    concurrency: values.concurrency,
+  };
+}
+
+const definedOnly = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+
+/** Flags win over environment, environment over defaults. */
+export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  let flags: Record<string, unknown>;
+  try {
+    flags = fromFlags(argv);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  const parsed = configSchema.safeParse({ ...definedOnly(fromEnvironment(env)), ...definedOnly(flags) });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const dataDir = path.resolve(parsed.data.dataDir);
+  return { ...parsed.data, dataDir, cacheDir: path.resolve(parsed.data.cacheDir ?? path.join(dataDir, 'cache')) };
+}

@@ -1,0 +1,60 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { MAX_SPEC_BYTES } from '../../src/spec/yaml-spec.ts';
+import type { ServerConfig } from '../config/server-config.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installRequestGuard } from './request-guard.ts';
+import { catalogRoutes } from './routes/catalog-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { interopRoutes } from './routes/interop-routes.ts';
+import { packagesRoutes } from './routes/packages-routes.ts';
+import { sessionRoutes } from './routes/session-routes.ts';
+import { specRoutes } from './routes/spec-routes.ts';
+import { installStaticSpa } from './static-spa.ts';
+
+export interface AppOptions {
+  config: ServerConfig;
+  /** Route plugins that need the build service, added by the caller that owns it. */
+  registerBuildRoutes?: (app: FastifyInstance) => Promise<void>;
+  queueLength?: () => number;
+  logger?: boolean;
+}
+
+/**
+ * The HTTP app: guards first, then external plugins, then routes by resource,
+ * then the SPA as the fallback for everything else.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // A little headroom over the spec limit so the spec parser, not the transport, reports the size.
+    bodyLimit: MAX_SPEC_BYTES + 64 * 1024,
+    // Build ids and artifact names are matched exactly; no trailing-slash or case folding games.
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+    forceCloseConnections: true,
+  });
+
+  installErrorHandler(app);
+  installRequestGuard(app, {
+    host: config.host,
+    port: () => {
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : config.port;
+    },
+    token: config.token,
+    allowedOrigins: config.allowedOrigins,
+  });
+  await app.register(rateLimit, { global: false });
+
+  await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
+  await app.register(sessionRoutes, { token: config.token });
+  await app.register(catalogRoutes);
+  await app.register(specRoutes);
+  await app.register(interopRoutes, { dataDir: config.dataDir });
+  await app.register(packagesRoutes, { dataDir: config.dataDir });
+  if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
+
+  await installStaticSpa(app, config.staticDir);
+  return app;
+}

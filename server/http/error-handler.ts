@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ApiError } from '../../src/spec/build-api.ts';
+import { HttpError } from './http-error.ts';
+
+/** Codes for Fastify's own client errors, so every 4xx body has the same shape. */
+const fastifyCodes: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_VALIDATION: 'bad_request',
+};
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
+}
+
+/**
+ * One place turns every thrown error into `{code, message, issues?}`. Client errors
+ * say what was wrong; server errors are logged with the request and answered with a
+ * fixed message, so paths, SQL or stack traces never reach a browser.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) {
+      const body: ApiError = { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+      return reply.code(error.statusCode).send(body);
+    }
+    if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      const code = error.statusCode === 429 ? 'rate_limited' : (fastifyCodes[error.code] ?? 'bad_request');
+      const body: ApiError = { code, message: error.message };
+      return reply.code(error.statusCode).send(body);
+    }
+    request.log.error({ err: error }, 'request failed');
+    const body: ApiError = { code: 'internal', message: 'internal server error' };
+    return reply.code(500).send(body);
+  });
+}

@@ -1,0 +1,11 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { PIPELINE_VERSION } from '../../../src/spec/build-key.ts';
+
+export interface HealthOptions {
+  queueLength: () => number;
+}
+
+/** Liveness for load balancers and scripts; no auth, and nothing in it an attacker could use. */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
+  app.get('/healthz', async () => ({ ok: true, version: PIPELINE_VERSION, queueLength: options.queueLength() }));
+};

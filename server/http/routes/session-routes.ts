@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { HttpError } from '../http-error.ts';
+import { isAuthenticated, TOKEN_COOKIE, tokenMatches } from '../request-guard.ts';
+
+const loginSchema = z.object({ token: z.string().min(1) });
+
+/**
+ * The browser's login when a token is configured: the SPA posts the token once and
+ * gets an HttpOnly, SameSite=Strict cookie, which also authenticates EventSource.
+ */
+export const sessionRoutes: FastifyPluginAsync<{ token?: string }> = async (app, options) => {
+  const { token } = options;
+  app.get('/api/session', async (request) => ({ authRequired: Boolean(token), authenticated: isAuthenticated(request, token) }));
+
+  app.post('/api/session', async (request, reply) => {
+    const login = loginSchema.safeParse(request.body);
+    if (!login.success) throw new HttpError(400, 'bad_request', 'send {"token": "..."}');
+    if (token && !tokenMatches(token, login.data.token)) throw new HttpError(401, 'unauthorized', 'wrong token');
+    const value = encodeURIComponent(login.data.token);
+    return reply
+      .header('set-cookie', `${TOKEN_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict`)
+      .send({ authRequired: Boolean(token), authenticated: true });
+  });
+
+  app.delete('/api/session', async (_request, reply) =>
+    reply.header('set-cookie', `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send({ authRequired: Boolean(token), authenticated: false }),
+  );
+};

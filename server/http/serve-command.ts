@@ -1,0 +1,25 @@
+import { ConfigError, loadServerConfig } from '../config/server-config.ts';
+import { startServer } from './start-server.ts';
+
+/** `stamper serve`: the web app, the API and the build queue in one process. */
+export async function runServeCommand(argv: string[]): Promise<number> {
+  let config;
+  try {
+    config = loadServerConfig(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`stamper serve: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const server = await startServer(config, { logger: true });
+  process.stdout.write(`stamper: listening on ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '../../src/spec/build-api.ts';
+
+/** Paths the server answers itself; a miss there is a 404, never the web app. */
+const serverPaths = /^\/(api|healthz|metrics)(\/|$|\?)/;
+
+/**
+ * Serves the built SPA from `dist/`. Client routes (/builds/abc) have no file, so
+ * they get index.html; API paths never do, so a typo in a fetch is a clear 404.
+ */
+export async function installStaticSpa(app: FastifyInstance, staticDir: string): Promise<void> {
+  const indexPath = path.join(staticDir, 'index.html');
+  const hasSpa = existsSync(indexPath);
+  if (hasSpa) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: true,
+      index: ['index.html'],
+      // Vite fingerprints everything under assets/, so those never change; index.html must be re-read.
+      setHeaders: (reply, filePath) => {
+        const immutable = filePath.startsWith(path.join(staticDir, 'assets') + path.sep);
+        reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    const wantsPage = request.method === 'GET' || request.method === 'HEAD';
+    if (wantsPage && !serverPaths.test(request.url) && hasSpa) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', staticDir);
+    }
+    const body: ApiError = serverPaths.test(request.url) || !wantsPage
+      ? { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` }
+      : { code: 'not_found', message: 'the web app is not built; run npm run build' };
+    return reply.code(404).send(body);
+  });
+}
