@@ -13,6 +13,8 @@ export interface ExecOptions {
   quiet?: boolean;
   /** Resolve with the exit code instead of throwing on non-zero. */
   allowFailure?: boolean;
+  /** Sees every output line (also when quiet), e.g. to turn tool output into progress. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface ExecResult {
@@ -23,7 +25,6 @@ export interface ExecResult {
 
 export interface RunProcessOptions extends ExecOptions {
   signal?: AbortSignal;
-  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const KEPT_LINES = 40;
@@ -83,7 +84,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const keep = (line: string, stream: 'stdout' | 'stderr'): void => {
       lastLines.push(line);
       if (lastLines.length > KEPT_LINES) lastLines.shift();
-      if (!options.quiet) options.onLine?.(line, stream);
+      options.onLine?.(line, stream);
     };
     lineReader(child.stdout, (line) => keep(line, 'stdout'), (chunk) => {
       if (options.captureStdout) stdoutChunks.push(chunk);

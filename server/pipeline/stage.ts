@@ -1,6 +1,6 @@
-import type { NodeImage } from '../../src/spec/schema.js';
-import type { ArtifactInfo, VerifyCheck } from './events.js';
-import type { ExecOptions, ExecResult } from './exec.js';
+import type { NodeImage } from '../../src/spec/schema';
+import type { ArtifactInfo, StageName, VerifyCheck } from './events';
+import type { ExecOptions, ExecResult } from './exec';
 
 /** A file the build produced, with the checksum every artifact carries. */
 export interface Artifact extends ArtifactInfo {
@@ -38,7 +38,7 @@ export interface StageContext {
 }
 
 export interface Stage {
-  name: string;
+  name: StageName;
   /** Cache key of the stage's reusable output, if it has one. */
   key?(spec: NodeImage): string;
   enabled(spec: NodeImage): boolean;

@@ -1,9 +1,9 @@
 import { open, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExecOptions, ExecResult } from '../exec.js';
-import { patchBootSector, patchCoreImage } from './grub-bios-patch.js';
-import { ESP_LABEL, GRUB_BIOS_MODULES, GRUB_EFI_MODULES, ROOT_LABEL, renderEarlyGrubConfig } from './grub-config.js';
-import { type DiskLayout, SECTOR_BYTES, renderSfdiskScript, sectorsToBytes } from './partition-layout.js';
+import type { ExecOptions, ExecResult } from '../exec';
+import { patchBootSector, patchCoreImage } from './grub-bios-patch';
+import { ESP_LABEL, GRUB_BIOS_MODULES, GRUB_EFI_MODULES, ROOT_LABEL, renderEarlyGrubConfig } from './grub-config';
+import { type DiskLayout, SECTOR_BYTES, renderSfdiskScript, sectorsToBytes } from './partition-layout';
 
 export type Firmware = 'bios' | 'uefi' | 'hybrid';
 

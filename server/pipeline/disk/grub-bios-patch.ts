@@ -3,7 +3,7 @@
  * core image goes into the BIOS boot partition, boot.img into the MBR's code area.
  * Offsets are GRUB's own constants from include/grub/i386/pc/boot.h and diskboot.S.
  */
-import { SECTOR_BYTES } from './partition-layout.js';
+import { SECTOR_BYTES } from './partition-layout';
 
 /** boot.img: 64-bit LBA of the first core.img sector. */
 export const BOOT_KERNEL_SECTOR_OFFSET = 0x5c;

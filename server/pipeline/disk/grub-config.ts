@@ -18,10 +18,11 @@ export function renderEarlyGrubConfig(): string {
 const SAFE_KERNEL_ARG = /^[A-Za-z0-9_.,:=/+@-]+$/;
 
 /**
- * grub.cfg uses the /vmlinuz and /initrd.img symlinks Debian's kernel package maintains,
+ * grub.cfg uses the /vmlinuz and /initrd.img symlinks the kernel packages maintain (in / on
+ * Debian, in /boot on Ubuntu), so kernel upgrades inside the node keep booting,
  * and a serial console so headless hypervisors (and our boot check) see the boot.
  */
-export function renderGrubConfig(kernelArgs: readonly string[]): string {
+export function renderGrubConfig(kernelArgs: readonly string[], bootFiles = { kernel: '/vmlinuz', initrd: '/initrd.img' }): string {
   for (const arg of kernelArgs) {
     // grub.cfg is a script: anything beyond plain key=value tokens could change its meaning
     if (!SAFE_KERNEL_ARG.test(arg)) throw new Error(`kernel argument not allowed in grub.cfg: ${JSON.stringify(arg)}`);
@@ -35,8 +36,8 @@ export function renderGrubConfig(kernelArgs: readonly string[]): string {
     'set default=0',
     "menuentry 'Kubernetes node' {",
     '  insmod gzio',
-    `  linux /vmlinuz ${cmdline}`,
-    '  initrd /initrd.img',
+    `  linux ${bootFiles.kernel} ${cmdline}`,
+    `  initrd ${bootFiles.initrd}`,
     '}',
     '',
   ].join('\n');

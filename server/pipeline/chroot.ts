@@ -1,0 +1,40 @@
+import { rm, writeFile, chmod, lstat, readlink, symlink, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecOptions, ExecResult } from './exec';
+import type { StageContext } from './stage';
+
+/**
+ * Runs a program inside the image tree. `unshare` gives it a private mount and PID
+ * namespace with its own /proc, so nothing stays mounted on the host if the build is
+ * killed, and the command's arguments stay an array end to end.
+ */
+export function chrootExec(ctx: Pick<StageContext, 'exec'>, tree: string, command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+  return ctx.exec('unshare', ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, 'chroot', tree, command, ...args], {
+    ...options,
+    env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },
+  });
+}
+
+/**
+ * Prepares the tree for package installs: services must not start inside the build
+ * (policy-rc.d), and name resolution uses the host's resolver. Returns the undo step.
+ */
+export async function prepareTreeForApt(tree: string): Promise<() => Promise<void>> {
+  const policy = join(tree, 'usr/sbin/policy-rc.d');
+  await writeFile(policy, '#!/bin/sh\nexit 101\n');
+  await chmod(policy, 0o755);
+  const resolv = join(tree, 'etc/resolv.conf');
+  let previousLink: string | undefined;
+  try {
+    if ((await lstat(resolv)).isSymbolicLink()) previousLink = await readlink(resolv);
+  } catch {
+    // no resolv.conf in the tree yet
+  }
+  await rm(resolv, { force: true });
+  await copyFile('/etc/resolv.conf', resolv).catch(() => writeFile(resolv, ''));
+  return async () => {
+    await rm(policy, { force: true });
+    await rm(resolv, { force: true });
+    if (previousLink !== undefined) await symlink(previousLink, resolv);
+  };
+}

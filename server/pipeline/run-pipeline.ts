@@ -1,0 +1,182 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeImage } from '../../src/spec/schema';
+import { createArtifactRegistry } from './artifact-registry';
+import { PipelineAbortError, PipelineError } from './errors';
+import type { PipelineEvent, StageName, VerifyCheck } from './events';
+import { ExecError, runProcess } from './exec';
+import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
+import type { Stage, StageContext } from './stage';
+import type { Artifact } from './stage';
+import { planStages } from './stage-plan';
+
+export { PipelineAbortError, PipelineError } from './errors';
+export type { PipelineEvent } from './events';
+
+export interface PipelineOptions {
+  spec: NodeImage;
+  buildKey: string;
+  workDir: string;
+  outDir: string;
+  cacheDir: string;
+  signal: AbortSignal;
+  emit: (e: PipelineEvent) => void;
+}
+
+export interface StageRecord {
+  name: StageName;
+  status: 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  durationMs: number;
+}
+
+export interface PipelineResult {
+  artifacts: Artifact[];
+  verify: VerifyCheck[];
+  stages: StageRecord[];
+}
+
+const LAST_LINES = 30;
+
+/** Missing host tools (and a non-root user) for this spec, each with the Debian package to install. */
+export async function checkHostTools(spec: NodeImage): Promise<MissingHostTool[]> {
+  const missing = await findMissingHostTools(spec);
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    missing.unshift({ command: 'root', debianPackage: 'sudo', why: 'mmdebstrap --mode=root, chroot and file ownership in the image need root' });
+  }
+  return missing;
+}
+
+/**
+ * Runs the stages in order. Each gets its own scratch directory, a logger and a progress
+ * reporter bound to its name, and the build's AbortSignal; the runner alone emits stage
+ * start/finish events and timings. Throws PipelineError naming the failed stage with its
+ * last output lines, or PipelineAbortError when canceled.
+ */
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const { spec, emit, signal } = opts;
+  const missing = await checkHostTools(spec);
+  if (missing.length > 0) throw new PipelineError(describeMissingTools(missing), 'rootfs');
+
+  await Promise.all([opts.workDir, opts.outDir, opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
+  const publish = spec.spec.outputs.some((o) => o.format === 'ami') ? await loadPublishStage() : undefined;
+  const plan = planStages(spec, publish);
+  if (spec.spec.outputs.some((o) => o.format === 'ami') && !publish) {
+    throw new PipelineError('the spec asks for an AMI but this server has no publish stage', 'publish');
+  }
+
+  const verify: VerifyCheck[] = [];
+  const stages: StageRecord[] = [];
+  const artifacts = createArtifactRegistry((artifact) => emit({ type: 'artifact', artifact }));
+
+  for (const [index, { stage, enabled }] of plan.entries()) {
+    if (signal.aborted) {
+      for (const rest of plan.slice(index)) stages.push({ name: rest.stage.name, status: 'canceled', durationMs: 0 });
+      throw new PipelineAbortError(undefined);
+    }
+    if (!enabled) {
+      emit({ type: 'stage', stage: stage.name, status: 'skipped' });
+      stages.push({ name: stage.name, status: 'skipped', durationMs: 0 });
+      continue;
+    }
+    const started = Date.now();
+    const lastLines: string[] = [];
+    emit({ type: 'stage', stage: stage.name, status: 'started' });
+    try {
+      const ctx = await stageContext(opts, stage, lastLines, artifacts, verify);
+      await stage.run(ctx);
+      const durationMs = Date.now() - started;
+      emit({ type: 'stage', stage: stage.name, status: 'succeeded', durationMs });
+      stages.push({ name: stage.name, status: 'succeeded', durationMs });
+    } catch (err) {
+      const durationMs = Date.now() - started;
+      if (signal.aborted) {
+        emit({ type: 'stage', stage: stage.name, status: 'canceled', durationMs });
+        stages.push({ name: stage.name, status: 'canceled', durationMs });
+        throw new PipelineAbortError(stage.name);
+      }
+      const failure = toPipelineError(err, stage.name, lastLines);
+      emit({ type: 'stage', stage: stage.name, status: 'failed', durationMs, error: failure.message });
+      stages.push({ name: stage.name, status: 'failed', durationMs });
+      throw failure;
+    }
+  }
+  return { artifacts: artifacts.list(), verify, stages };
+}
+
+async function stageContext(
+  opts: PipelineOptions,
+  stage: Stage,
+  lastLines: string[],
+  artifacts: StageContext['artifacts'],
+  verify: VerifyCheck[],
+): Promise<StageContext> {
+  const stageDir = join(opts.workDir, 'stages', stage.name);
+  await mkdir(stageDir, { recursive: true });
+  const log = (line: string, stream: 'stdout' | 'stderr' | 'info' = 'info'): void => {
+    lastLines.push(line);
+    if (lastLines.length > LAST_LINES) lastLines.shift();
+    opts.emit({ type: 'log', stage: stage.name, stream, line });
+  };
+  let lastPercent = -1;
+  return {
+    spec: opts.spec,
+    buildKey: opts.buildKey,
+    workDir: opts.workDir,
+    stageDir,
+    outDir: opts.outDir,
+    cacheDir: opts.cacheDir,
+    signal: opts.signal,
+    log,
+    progress(percent, message) {
+      const clamped = Math.max(0, Math.min(100, Math.round(percent)));
+      // progress never goes backwards, and unchanged values are not re-sent
+      if (clamped < lastPercent || (clamped === lastPercent && !message)) return;
+      lastPercent = clamped;
+      opts.emit({ type: 'progress', stage: stage.name, percent: clamped, ...(message ? { message } : {}) });
+    },
+    exec(command, args, options) {
+      return runProcess(command, args, {
+        ...options,
+        signal: opts.signal,
+        onLine: (line, stream) => {
+          if (!options?.quiet) log(line, stream);
+          options?.onLine?.(line, stream);
+        },
+      });
+    },
+    artifacts,
+    recordCheck(check) {
+      verify.push(check);
+      opts.emit({ type: 'verify', check });
+    },
+  };
+}
+
+function toPipelineError(err: unknown, stage: StageName, lastLines: string[]): PipelineError {
+  if (err instanceof PipelineError) return err.lastLines.length > 0 ? err : new PipelineError(err.message, err.stage, lastLines, { cause: err });
+  if (err instanceof ExecError) {
+    const lines = err.lastLines.length > 0 ? err.lastLines : lastLines;
+    return new PipelineError(`${stage}: ${err.message}`, stage, lines, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new PipelineError(`${stage}: ${message}`, stage, lastLines, { cause: err });
+}
+
+const PUBLISH_MODULE = './stages/publish';
+
+/** Loaded lazily: the AWS SDK is only imported by builds that publish an AMI. */
+async function loadPublishStage(): Promise<Stage | undefined> {
+  try {
+    const mod: unknown = await import(/* @vite-ignore */ PUBLISH_MODULE);
+    const stage = (mod as { publishStage?: unknown }).publishStage;
+    return isStage(stage) ? stage : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStage(value: unknown): value is Stage {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.run === 'function' && typeof v.enabled === 'function';
+}

@@ -1,0 +1,134 @@
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findRelease } from '../../../src/spec/catalog';
+import type { NodeImageSpec } from '../../../src/spec/schema';
+import { hostDebianMirror } from '../host-mirror';
+import { osLayerKey } from '../rootfs/os-layer-key';
+import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
+import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
+import type { Stage, StageContext } from '../stage';
+
+export const treeDir = (workDir: string): string => join(workDir, 'tree');
+export const baseTreeCachePath = (cacheDir: string, key: string): string => join(cacheDir, 'base-trees', `${key}.tar.zst`);
+
+/** tar flags that keep owners, modes, ACLs and file capabilities (ping, newuidmap) intact. */
+const TAR_FLAGS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'];
+
+export const rootfsStage: Stage = {
+  name: 'rootfs',
+  key: (image) => osLayerKey(image.spec),
+  enabled: () => true,
+  async run(ctx) {
+    const tree = treeDir(ctx.workDir);
+    const key = osLayerKey(ctx.spec.spec);
+    const cached = baseTreeCachePath(ctx.cacheDir, key);
+    await rm(tree, { recursive: true, force: true });
+
+    if (await exists(cached)) {
+      ctx.log(`restoring base tree ${key.slice(0, 12)} from cache`, 'info');
+      ctx.progress(10, 'restoring cached base tree');
+      await mkdir(tree);
+      await ctx.exec('tar', [...TAR_FLAGS, '-I', 'zstd -d -T0', '-xpf', cached, '-C', tree]);
+      ctx.progress(100, 'base tree restored');
+      return;
+    }
+
+    const mirror = await resolveMirror(ctx.spec.spec);
+    await checkMirrorReachable(mirror, ctx.spec.spec.os.release, ctx.signal);
+    ctx.progress(3, `bootstrapping ${ctx.spec.spec.os.release} from ${mirror}`);
+    await bootstrap(ctx, tree, mirror);
+
+    if (ctx.spec.spec.runtime.source === 'upstream') {
+      ctx.progress(92, 'installing upstream containerd');
+      await installUpstreamRuntime(ctx, tree, ctx.spec.spec.runtime);
+    }
+
+    ctx.progress(95, 'caching base tree');
+    await saveBaseTree(ctx, tree, cached);
+    ctx.progress(100, 'base tree ready');
+  },
+};
+
+async function bootstrap(ctx: StageContext, tree: string, mirror: string): Promise<void> {
+  const spec = ctx.spec.spec;
+  const release = findRelease(spec.os.release);
+  const hook = join(ctx.stageDir, 'initramfs-hook.sh');
+  await writeFile(hook, renderInitramfsHook());
+  await chmod(hook, 0o755);
+  const dpkgExcludes = join(ctx.stageDir, 'dpkg-excludes');
+  await writeFile(dpkgExcludes, DPKG_EXCLUDES);
+
+  const args = [
+    '--variant=minbase',
+    '--mode=root',
+    '--format=directory',
+    `--include=${rootfsPackages(spec).join(',')}`,
+    `--components=${(release?.components ?? ['main']).join(',')}`,
+    // executable hook paths get the root directory as their argument; no spec value is in them
+    `--essential-hook=${hook}`,
+    `--dpkgopt=${dpkgExcludes}`,
+    '--aptopt=Acquire::Retries "3"',
+  ];
+  if (release?.keyring) args.push(`--keyring=${release.keyring}`);
+  args.push(spec.os.release, tree, mirror);
+
+  // mmdebstrap's phases in order, with the share of the stage each one ends at
+  const milestones: [RegExp, number, string][] = [
+    [/downloading packages/, 8, 'downloading packages'],
+    [/extracting archives/, 15, 'extracting essential packages'],
+    [/installing essential packages/, 25, 'installing essential packages'],
+    [/running --essential-hook/, 35, 'installing the node packages'],
+    [/installing remaining packages/, 40, 'installing the node packages'],
+    [/cleaning package lists/, 88, 'cleaning up'],
+  ];
+  await ctx.exec('mmdebstrap', args, {
+    onLine: (line) => {
+      for (const [pattern, percent, message] of milestones) if (pattern.test(line)) ctx.progress(percent, message);
+    },
+  });
+}
+
+async function saveBaseTree(ctx: StageContext, tree: string, cached: string): Promise<void> {
+  await mkdir(join(cached, '..'), { recursive: true });
+  const partial = `${cached}.${process.pid}.part`;
+  try {
+    await ctx.exec('tar', [...TAR_FLAGS, '-I', 'zstd -T0 -3', '-cpf', partial, '-C', tree, '.']);
+    // rename is atomic: a concurrent build sees either no cache entry or a whole one
+    await rename(partial, cached);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+async function resolveMirror(spec: NodeImageSpec): Promise<string> {
+  if (spec.os.mirror) return spec.os.mirror;
+  if (spec.os.distro !== 'debian') throw new Error(`os.mirror is required for ${spec.os.distro}`);
+  const mirror = await hostDebianMirror();
+  if (!mirror) throw new Error('os.mirror is not set and the build host has no Debian mirror configured in /etc/apt');
+  return mirror;
+}
+
+/** Fails in seconds with a clear message instead of minutes into mmdebstrap. */
+export async function checkMirrorReachable(mirror: string, release: string, signal: AbortSignal): Promise<void> {
+  const url = `${mirror.replace(/\/+$/, '')}/dists/${release}/InRelease`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'HEAD', signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]) });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw new Error(`package mirror ${mirror} is unreachable (${describeFetchError(err)}); check os.mirror and the build host's network`);
+  }
+  if (!response.ok) throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: HTTP ${response.status})`);
+}
+
+function describeFetchError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}

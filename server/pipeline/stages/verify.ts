@@ -1,0 +1,36 @@
+import type { Stage } from '../stage';
+import { BootCheckError, bootAndCheck } from '../verify/boot-check';
+import { guestExpectations } from '../verify/expectations';
+import { PipelineError } from '../errors';
+import { rawDiskPath } from './disk';
+
+export const verifyStage: Stage = {
+  name: 'verify',
+  enabled: (image) => image.spec.verify.enabled,
+  async run(ctx) {
+    const spec = ctx.spec.spec;
+    try {
+      const result = await bootAndCheck({
+        sourceDisk: rawDiskPath(ctx.workDir),
+        sourceFormat: 'raw',
+        scratchDir: ctx.stageDir,
+        // hybrid images boot either way; BIOS is the path most hypervisors take by default
+        firmware: spec.disk.firmware === 'uefi' ? 'uefi' : 'bios',
+        hardware: 'virtio',
+        expectations: guestExpectations(ctx.spec, ctx.buildKey),
+        timeoutMs: spec.verify.timeoutSeconds * 1000,
+        exec: (command, args, options) => ctx.exec(command, args, options),
+        progress: (percent, message) => ctx.progress(percent, message),
+      });
+      for (const check of result.checks) ctx.recordCheck(check);
+      ctx.log(`booted and checked in ${Math.round(result.bootMs / 1000)} s`, 'info');
+      const failed = result.checks.filter((c) => !c.ok);
+      if (failed.length > 0) {
+        throw new PipelineError(`verify failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'verify', failed.map((c) => `${c.name}: ${c.detail}`));
+      }
+    } catch (err) {
+      if (err instanceof BootCheckError) throw new PipelineError(err.message, 'verify', err.serialTail);
+      throw err;
+    }
+  },
+};

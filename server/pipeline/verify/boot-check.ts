@@ -1,0 +1,116 @@
+import { copyFile, mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exec } from '../disk/build-disk-image';
+import type { VerifyCheck } from '../events';
+import type { GuestExpectations } from './expectations';
+import { injectGuestCheck } from './inject-check';
+import { OVMF_VARS, type VerifyFirmware, type VerifyHardware, qemuBootArgs } from './qemu-args';
+import { BOOT_MILESTONES, parseSerialResults } from './serial-results';
+
+export interface BootCheckRequest {
+  sourceDisk: string;
+  sourceFormat: 'raw' | 'qcow2' | 'vmdk';
+  scratchDir: string;
+  firmware: VerifyFirmware;
+  hardware: VerifyHardware;
+  expectations: GuestExpectations;
+  timeoutMs: number;
+  exec: Exec;
+  progress?: (percent: number, message: string) => void;
+}
+
+export interface BootCheckResult {
+  checks: VerifyCheck[];
+  serialLog: string;
+  bootMs: number;
+}
+
+export class BootCheckError extends Error {
+  constructor(message: string, readonly serialTail: string[]) {
+    super(message);
+    this.name = 'BootCheckError';
+  }
+}
+
+/** Boots a copy of the disk with the check unit added and collects the guest's verdicts. */
+export async function bootAndCheck(req: BootCheckRequest): Promise<BootCheckResult> {
+  const report = req.progress ?? (() => undefined);
+  await mkdir(req.scratchDir, { recursive: true });
+  const copy = join(req.scratchDir, 'verify.raw');
+  await rm(copy, { force: true });
+  report(1, 'preparing a throwaway copy of the disk');
+  if (req.sourceFormat === 'raw') await req.exec('cp', ['--sparse=always', req.sourceDisk, copy]);
+  else await req.exec('qemu-img', ['convert', '-f', req.sourceFormat, '-O', 'raw', req.sourceDisk, copy], { quiet: true });
+  await injectGuestCheck(req.exec, copy, req.scratchDir, req.expectations);
+
+  const serialLog = join(req.scratchDir, `serial-${req.hardware}-${req.firmware}.log`);
+  await rm(serialLog, { force: true });
+  let uefiVars: string | undefined;
+  if (req.firmware === 'uefi') {
+    uefiVars = join(req.scratchDir, 'OVMF_VARS.fd');
+    await copyFile(OVMF_VARS, uefiVars);
+  }
+  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars });
+
+  const started = Date.now();
+  const watcher = watchSerial(serialLog, report);
+  try {
+    await req.exec('qemu-system-x86_64', args, { timeoutMs: req.timeoutMs });
+  } catch (err) {
+    const text = await readText(serialLog);
+    const timedOut = err instanceof Error && /timed out/.test(err.message);
+    throw new BootCheckError(
+      timedOut ? `boot check timed out after ${Math.round(req.timeoutMs / 1000)} s; qemu was killed` : `qemu failed: ${err instanceof Error ? err.message : String(err)}`,
+      tail(text),
+    );
+  } finally {
+    watcher.stop();
+    await rm(copy, { force: true });
+  }
+  const text = await readText(serialLog);
+  const results = parseSerialResults(text);
+  if (!results.done) throw new BootCheckError('the guest powered off without reporting its checks', tail(text));
+  if (results.expectedCount !== undefined && results.checks.length !== results.expectedCount) {
+    throw new BootCheckError(`the guest reported ${results.checks.length} of ${results.expectedCount} checks (console output garbled)`, tail(text));
+  }
+  report(100, 'boot check finished');
+  return { checks: results.checks, serialLog, bootMs: Date.now() - started };
+}
+
+function watchSerial(path: string, report: (percent: number, message: string) => void): { stop(): void } {
+  let reached = 0;
+  const timer = setInterval(() => {
+    void readText(path).then((text) => {
+      for (const [pattern, percent, message] of BOOT_MILESTONES) {
+        if (percent > reached && pattern.test(text)) {
+          reached = percent;
+          report(percent, message);
+        }
+      }
+    });
+  }, 2000);
+  return { stop: () => clearInterval(timer) };
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      return (await handle.readFile()).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** The last console lines, without terminal escape sequences, for error reports. */
+export function tail(text: string, lines = 25): string[] {
+  return text
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0)
+    .slice(-lines);
+}

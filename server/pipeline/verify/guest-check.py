@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+# Runs inside the booted image (verify copy only) and prints one JSON line per check to
+# the serial console, then powers off. Expectations come from a JSON file, never from
+# code generated per build.
+import grp, hashlib, json, os, pwd, stat, subprocess, sys, time
+
+PREFIX = "STAMPER-VERIFY "
+expect = json.load(open(sys.argv[1]))
+console = open("/dev/ttyS0", "w", buffering=1)
+
+
+def report(name, ok, detail):
+    console.write(PREFIX + json.dumps({"name": name, "ok": bool(ok), "detail": str(detail)[:400]}) + "\n")
+
+
+def run(*args):
+    try:
+        p = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+        return p.returncode, p.stdout.strip()
+    except Exception as e:  # a missing binary is a failed check, not a crashed script
+        return 127, str(e)
+
+
+def wait_active(unit, seconds):
+    deadline = time.time() + seconds
+    while True:
+        code, out = run("systemctl", "is-active", unit)
+        if out == "active" or time.time() > deadline:
+            return out
+        time.sleep(1)
+
+
+def check(name, fn):
+    try:
+        ok, detail = fn()
+    except Exception as e:
+        ok, detail = False, "error: %s" % e
+    report(name, ok, detail)
+
+
+def sysctl_path(key):
+    return "/proc/sys/" + key.replace(".", "/")
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def multi_user():
+    code, state = run("systemctl", "is-active", "multi-user.target")
+    _, failed = run("systemctl", "list-units", "--state=failed", "--no-legend", "--plain")
+    return state == "active", "multi-user.target %s; failed units: %s" % (state, failed.replace("\n", "; ") or "none")
+
+
+def containerd():
+    state = wait_active("containerd.service", 60)
+    return state == "active", "containerd.service " + state
+
+
+def kubernetes_versions():
+    want = "v" + expect["kubernetesVersion"]
+    _, kubelet = run("kubelet", "--version")
+    _, kubeadm = run("kubeadm", "version", "-o", "short")
+    _, kubectl = run("kubectl", "version", "--client")
+    ok = want in kubelet.split() and kubeadm.strip() == want and want in kubectl
+    return ok, "kubelet %s; kubeadm %s; kubectl %s; want %s" % (kubelet, kubeadm, kubectl.splitlines()[0] if kubectl else "", want)
+
+
+def kubelet_enabled():
+    _, state = run("systemctl", "is-enabled", "kubelet.service")
+    return state == "enabled", "kubelet.service " + state
+
+
+def held():
+    _, out = run("apt-mark", "showhold")
+    holds = set(out.split())
+    missing = [p for p in expect["held"] if p not in holds]
+    return not missing, "held: %s%s" % (" ".join(sorted(holds)) or "none", "; missing " + " ".join(missing) if missing else "")
+
+
+def modules():
+    missing = [m for m in expect["modules"] if not os.path.isdir("/sys/module/" + m)]
+    return not missing, "missing: " + " ".join(missing) if missing else "loaded: " + " ".join(expect["modules"])
+
+
+def sysctls():
+    bad = []
+    for key, want in expect["sysctls"].items():
+        try:
+            have = " ".join(read(sysctl_path(key)).split())
+        except OSError as e:
+            have = "unreadable (%s)" % e.strerror
+        if have != " ".join(want.split()):
+            bad.append("%s=%s (want %s)" % (key, have, want))
+    return not bad, "; ".join(bad) or "%d sysctls applied" % len(expect["sysctls"])
+
+
+def swap():
+    lines = [l for l in read("/proc/swaps").splitlines()[1:] if l.strip()]
+    return not lines, "active swap: " + "; ".join(lines) if lines else "no active swap"
+
+
+def host_keys():
+    keys = sorted(f for f in os.listdir("/etc/ssh") if f.startswith("ssh_host_") and f.endswith("_key"))
+    return len(keys) > 0, "host keys: " + (" ".join(keys) or "none")
+
+
+def machine_id():
+    mid = read("/etc/machine-id").strip()
+    return len(mid) == 32, "machine-id " + (mid or "empty")
+
+
+def users():
+    problems = []
+    for u in expect["users"]:
+        try:
+            entry = pwd.getpwnam(u["name"])
+        except KeyError:
+            problems.append("%s missing" % u["name"])
+            continue
+        member_of = {g.gr_name for g in grp.getgrall() if u["name"] in g.gr_mem}
+        for g in u["groups"]:
+            if g not in member_of:
+                problems.append("%s not in %s" % (u["name"], g))
+        if entry.pw_shell != u["shell"]:
+            problems.append("%s shell %s" % (u["name"], entry.pw_shell))
+        if u["sshAuthorizedKeys"]:
+            try:
+                have = read(os.path.join(entry.pw_dir, ".ssh", "authorized_keys")).splitlines()
+            except OSError:
+                have = []
+            for key in u["sshAuthorizedKeys"]:
+                if key not in have:
+                    problems.append("%s lacks key %s" % (u["name"], key[:30]))
+        if u["sudo"]:
+            code, out = run("sudo", "-l", "-U", u["name"])
+            if "NOPASSWD: ALL" not in out:
+                problems.append("%s has no passwordless sudo" % u["name"])
+    return not problems, "; ".join(problems) or "%d users present" % len(expect["users"])
+
+
+def files():
+    problems = []
+    for f in expect["files"]:
+        try:
+            st = os.stat(f["path"])
+            digest = hashlib.sha256(open(f["path"], "rb").read()).hexdigest()
+        except OSError as e:
+            problems.append("%s: %s" % (f["path"], e.strerror))
+            continue
+        owner = "%s:%s" % (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name)
+        mode = "%04o" % stat.S_IMODE(st.st_mode)
+        if digest != f["sha256"]:
+            problems.append("%s content differs" % f["path"])
+        if mode != f["mode"]:
+            problems.append("%s mode %s (want %s)" % (f["path"], mode, f["mode"]))
+        if owner != f["owner"]:
+            problems.append("%s owner %s (want %s)" % (f["path"], owner, f["owner"]))
+    return not problems, "; ".join(problems) or "%d files match" % len(expect["files"])
+
+
+def packages():
+    problems = []
+    for p in expect["packages"]:
+        code, version = run("dpkg-query", "-W", "-f=${Version}", p["name"])
+        if code != 0:
+            problems.append("%s not installed" % p["name"])
+        elif p.get("version") and version != p["version"]:
+            problems.append("%s is %s (want %s)" % (p["name"], version, p["version"]))
+    return not problems, "; ".join(problems) or "%d packages installed" % len(expect["packages"])
+
+
+def services():
+    problems = []
+    for unit in expect["servicesEnabled"]:
+        _, s = run("systemctl", "is-enabled", unit)
+        if s not in ("enabled", "static", "alias"):
+            problems.append("%s %s" % (unit, s))
+    for unit in expect["servicesDisabled"]:
+        _, s = run("systemctl", "is-enabled", unit)
+        if s not in ("disabled", "masked"):
+            problems.append("%s %s" % (unit, s))
+    return not problems, "; ".join(problems) or "service states match"
+
+
+def kernel_args():
+    have = read("/proc/cmdline").split()
+    missing = [a for a in expect["kernelArgs"] if a not in have]
+    return not missing, "missing: " + " ".join(missing) if missing else "cmdline: " + " ".join(have)
+
+
+def release_file():
+    text = read("/etc/stamper-release")
+    return expect["buildKey"] in text, "stamper-release names build " + expect["buildKey"][:12]
+
+
+try:
+    open("/proc/sys/kernel/printk", "w").write("1")  # keep kernel messages off the result lines
+except OSError:
+    pass
+
+checks = [
+    ("multi-user", multi_user), ("containerd-active", containerd), ("kubernetes-version", kubernetes_versions),
+    ("kubelet-enabled", kubelet_enabled), ("kernel-modules", modules), ("sysctls", sysctls), ("swap-off", swap),
+    ("ssh-host-keys", host_keys), ("machine-id", machine_id), ("release-file", release_file),
+]
+if expect["held"]:
+    checks.append(("packages-held", held))
+if expect["users"]:
+    checks.append(("users", users))
+if expect["files"]:
+    checks.append(("files", files))
+if expect["packages"]:
+    checks.append(("packages", packages))
+if expect["servicesEnabled"] or expect["servicesDisabled"]:
+    checks.append(("services", services))
+if expect["kernelArgs"]:
+    checks.append(("kernel-args", kernel_args))
+for name, fn in checks:
+    check(name, fn)
+console.write(PREFIX + "DONE %d\n" % len(checks))
+console.flush()
+subprocess.run(["systemctl", "poweroff", "--no-block"])
