@@ -1,5 +1,53 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { ApiError } from '../../../src/spec/build-api.ts';
+import { PackageIndex, PackageIndexError } from '../../packages/package-index.ts';
+import { searchPackages } from '../../packages/packages-file.ts';
 import type { RouteOptions } from './route-options.ts';
 
-/** Search in a release's package index. */
-export const packagesRoutes: FastifyPluginAsync<RouteOptions> = async () => {};
+export interface PackagesRouteOptions extends RouteOptions {
+  /** Tests point this at a Packages file served on loopback; by default the host's apt mirror. */
+  mirrorUrl?: string;
+  aptDir?: string;
+}
+
+const querySchema = z.object({
+  release: z.string().min(1).max(64),
+  q: z.string().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+const statusOf: Record<PackageIndexError['code'], number> = {
+  unknown_release: 400,
+  mirror_required: 422,
+  package_index_unavailable: 502,
+};
+
+/** Search in a release's package index: `GET /api/packages?release=&q=&limit=`. */
+export const packagesRoutes: FastifyPluginAsync<PackagesRouteOptions> = async (app, options) => {
+  const index = new PackageIndex({ dataDir: options.dataDir, mirrorUrl: options.mirrorUrl ?? process.env.STAMPER_PACKAGES_MIRROR, aptDir: options.aptDir });
+
+  app.get('/api/packages', async (request, reply) => {
+    const parsed = querySchema.safeParse(request.query);
+    if (!parsed.success) {
+      const body: ApiError = {
+        code: 'invalid_query',
+        message: 'expected ?release=<id>&q=<text>&limit=<1-100>',
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+      };
+      return reply.code(400).send(body);
+    }
+    const { release, q, limit } = parsed.data;
+    try {
+      const entries = await index.packages(release);
+      const result = searchPackages(entries, q, limit);
+      return { release, query: q, total: result.total, items: result.items };
+    } catch (error) {
+      if (error instanceof PackageIndexError) {
+        const body: ApiError = { code: error.code, message: error.message };
+        return reply.code(statusOf[error.code]).send(body);
+      }
+      throw error;
+    }
+  });
+};
