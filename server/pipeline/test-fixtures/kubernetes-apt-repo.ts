@@ -1,0 +1,147 @@
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { runProcess } from '../exec';
+
+/**
+ * A stand-in for pkgs.k8s.io on 127.0.0.1: a flat apt repository, signed with a
+ * throwaway key, whose kubelet/kubeadm/kubectl/cri-tools/kubernetes-cni packages hold
+ * tiny executables that answer version queries like the real ones. Lets the slow tests
+ * exercise the real apt path (signed-by key, pins, holds) without the internet.
+ */
+export interface FixtureRelease {
+  kubernetes: string;
+  crictl: string;
+  cni: string;
+}
+
+export interface KubernetesAptRepo {
+  url: string;
+  signingKeyUrl: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+const REVISION = '1.1';
+
+export async function buildKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[]): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'stamper-k8s-repo-'));
+  try {
+    const built = new Set<string>();
+    for (const release of releases) {
+      const packages: { name: string; version: string; files: Record<string, string>; depends?: string }[] = [
+        { name: 'kubelet', version: release.kubernetes, files: kubeletFiles(release.kubernetes) },
+        { name: 'kubeadm', version: release.kubernetes, files: kubeadmFiles(release.kubernetes), depends: 'kubelet, kubectl, cri-tools, kubernetes-cni' },
+        { name: 'kubectl', version: release.kubernetes, files: { '/usr/bin/kubectl': script(`case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`) } },
+        { name: 'cri-tools', version: release.crictl, files: { '/usr/bin/crictl': script(`echo "crictl version v${release.crictl}"`) } },
+        { name: 'kubernetes-cni', version: release.cni, files: { '/opt/cni/bin/bridge': script(`echo "CNI bridge plugin v${release.cni}"`), '/opt/cni/bin/loopback': script(`echo "CNI loopback plugin v${release.cni}"`) } },
+      ];
+      for (const pkg of packages) {
+        const id = `${pkg.name}_${pkg.version}`;
+        if (built.has(id)) continue;
+        built.add(id);
+        await buildDeb(work, dir, pkg);
+      }
+    }
+    await signRepository(work, dir);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const script = (body: string): string => `#!/bin/sh\n${body}\n`;
+
+function kubeletFiles(version: string): Record<string, string> {
+  return {
+    // answers --version like kubelet; otherwise idles the way a kubelet waiting for kubeadm would
+    '/usr/bin/kubelet': script(`if [ "$1" = "--version" ]; then echo "Kubernetes v${version}"; exit 0; fi\nexec sleep infinity`),
+    '/lib/systemd/system/kubelet.service': '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n',
+  };
+}
+
+function kubeadmFiles(version: string): Record<string, string> {
+  return {
+    '/usr/bin/kubeadm': script(`if [ "$1" = "version" ]; then echo "v${version}"; exit 0; fi\necho "kubeadm fixture v${version}"`),
+    '/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': '[Service]\nEnvironment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"\n',
+  };
+}
+
+async function buildDeb(work: string, repo: string, pkg: { name: string; version: string; files: Record<string, string>; depends?: string }): Promise<void> {
+  const root = join(work, `${pkg.name}-${pkg.version}`);
+  await mkdir(join(root, 'DEBIAN'), { recursive: true });
+  for (const [path, content] of Object.entries(pkg.files)) {
+    const target = join(root, path);
+    await mkdir(join(target, '..'), { recursive: true });
+    await writeFile(target, content);
+    await chmod(target, path.includes('/bin/') ? 0o755 : 0o644);
+  }
+  const control = [
+    `Package: ${pkg.name}`,
+    `Version: ${pkg.version}-${REVISION}`,
+    'Architecture: amd64',
+    'Maintainer: Stamper tests <tests@stamper.invalid>',
+    ...(pkg.depends ? [`Depends: ${pkg.depends}`] : []),
+    `Description: ${pkg.name} test fixture`,
+    '',
+  ].join('\n');
+  await writeFile(join(root, 'DEBIAN/control'), control);
+  await runProcess('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, join(repo, `${pkg.name}_${pkg.version}-${REVISION}_amd64.deb`)]);
+}
+
+async function signRepository(work: string, repo: string): Promise<void> {
+  const gnupgHome = join(work, 'gnupg');
+  await mkdir(gnupgHome, { mode: 0o700 });
+  const env = { GNUPGHOME: gnupgHome };
+  await runProcess('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'Stamper test repository <repo@stamper.invalid>', 'ed25519', 'sign', 'never'], { env });
+  const packages = await runProcess('apt-ftparchive', ['packages', '.'], { cwd: repo, captureStdout: true, env });
+  await writeFile(join(repo, 'Packages'), packages.stdout);
+  await runProcess('gzip', ['-k', '-f', 'Packages'], { cwd: repo });
+  const release = await runProcess('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Origin=stamper-test', 'release', '.'], { cwd: repo, captureStdout: true, env });
+  await writeFile(join(repo, 'Release'), release.stdout);
+  await runProcess('gpg', ['--batch', '--yes', '--clearsign', '-o', 'InRelease', 'Release'], { cwd: repo, env });
+  await runProcess('gpg', ['--batch', '--yes', '-abs', '-o', 'Release.gpg', 'Release'], { cwd: repo, env });
+  await runProcess('gpg', ['--batch', '--yes', '--armor', '--export', '-o', 'Release.key'], { cwd: repo, env });
+}
+
+/** Serves `dir` read-only on 127.0.0.1 at an ephemeral port. */
+export async function serveDirectory(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path);
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-length': info.size });
+        if (req.method === 'HEAD') res.end();
+        else createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[]): Promise<KubernetesAptRepo> {
+  const existing = await readdir(dir).catch(() => [] as string[]);
+  const wanted = releases.map((r) => `kubelet_${r.kubernetes}-${REVISION}_amd64.deb`);
+  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w))) await buildKubernetesAptRepo(dir, releases);
+  const served = await serveDirectory(dir);
+  return { url: served.url, signingKeyUrl: `${served.url}Release.key`, dir, close: served.close };
+}
