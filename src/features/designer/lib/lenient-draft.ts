@@ -60,7 +60,7 @@ export function lenientDraft(data: unknown, fallback: NodeImage): LenientResult 
 
   const working: unknown = structuredClone(data);
   const restore: { path: Path; value: unknown }[] = [];
-  let result = first;
+  let result: ReturnType<typeof structuralSchema.safeParse> = first;
   for (let round = 0; round < 4 && !result.success; round += 1) {
     const paths = result.error.issues
       .map((issue) => issue.path.filter((p): p is string | number => typeof p !== 'symbol'))

@@ -15,8 +15,8 @@ const isPlainObject = (value: unknown): value is Record<string, PlainValue> =>
 export function mergeSpecIntoYaml(currentText: string, next: NodeImage): string {
   const doc = parseDocument(currentText, { keepSourceTokens: false });
   if (doc.errors.length > 0 || !isMap(doc.contents)) return specToYaml(next);
-  const merged = syncNode(doc, doc.contents, next as unknown as PlainValue);
-  if (merged !== doc.contents) doc.contents = merged;
+  // The root is a map and the spec an object, so syncNode updates it in place.
+  syncNode(doc, doc.contents, next as unknown as PlainValue);
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -1,0 +1,82 @@
+import { useId, useRef, useState } from 'react';
+import { downloadText } from '@/features/share/lib/download-text';
+import { readSpecFile } from '@/features/share/lib/read-spec-file';
+import { encodeSpecForLink, shareLinkUrl } from '@/features/share/lib/share-link';
+
+/** Browsers and proxies start refusing URLs somewhere past this. */
+const LONG_LINK = 8000;
+
+export interface ShareToolbarProps {
+  yamlText: string;
+  /** Base name for the exported file (the spec's metadata.name). */
+  fileName: string;
+  onImport: (text: string, from: string) => void;
+  onError: (message: string) => void;
+}
+
+export function ShareToolbar({ yamlText, fileName, onImport, onError }: ShareToolbarProps) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [link, setLink] = useState<{ url: string; copied: boolean } | null>(null);
+  const id = useId();
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      onImport(await readSpecFile(file), file.name);
+    } catch (error) {
+      onError(error instanceof Error ? error.message : `${file.name} could not be read.`);
+    }
+  };
+
+  const copyLink = async () => {
+    const url = shareLinkUrl(window.location, await encodeSpecForLink(yamlText));
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      // No clipboard permission (or not a secure context): the link is shown to copy by hand.
+    }
+    setLink({ url, copied });
+  };
+
+  return (
+    <div className="share-toolbar">
+      <div className="share-toolbar__buttons" role="group" aria-label="Spec file and link">
+        <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+          Import spec…
+        </button>
+        <input
+          ref={fileInput}
+          id={`${id}-file`}
+          type="file"
+          accept=".yaml,.yml,.json,application/yaml,text/yaml,application/json,text/plain"
+          className="visually-hidden"
+          aria-label="Spec file to import"
+          tabIndex={-1}
+          onChange={(e) => {
+            void importFile(e.target.files?.[0]);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="button" onClick={() => downloadText(`${fileName || 'node-image'}.yaml`, yamlText)}>
+          Export YAML
+        </button>
+        <button type="button" className="button" onClick={() => void copyLink()}>
+          Copy link
+        </button>
+        <span className="muted share-toolbar__hint">or drop a spec file anywhere here</span>
+      </div>
+      {link ? (
+        <div className="share-toolbar__link" role="status">
+          <label htmlFor={`${id}-link`}>{link.copied ? 'Link copied to the clipboard:' : 'Copy this link:'}</label>
+          <input id={`${id}-link`} type="url" readOnly value={link.url} onFocus={(e) => e.target.select()} />
+          {link.url.length > LONG_LINK ? <p className="field-hint">This link is long; some chat tools cut it. Export the YAML file instead.</p> : null}
+          <button type="button" className="button button--quiet" onClick={() => setLink(null)} aria-label="Close share link">
+            ×
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
