@@ -1,0 +1,69 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PublishedImage } from '../../../src/spec/build-events.ts';
+import type { NodeImage } from '../../../src/spec/schema.ts';
+import { publishAmi, type AmiOutput, type AwsClients, type PublishAmiOptions } from '../../publish/aws/publish-ami.ts';
+import type { PipelineEvent } from '../events.ts';
+import type { Stage, StageContext } from '../stage.ts';
+
+/**
+ * What the stage needs beyond the Stage interface to report a `published` event. The
+ * runner's context may offer either a generic `emit` or a `published` callback; until it
+ * does, the stage logs each AMI so the build log still names it.
+ */
+type PublishingContext = StageContext & {
+  emit?: (event: PipelineEvent) => void;
+  published?: (image: PublishedImage) => void;
+};
+
+export interface PublishStageDependencies {
+  clients?: AwsClients;
+  timing?: PublishAmiOptions['timing'];
+  now?: () => Date;
+}
+
+const amiOutputOf = (image: NodeImage): AmiOutput | undefined =>
+  image.spec.outputs.find((o): o is AmiOutput => o.format === 'ami');
+
+export function createPublishStage(dependencies: PublishStageDependencies = {}): Stage {
+  return {
+    name: 'publish',
+    enabled: (image) => amiOutputOf(image) !== undefined,
+    async run(context) {
+      const ctx = context as PublishingContext;
+      const output = amiOutputOf(ctx.spec);
+      if (!output) return;
+      const diskPath = await rawDisk(ctx);
+      const images = await publishAmi({
+        image: ctx.spec,
+        output,
+        buildKey: ctx.buildKey,
+        diskPath,
+        signal: ctx.signal,
+        onProgress: (percent, message) => ctx.progress(percent, message),
+        log: (line) => ctx.log(line),
+        ...(dependencies.clients ? { clients: dependencies.clients } : {}),
+        ...(dependencies.timing ? { timing: dependencies.timing } : {}),
+        ...(dependencies.now ? { now: dependencies.now() } : {}),
+      });
+      for (const image of images) {
+        ctx.log(`published ${image.imageId} (${image.name}) in ${image.region}: ${image.consoleUrl}`);
+        if (ctx.emit) ctx.emit({ type: 'published', image });
+        else ctx.published?.(image);
+      }
+    },
+  };
+}
+
+/** AWS imports the whole raw disk the disk stage wrote, not a converted format. */
+async function rawDisk(ctx: StageContext): Promise<string> {
+  const path = ctx.artifacts.find('disk.raw')?.path ?? join(ctx.workDir, 'disk.raw');
+  try {
+    await stat(path);
+  } catch {
+    throw new Error(`publish needs the raw disk from the disk stage, and ${path} is missing`);
+  }
+  return path;
+}
+
+export const publishStage: Stage = createPublishStage();
