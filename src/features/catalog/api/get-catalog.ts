@@ -1,21 +1,40 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
 import { apiRequest } from '@/lib/api-client';
-import type { KubernetesMinor, OutputFormatId, ReleaseEntry } from '@/spec/catalog';
 
-export interface CatalogOutputFormat {
-  id: OutputFormatId;
-  title: string;
-  description: string;
+/** GET /api/catalog, checked at the boundary so a server mismatch fails loudly, not as odd UI. */
+const catalogSchema = z.object({
+  releases: z.array(
+    z.object({
+      id: z.string(),
+      distro: z.string(),
+      version: z.string(),
+      title: z.string(),
+      containerd: z.string(),
+      mirrorRequired: z.boolean(),
+      buildableHere: z.boolean(),
+      note: z.string().optional(),
+      compatibility: z.array(z.object({ kubernetesMinor: z.string(), distroRuntime: z.boolean(), reason: z.string().nullable() })).default([]),
+    }),
+  ),
+  kubernetesMinors: z.array(
+    z.object({
+      minor: z.string(),
+      defaultVersion: z.string(),
+      containerdMinimums: z.record(z.string(), z.string()),
+      crictlVersion: z.string(),
+      cniVersion: z.string(),
+    }),
+  ),
+  outputFormats: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+});
+
+export type Catalog = z.infer<typeof catalogSchema>;
+export type CatalogRelease = Catalog['releases'][number];
+
+export async function getCatalog(signal?: AbortSignal): Promise<Catalog> {
+  return catalogSchema.parse(await apiRequest<unknown>('/api/catalog', { signal }));
 }
-
-/** GET /api/catalog: what the designer offers, as the server's catalog.ts has it. */
-export interface Catalog {
-  releases: ReleaseEntry[];
-  kubernetesMinors: KubernetesMinor[];
-  outputFormats: CatalogOutputFormat[];
-}
-
-export const getCatalog = (signal?: AbortSignal): Promise<Catalog> => apiRequest<Catalog>('/api/catalog', { signal });
 
 export const catalogQueryOptions = () =>
   queryOptions({

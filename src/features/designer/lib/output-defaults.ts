@@ -1,3 +1,4 @@
+import { outputFormats } from '@/spec/catalog';
 import { nodeImageSchema, type OutputFormat, type OutputSpec } from '@/spec/schema';
 
 const outputSchema = nodeImageSchema.shape.spec.shape.outputs.unwrap().element;
@@ -13,3 +14,6 @@ export function defaultOutput(format: OutputFormat): OutputSpec {
   }
   return outputSchema.parse({ format });
 }
+
+/** True for formats this build of the SPA knows how to edit. */
+export const isOutputFormat = (id: string): id is OutputFormat => outputFormats.some((f) => f.id === id);

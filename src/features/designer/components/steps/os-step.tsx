@@ -51,7 +51,7 @@ export function OsStep({ catalog }: { catalog: Catalog }) {
           update((d) => {
             const next = catalog.releases.find((r) => r.id === id);
             d.spec.os.release = id;
-            if (next) d.spec.os.distro = next.distro;
+            if (next?.distro === 'debian' || next?.distro === 'ubuntu') d.spec.os.distro = next.distro;
           })
         }
       />

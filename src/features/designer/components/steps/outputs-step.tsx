@@ -5,7 +5,7 @@ import { SelectField } from '@/components/select-field';
 import { TextField } from '@/components/text-field';
 import type { OutputFormat, OutputSpec } from '@/spec/schema';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
-import { defaultOutput } from '@/features/designer/lib/output-defaults';
+import { defaultOutput, isOutputFormat } from '@/features/designer/lib/output-defaults';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
@@ -87,6 +87,8 @@ export function OutputsStep({ catalog }: { catalog: Catalog }) {
       <fieldset className="group">
         <legend>Formats</legend>
         {catalog.outputFormats.map((format) => {
+          if (!isOutputFormat(format.id)) return null;
+          const formatId = format.id;
           const index = outputs.findIndex((o) => o.format === format.id);
           const output = outputs[index];
           const edit: Edit = (change) =>
@@ -96,7 +98,7 @@ export function OutputsStep({ catalog }: { catalog: Catalog }) {
             });
           return (
             <div key={format.id} className="output-option">
-              <CheckboxField label={format.title} hint={format.description} checked={index >= 0} onChange={(on) => toggle(format.id, on)} />
+              <CheckboxField label={format.title} hint={format.description} checked={index >= 0} onChange={(on) => toggle(formatId, on)} />
               {output ? <OutputSettings output={output} index={index} edit={edit} /> : null}
             </div>
           );

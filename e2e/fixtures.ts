@@ -1,0 +1,72 @@
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** True for requests that would leave this machine (a CDN, fonts, telemetry, …). */
+export function isExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:' && parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return false;
+  return !loopbackHosts.has(parsed.hostname);
+}
+
+/**
+ * Records and aborts every request from `context` to a non-loopback host. Returns the
+ * list it fills; assert it is empty when the test ends (the `context` fixture does).
+ * Use it for contexts a test opens itself with `browser.newContext()`.
+ */
+export async function guardAgainstExternalRequests(context: BrowserContext): Promise<string[]> {
+  const external: string[] = [];
+  context.on('request', (request) => {
+    if (isExternalUrl(request.url())) external.push(request.url());
+  });
+  // Aborting keeps a test from hanging on an unreachable CDN; the request is still counted above.
+  await context.route((url) => isExternalUrl(url.href), (route) => route.abort('blockedbyclient'));
+  return external;
+}
+
+/**
+ * Playwright's `test`, whose browser context (and so `page`) fails the test on any
+ * request to a host other than 127.0.0.1/localhost: the proof that nothing loads from a CDN.
+ */
+export const test = base.extend({
+  context: async ({ context }, use) => {
+    const recorded = await guardAgainstExternalRequests(context);
+    await use(context);
+    expect(recorded, 'requests to hosts other than 127.0.0.1/localhost (everything, Monaco included, must be served locally)').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The Monaco editor holding the spec's YAML. */
+export const yamlEditor = (page: Page) => page.getByRole('textbox', { name: /NodeImage YAML/ });
+
+/** Waits until Monaco has rendered its text (it loads lazily in its own chunk). */
+export async function waitForYamlEditor(page: Page): Promise<void> {
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('apiVersion', { timeout: 20_000 });
+}
+
+/** Replaces the whole YAML text as a user pasting would. */
+export async function replaceYaml(page: Page, text: string): Promise<void> {
+  await waitForYamlEditor(page);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Monaco renders spaces as non-breaking ones; compare on normalised text. */
+export async function visibleYaml(page: Page): Promise<string> {
+  const text = await page.locator('.monaco-editor .view-lines').innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/** The draft the SPA keeps in localStorage (what survives a reload). */
+export async function savedDraftYaml(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(localStorage.getItem('stamper.draft.v1') ?? '{}') as { yamlText?: string }).yamlText ?? '');
+}
