@@ -28,7 +28,7 @@ export function urisFromDeb822(text: string): string[] {
   const uris: string[] = [];
   for (const stanza of text.split(/\n\s*\n/)) {
     const lines = stanza.split('\n').filter((l) => !l.trimStart().startsWith('#'));
-    const isDeb = lines.some((l) => /^Types:.*\bdeb\b/.test(l));
+    const isDeb = lines.some((l) => /^Types:(?:.*\s)?deb(?:\s|$)/.test(l));
     const uriLine = lines.find((l) => l.startsWith('URIs:'));
     if (isDeb && uriLine) uris.push(...uriLine.slice('URIs:'.length).trim().split(/\s+/).filter(Boolean));
   }

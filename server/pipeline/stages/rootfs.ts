@@ -116,7 +116,7 @@ export async function checkMirrorReachable(mirror: string, release: string, sign
     response = await fetch(url, { method: 'HEAD', signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]) });
   } catch (err) {
     if (signal.aborted) throw err;
-    throw new Error(`package mirror ${mirror} is unreachable (${describeFetchError(err)}); check os.mirror and the build host's network`);
+    throw new Error(`package mirror ${mirror} is unreachable (${describeFetchError(err)}); check os.mirror and the build host's network`, { cause: err });
   }
   if (!response.ok) throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: HTTP ${response.status})`);
 }

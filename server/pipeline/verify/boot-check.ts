@@ -108,6 +108,7 @@ async function readText(path: string): Promise<string> {
 /** The last console lines, without terminal escape sequences, for error reports. */
 export function tail(text: string, lines = 25): string[] {
   return text
+    // eslint-disable-next-line no-control-regex -- ANSI escapes are exactly control characters
     .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
     .split(/\r?\n/)
     .map((l) => l.trimEnd())

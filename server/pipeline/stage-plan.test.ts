@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../../src/spec/schema';
+import { minimalInput } from '../../src/spec/test-specs';
+import type { Stage } from './stage';
+import { planStages } from './stage-plan';
+
+const image = (overrides: Partial<NodeImageInput['spec']> = {}): NodeImage => nodeImageSchema.parse(minimalInput(overrides));
+const fakePublish: Stage = { name: 'publish', enabled: () => true, run: async () => undefined };
+const summary = (img: NodeImage, publish?: Stage): string[] => planStages(img, publish).map((p) => `${p.stage.name}:${p.enabled ? 'run' : 'skip'}`);
+
+describe('planStages', () => {
+  it('runs every default stage in pipeline order', () => {
+    expect(summary(image())).toEqual(['rootfs:run', 'kubernetes:run', 'configure:run', 'sbom:run', 'disk:run', 'formats:run', 'verify:run']);
+  });
+
+  it('skips verify when the spec turns it off', () => {
+    expect(summary(image({ verify: { enabled: false, timeoutSeconds: 600 } }))).toContain('verify:skip');
+  });
+
+  it('adds publish only for AMI outputs, and skips conversions an AMI-only spec does not need', () => {
+    expect(summary(image(), fakePublish)).not.toContain('publish:run');
+    const ami = image({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'my-bucket' }] });
+    const plan = summary(ami, fakePublish);
+    expect(plan.at(-1)).toBe('publish:run');
+    expect(plan).toContain('formats:skip');
+  });
+
+  it('gives the rootfs a cache key that ignores the Kubernetes version but not packages', () => {
+    const [rootfs] = planStages(image()).map((p) => p.stage);
+    const a = rootfs?.key?.(image({ kubernetes: { version: '1.35.3', source: { type: 'apt' } } }));
+    const b = rootfs?.key?.(image({ kubernetes: { version: '1.34.5', source: { type: 'apt' } } }));
+    const c = rootfs?.key?.(image({ packages: ['jq'] }));
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { qemuBootArgs } from './qemu-args';
+
+describe('qemuBootArgs', () => {
+  const base = { disk: '/w/verify.raw', diskFormat: 'raw' as const, serialLog: '/w/serial.log' };
+
+  it('boots virtio hardware with software emulation, a snapshot and no reboot', () => {
+    const args = qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio' }).join(' ');
+    expect(args).toContain('-machine q35 -accel tcg');
+    expect(args).toContain('-drive file=/w/verify.raw,if=virtio,format=raw,snapshot=on');
+    expect(args).toContain('-no-reboot');
+    expect(args).not.toContain('pflash');
+  });
+
+  it('uses i440fx, PVSCSI and VMXNET3 for the vSphere profile', () => {
+    const args = qemuBootArgs({ ...base, firmware: 'bios', hardware: 'vsphere' }).join(' ');
+    expect(args).toContain('-machine pc');
+    expect(args).toContain('-device pvscsi,id=scsi0');
+    expect(args).toContain('-device scsi-hd,drive=disk0,bus=scsi0.0');
+    expect(args).toContain('-nic user,model=vmxnet3');
+  });
+
+  it('adds OVMF with a writable variable store for UEFI', () => {
+    expect(() => qemuBootArgs({ ...base, firmware: 'uefi', hardware: 'virtio' })).toThrow();
+    const args = qemuBootArgs({ ...base, firmware: 'uefi', hardware: 'virtio', uefiVars: '/w/vars.fd' }).join(' ');
+    expect(args).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd');
+    expect(args).toContain('if=pflash,format=raw,unit=1,file=/w/vars.fd');
+  });
+
+  it('refuses disk paths qemu would split into options', () => {
+    expect(() => qemuBootArgs({ ...base, disk: '/w/a,b.raw', firmware: 'bios', hardware: 'virtio' })).toThrow();
+  });
+});
