@@ -1,9 +1,93 @@
+import { useId, useState } from 'react';
+import { formatBytes } from '@/features/builds/lib/format-bytes';
+import { usePackageSearch } from '../api/search-packages';
+import { useDebouncedValue } from '../hooks/use-debounced-value';
+import '../package-search.css';
+
 export interface PackageSearchProps {
   release: string;
   onAdd: (packageName: string) => void;
 }
 
 /** Search the chosen release's package index and add packages to the spec. */
-export function PackageSearch(_props: PackageSearchProps) {
-  return null;
+export function PackageSearch({ release, onAdd }: PackageSearchProps) {
+  const id = useId();
+  const [query, setQuery] = useState('');
+  const [added, setAdded] = useState<string[]>([]);
+  const debounced = useDebouncedValue(query, 250);
+  const search = usePackageSearch(release, debounced);
+  const tooShort = debounced.trim().length < 2;
+
+  return (
+    <section className="pkg-search" aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>Find packages in {release}</h3>
+      <label htmlFor={`${id}-q`}>Search by name or description</label>
+      <input
+        id={`${id}-q`}
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        placeholder="e.g. htop, nfs, jq"
+        aria-describedby={`${id}-status`}
+        autoComplete="off"
+      />
+      <p id={`${id}-status`} className="pkg-search__status" role="status" aria-live="polite">
+        {tooShort
+          ? 'Type at least two letters.'
+          : search.isPending
+            ? 'Searching… (the first search of a release downloads its index and can take a few seconds)'
+            : search.isError
+              ? `Search is unavailable: ${search.error.message}. You can still add packages by name below.`
+              : search.data.total === 0
+                ? `No package in ${release} matches “${debounced.trim()}”.`
+                : `${search.data.total.toLocaleString('en')} packages match${search.data.total > search.data.items.length ? `; showing the first ${search.data.items.length}` : ''}.`}
+      </p>
+      {!tooShort && search.data && search.data.items.length > 0 && (
+        <div className="pkg-search__results">
+          <table aria-label="Matching packages">
+            <thead>
+              <tr>
+                <th scope="col">Package</th>
+                <th scope="col">Version</th>
+                <th scope="col">Installed size</th>
+                <th scope="col">
+                  <span className="visually-hidden">Add</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {search.data.items.map((hit) => {
+                const isAdded = added.includes(hit.name);
+                return (
+                  <tr key={hit.name}>
+                    <th scope="row">
+                      <span className="pkg-search__name">{hit.name}</span>
+                      <span className="pkg-search__description">{hit.description}</span>
+                    </th>
+                    <td>
+                      <code>{hit.version}</code>
+                    </td>
+                    <td>{formatBytes(hit.installedSizeBytes)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        disabled={isAdded}
+                        aria-label={isAdded ? `${hit.name} added` : `Add ${hit.name}`}
+                        onClick={() => {
+                          onAdd(hit.name);
+                          setAdded((list) => [...list, hit.name]);
+                        }}
+                      >
+                        {isAdded ? 'Added' : 'Add'}
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
 }

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { useLocation } from 'wouter';
+import { ApiRequestError } from '@/lib/api-client';
+import type { BuildState } from '@/spec/build-events';
+import { useCancelBuild } from '../api/cancel-build';
+import { useDeleteBuild } from '../api/delete-build';
+import { useRetryBuild } from '../api/retry-build';
+import { ConfirmDialog } from './confirm-dialog';
+
+type Pending = 'cancel' | 'retry' | 'delete' | null;
+
+const errorText = (error: unknown) => (error instanceof ApiRequestError || error instanceof Error ? error.message : 'Something went wrong');
+
+/** Cancel while the build runs; retry or delete once it has ended. Each asks first. */
+export function BuildActions({ id, state }: { id: string; state: BuildState }) {
+  const [, navigate] = useLocation();
+  const [pending, setPending] = useState<Pending>(null);
+  const cancel = useCancelBuild(id);
+  const retry = useRetryBuild(id);
+  const remove = useDeleteBuild(id);
+  const active = state === 'queued' || state === 'running';
+  const error = cancel.error ?? retry.error ?? remove.error;
+
+  return (
+    <div className="st-actions">
+      {active && (
+        <button type="button" className="st-button st-button--danger" onClick={() => setPending('cancel')}>
+          Cancel build
+        </button>
+      )}
+      {!active && state !== 'succeeded' && (
+        <button type="button" className="st-button st-button--primary" onClick={() => setPending('retry')}>
+          Retry
+        </button>
+      )}
+      {!active && (
+        <button type="button" className="st-button" onClick={() => setPending('delete')}>
+          Delete
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="st-error-text">
+          {errorText(error)}
+        </p>
+      )}
+      {pending === 'cancel' && (
+        <ConfirmDialog
+          title="Cancel this build?"
+          body="The running stage is stopped and nothing is kept. You can retry it later."
+          confirmLabel="Cancel build"
+          danger
+          busy={cancel.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() => cancel.mutate(undefined, { onSettled: () => setPending(null) })}
+        />
+      )}
+      {pending === 'retry' && (
+        <ConfirmDialog
+          title="Retry this build?"
+          body="The same spec is built again from the start, as a new build."
+          confirmLabel="Retry"
+          busy={retry.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() =>
+            retry.mutate(undefined, {
+              onSuccess: (response) => navigate(`/builds/${response.build.id}`),
+              onSettled: () => setPending(null),
+            })
+          }
+        />
+      )}
+      {pending === 'delete' && (
+        <ConfirmDialog
+          title="Delete this build?"
+          body="Its files and log are removed for good. The spec stays in the history."
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() =>
+            remove.mutate(undefined, {
+              onSuccess: () => navigate('/builds'),
+              onSettled: () => setPending(null),
+            })
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Link, useParams, useSearchParams } from 'wouter';
+import { ApiRequestError } from '@/lib/api-client';
+import { buildKeys } from '../api/build-query-keys';
+import { buildQueryOptions } from '../api/get-build';
+import { useStageHistory } from '../api/get-stage-history';
+import { useBuildEvents } from '../hooks/use-build-events';
+import { useNow } from '../hooks/use-now';
+import { isFinishedState, mergeStages } from '../lib/build-stream-state';
+import { estimateRemaining } from '../lib/eta';
+import { explainFailure } from '../lib/explain-failure';
+import { BuildActions } from './build-actions';
+import { BuildProgress } from './build-progress';
+import { BuildResults } from './build-results';
+import { FailureSummary } from './failure-summary';
+import { LogViewer } from './log-viewer';
+import { ReusedNotice } from './reused-notice';
+import { StageList } from './stage-list';
+import { StateBadge } from './state-badge';
+import '../builds.css';
+
+/** `/builds/:id`: a build live while it runs, its results once it is done. */
+export default function BuildPage() {
+  const { id = '' } = useParams<{ id: string }>();
+  const queryClient = useQueryClient();
+  const [searchParams] = useSearchParams();
+  const detail = useQuery({
+    ...buildQueryOptions(id),
+    // the queue position only comes with the build record
+    refetchInterval: (query) => (query.state.data?.state === 'queued' ? 3000 : false),
+  });
+  const history = useStageHistory();
+  const { stream, connection } = useBuildEvents(id, () => {
+    void queryClient.invalidateQueries({ queryKey: buildKeys.detail(id), exact: true });
+    void queryClient.invalidateQueries({ queryKey: buildKeys.lists() });
+    void queryClient.invalidateQueries({ queryKey: buildKeys.stageHistory() });
+  });
+
+  const build = detail.data;
+  // a finished record is final; before that the stream is newer than the record
+  const state = build && isFinishedState(build.state) ? build.state : (stream.state ?? build?.state ?? 'queued');
+  const finished = isFinishedState(state);
+  const now = useNow(!finished);
+  const stages = useMemo(() => mergeStages(build?.stages ?? [], stream.stages), [build?.stages, stream.stages]);
+  const verify = useMemo(() => (stream.verify.length > 0 ? stream.verify : (build?.verify ?? [])), [stream.verify, build?.verify]);
+  const failedStage = build?.failedStage ?? stages.find((s) => s.status === 'failed')?.name ?? null;
+  const explanation = useMemo(
+    () =>
+      state === 'failed'
+        ? explainFailure({ failedStage, error: build?.error ?? stages.find((s) => s.error)?.error ?? stream.stateReason, lines: stream.lines, verify })
+        : null,
+    [state, failedStage, build?.error, stages, stream.lines, stream.stateReason, verify],
+  );
+
+  if (detail.isPending) {
+    return (
+      <div className="st-page" aria-busy="true">
+        <p className="st-muted">Loading the build…</p>
+      </div>
+    );
+  }
+  if (detail.isError || !build) {
+    const notFound = detail.error instanceof ApiRequestError && detail.error.status === 404;
+    return (
+      <div className="st-page">
+        <h1>{notFound ? 'No such build' : 'The build could not be loaded'}</h1>
+        <p role="alert">{notFound ? `There is no build with the id "${id}". It may have been deleted.` : detail.error?.message}</p>
+        <p>
+          <Link href="/builds">See all builds</Link>
+        </p>
+      </div>
+    );
+  }
+
+  const estimate = estimateRemaining(stages, history.data ?? {}, now);
+  const startedAt = build.startedAt ?? stages.find((s) => s.startedAt)?.startedAt ?? null;
+  const endedAt = build.finishedAt ?? (finished ? stages.reduce<string | null>((last, s) => s.finishedAt ?? last, null) : null);
+  const elapsedMs = startedAt ? (endedAt ? Date.parse(endedAt) : now) - Date.parse(startedAt) : null;
+
+  return (
+    <div className="st-page st-build">
+      <header className="st-build__header">
+        <div>
+          <h1>
+            {build.name} <StateBadge state={state} />
+          </h1>
+          <p className="st-muted">
+            Kubernetes {build.kubernetesVersion} on {build.release} · {build.formats.join(', ')} · build <code>{build.id}</code> · started{' '}
+            {new Date(build.createdAt).toLocaleString()}
+          </p>
+          <p>
+            <Link href={`/review/${build.id}`}>View spec</Link> · <Link href="/builds">All builds</Link>
+          </p>
+        </div>
+        <BuildActions id={build.id} state={state} />
+      </header>
+
+      {searchParams.get('reused') === '1' && <ReusedNotice build={build} />}
+      {connection === 'reconnecting' && (
+        <p role="status" className="st-notice">
+          Connection lost; reconnecting. Lines that arrive meanwhile are kept and shown once.
+        </p>
+      )}
+      {explanation && <FailureSummary explanation={explanation} />}
+      {state === 'canceled' && <p className="st-notice">This build was canceled{stream.stateReason ? `: ${stream.stateReason}` : '.'}</p>}
+      {state === 'interrupted' && (
+        <p className="st-notice">The server stopped while this build ran, so it did not finish. Retry to build it again.</p>
+      )}
+
+      <section aria-labelledby="progress-heading" className="st-card">
+        <h2 id="progress-heading">Progress</h2>
+        <BuildProgress
+          state={state}
+          queuePosition={build.queuePosition}
+          estimate={estimate}
+          elapsedMs={elapsedMs}
+          historyKnown={Object.keys(history.data ?? {}).length > 0}
+        />
+        <StageList stages={stages} now={now} />
+      </section>
+
+      <section aria-labelledby="log-heading" className="st-card">
+        <h2 id="log-heading">Log</h2>
+        <LogViewer
+          lines={stream.lines}
+          live={!finished}
+          focusStage={explanation?.stage}
+          downloadUrl={`/api/builds/${encodeURIComponent(build.id)}/log`}
+        />
+      </section>
+
+      {finished && <BuildResults build={build} verify={verify} stages={stages} />}
+    </div>
+  );
+}

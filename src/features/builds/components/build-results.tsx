@@ -1,0 +1,61 @@
+import type { BuildDetail } from '@/spec/build-api';
+import type { VerifyCheck } from '@/spec/build-events';
+import { useBuildSbom } from '../api/get-build-sbom';
+import { ArtifactsTable } from './artifacts-table';
+import { PublishedImages } from './published-images';
+import { SbomSizeChart } from './sbom-size-chart';
+import { SbomTable } from './sbom-table';
+import { TimelineChart } from './timeline-chart';
+import { VerifyReport } from './verify-report';
+
+interface BuildResultsProps {
+  build: BuildDetail;
+  verify: readonly VerifyCheck[];
+  stages: BuildDetail['stages'];
+}
+
+function verifyEnabled(spec: BuildDetail['spec']): boolean {
+  const verify = (spec.spec as { verify?: { enabled?: boolean } } | undefined)?.verify;
+  return verify?.enabled !== false;
+}
+
+/** What a finished build produced: files, published images, checks, timings and contents. */
+export function BuildResults({ build, verify, stages }: BuildResultsProps) {
+  const sbom = useBuildSbom(build.id, build.state === 'succeeded');
+  return (
+    <>
+      <section aria-labelledby="artifacts-heading" className="st-card">
+        <h2 id="artifacts-heading">Downloads</h2>
+        <ArtifactsTable artifacts={build.artifacts} />
+        <PublishedImages images={build.published} />
+      </section>
+      <section aria-labelledby="verify-heading" className="st-card">
+        <h2 id="verify-heading">Boot check</h2>
+        <VerifyReport checks={verify} enabled={verifyEnabled(build.spec)} />
+      </section>
+      <section aria-labelledby="timeline-heading" className="st-card">
+        <h2 id="timeline-heading">Timeline</h2>
+        <TimelineChart stages={stages} />
+      </section>
+      {build.state === 'succeeded' && (
+        <section aria-labelledby="contents-heading" className="st-card">
+          <h2 id="contents-heading">Image contents</h2>
+          {sbom.isPending ? (
+            <p className="st-muted">Loading the package list…</p>
+          ) : sbom.isError ? (
+            <p role="alert" className="st-error-text">
+              The package list could not be loaded: {sbom.error.message}
+            </p>
+          ) : sbom.data.length === 0 ? (
+            <p className="st-muted">This build recorded no packages.</p>
+          ) : (
+            <>
+              <SbomSizeChart packages={sbom.data} />
+              <SbomTable packages={sbom.data} />
+            </>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

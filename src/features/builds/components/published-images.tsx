@@ -1,0 +1,19 @@
+import type { PublishedImage } from '@/spec/build-events';
+import { CopyButton } from './copy-button';
+
+export function PublishedImages({ images }: { images: readonly PublishedImage[] }) {
+  if (images.length === 0) return null;
+  return (
+    <ul className="st-published">
+      {images.map((image) => (
+        <li key={`${image.region}-${image.imageId}`}>
+          <strong>AMI</strong> <code>{image.imageId}</code> in <strong>{image.region}</strong> ({image.name}){' '}
+          <CopyButton value={image.imageId} label={`Copy AMI ID ${image.imageId}`} />{' '}
+          <a href={image.consoleUrl} target="_blank" rel="noreferrer noopener">
+            Open in the AWS console<span className="st-visually-hidden"> (new tab)</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,34 @@
+import { useLocation } from 'wouter';
+import type { BuildDetail } from '@/spec/build-api';
+import type { NodeImage } from '@/spec/schema';
+import { useCreateBuild } from '../api/create-build';
+import { isFinishedState } from '../lib/build-stream-state';
+
+/** Shown when the server answered a submit with an existing build of the identical spec. */
+export function ReusedNotice({ build }: { build: BuildDetail }) {
+  const [, navigate] = useLocation();
+  const create = useCreateBuild();
+  const finished = isFinishedState(build.state);
+  return (
+    <div role="status" className="st-notice st-actions">
+      <span>
+        {finished
+          ? `An identical spec was already built on ${new Date(build.finishedAt ?? build.createdAt).toLocaleString()}; this is its result.`
+          : 'An identical spec is already being built; you are following that build.'}
+      </span>
+      {finished && (
+        <button
+          type="button"
+          className="st-button st-button--small"
+          disabled={create.isPending}
+          onClick={() =>
+            create.mutate({ spec: build.spec as unknown as NodeImage, force: true }, { onSuccess: (response) => navigate(`/builds/${response.build.id}`) })
+          }
+        >
+          Build again anyway
+        </button>
+      )}
+      {create.error && <span className="st-error-text">{create.error.message}</span>}
+    </div>
+  );
+}
