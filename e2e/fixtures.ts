@@ -51,13 +51,19 @@ export async function waitForYamlEditor(page: Page): Promise<void> {
   await expect(page.locator('.monaco-editor .view-lines')).toContainText('apiVersion', { timeout: 20_000 });
 }
 
-/** Replaces the whole YAML text as a user pasting would. */
+/**
+ * Replaces the whole YAML text as a user pasting would. A paste event (not typed keys)
+ * because typing multi-line YAML makes Monaco auto-indent each new line.
+ */
 export async function replaceYaml(page: Page, text: string): Promise<void> {
   await waitForYamlEditor(page);
   await page.locator('.monaco-editor .view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  await yamlEditor(page).evaluate((textarea, pasted) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', pasted);
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
 }
 
 /** Monaco renders spaces as non-breaking ones; compare on normalised text. */
