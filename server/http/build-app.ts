@@ -7,6 +7,7 @@ import { installRequestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { interopRoutes } from './routes/interop-routes.ts';
+import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
@@ -51,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { token: config.token });
   await app.register(catalogRoutes);
   await app.register(specRoutes);
+  await app.register(openApiRoute);
   await app.register(interopRoutes, { dataDir: config.dataDir });
   await app.register(packagesRoutes, { dataDir: config.dataDir });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);

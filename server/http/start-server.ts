@@ -1,28 +1,48 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { ServerConfig } from '../config/server-config.ts';
+import type { BuildRunner } from '../builds/build-runner.ts';
+import { createBuildSystem, type BuildSystem } from '../builds/build-system.ts';
 import { hostForHeader } from '../config/loopback.ts';
+import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './build-app.ts';
+import { buildRouteRegistrar } from './register-build-routes.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
+  system: BuildSystem;
   url: string;
   port: number;
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  logger?: boolean;
+  /** Tests swap in a scripted runner; production runs the pipeline. */
+  runner?: BuildRunner;
+  heartbeatMs?: number;
+  pollMs?: number;
+}
+
+/** Builds the app around a build system; `listen` false is for inject-only tests. */
+export async function createServerApp(config: ServerConfig, options: StartOptions = {}): Promise<{ app: FastifyInstance; system: BuildSystem }> {
   mkdirSync(config.dataDir, { recursive: true });
-  const app = await buildApp({ config, logger: options.logger });
+  const system = createBuildSystem(config, { runner: options.runner, pollMs: options.pollMs });
+  const app = await buildApp({
+    config,
+    logger: options.logger,
+    queueLength: () => system.store.queueLength(),
+    registerBuildRoutes: buildRouteRegistrar(system, { dataDir: config.dataDir, buildsPerMinute: config.buildsPerMinute, heartbeatMs: options.heartbeatMs }),
+  });
+  // Stop builds (recorded as interrupted) before the database closes.
+  app.addHook('onClose', async () => system.close());
+  system.executor.start();
+  return { app, system };
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const { app, system } = await createServerApp(config, options);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return {
-    app,
-    port,
-    url: `http://${hostForHeader(config.host)}:${port}`,
-    close: async () => {
-      await app.close();
-    },
-  };
+  return { app, system, port, url: `http://${hostForHeader(config.host)}:${port}`, close: () => app.close() };
 }

@@ -1,0 +1,179 @@
+import { mkdir, rm } from 'node:fs/promises';
+import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
+import { nodeImageSchema } from '../../src/spec/schema.ts';
+import type { BuildRow } from '../store/build-rows.ts';
+import type { BuildStore, RecordedArtifact } from '../store/build-store.ts';
+import { buildDirs, isInside, keyDir } from './build-dirs.ts';
+import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
+import type { EventHub } from './event-hub.ts';
+import { recoverAbandonedBuilds } from './recover-builds.ts';
+import { applyRetention, type RetentionPolicy } from './retention.ts';
+
+export interface ExecutorOptions {
+  store: BuildStore;
+  hub: EventHub;
+  runner: BuildRunner;
+  owner: string;
+  dataDir: string;
+  cacheDir: string;
+  concurrency: number;
+  buildTimeoutMs: number;
+  stageTimeoutMs: number;
+  retention: RetentionPolicy;
+  /** How often to look for work, cancels and dead owners written by other processes. */
+  pollMs?: number;
+}
+
+type StopReason = { kind: 'cancel' } | { kind: 'timeout'; message: string } | { kind: 'shutdown' };
+
+interface RunningBuild {
+  handle: BuildHandle;
+  stop?: StopReason;
+  currentStage: string | null;
+}
+
+/**
+ * Takes queued builds from the store (atomically, so several processes can share one
+ * queue), runs each through the runner, writes its events before anyone can stream
+ * them, enforces timeouts, and records the final state.
+ */
+export class BuildExecutor {
+  private readonly running = new Map<string, RunningBuild>();
+  private readonly finishing = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  start(): void {
+    recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir);
+    this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+    this.wake();
+  }
+
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Starts as many queued builds as concurrency allows. */
+  wake(): void {
+    while (!this.stopped && this.running.size < this.options.concurrency) {
+      const claimed = this.options.store.claimNextQueued(this.options.owner);
+      if (!claimed) return;
+      this.options.hub.publish(claimed.row.id, claimed.events);
+      this.launch(claimed.row);
+    }
+  }
+
+  /** Cancels a build this process runs; returns false when it runs elsewhere (its owner polls the flag). */
+  cancel(buildId: string): boolean {
+    const build = this.running.get(buildId);
+    if (!build) return false;
+    this.stopBuild(buildId, { kind: 'cancel' });
+    return true;
+  }
+
+  /** Ends every running build as interrupted and waits until each is recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
+    await Promise.all([...this.finishing]);
+  }
+
+  private poll(): void {
+    for (const [id, build] of this.running) {
+      if (!build.stop && this.options.store.getRow(id)?.cancel_requested === 1) this.stopBuild(id, { kind: 'cancel' });
+    }
+    recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir);
+    this.wake();
+  }
+
+  private stopBuild(buildId: string, reason: StopReason): void {
+    const build = this.running.get(buildId);
+    if (!build || build.stop) return;
+    build.stop = reason;
+    build.handle.terminate();
+  }
+
+  private launch(row: BuildRow): void {
+    const finished = this.execute(row).catch((error: unknown) => {
+      // Never leave a build in "running" because of a bug here.
+      const message = error instanceof Error ? error.message : String(error);
+      this.publish(row.id, this.options.store.finish(row.id, 'failed', { error: `internal error: ${message}` }));
+    });
+    this.finishing.add(finished);
+    void finished.finally(() => {
+      this.finishing.delete(finished);
+      this.running.delete(row.id);
+      this.wake();
+    });
+  }
+
+  private async execute(row: BuildRow): Promise<void> {
+    const { store, dataDir, cacheDir } = this.options;
+    const dirs = buildDirs(dataDir, row.id);
+    await mkdir(dirs.workDir, { recursive: true });
+    await mkdir(dirs.outDir, { recursive: true });
+    const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
+
+    let stageTimer: NodeJS.Timeout | undefined;
+    const onEvents = (events: PipelineEvent[]) => {
+      this.publish(row.id, store.appendEvents(row.id, events));
+      const build = this.running.get(row.id);
+      for (const event of events) {
+        if (event.type !== 'stage' || !build) continue;
+        clearTimeout(stageTimer);
+        if (event.status === 'started') {
+          build.currentStage = event.stage;
+          const limit = this.options.stageTimeoutMs;
+          stageTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'timeout', message: `stage ${event.stage} took longer than ${limit / 1000} s` }), limit);
+        }
+      }
+    };
+    const handle = this.options.runner.start(
+      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, keyDir: keyDir(dataDir) },
+      onEvents,
+    );
+    const build: RunningBuild = { handle, currentStage: null };
+    this.running.set(row.id, build);
+    store.recordProcess(row.id, handle.pid);
+    const buildLimit = this.options.buildTimeoutMs;
+    const buildTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'timeout', message: `build took longer than ${buildLimit / 1000} s` }), buildLimit);
+
+    const outcome = await handle.outcome;
+    clearTimeout(buildTimer);
+    clearTimeout(stageTimer);
+    await rm(dirs.workDir, { recursive: true, force: true });
+    await this.record(row, outcome, build);
+  }
+
+  private async record(row: BuildRow, outcome: BuildOutcome, build: RunningBuild): Promise<void> {
+    const { store } = this.options;
+    const { outDir } = buildDirs(this.options.dataDir, row.id);
+    const stop = build.stop;
+    if (!stop && outcome.status === 'succeeded') {
+      const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
+      store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
+      this.publish(row.id, store.finish(row.id, 'succeeded'));
+      await applyRetention(store, this.options.dataDir, this.options.retention);
+      return;
+    }
+    await rm(outDir, { recursive: true, force: true });
+    if (stop?.kind === 'cancel') {
+      this.publish(row.id, store.finish(row.id, 'canceled', { reason: 'canceled by request' }));
+    } else if (stop?.kind === 'shutdown') {
+      this.publish(row.id, store.finish(row.id, 'interrupted', { reason: 'the service stopped while this build ran' }));
+    } else if (stop?.kind === 'timeout') {
+      this.publish(row.id, store.finish(row.id, 'failed', { error: stop.message, failedStage: build.currentStage ?? undefined }));
+    } else if (outcome.status === 'failed') {
+      const failedStage = outcome.stage ?? build.currentStage ?? undefined;
+      this.publish(row.id, store.finish(row.id, 'failed', { error: outcome.error, failedStage }));
+    }
+  }
+
+  private publish(buildId: string, events: BuildEvent[]): void {
+    this.options.hub.publish(buildId, events);
+  }
+}

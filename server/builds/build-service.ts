@@ -1,0 +1,112 @@
+import { rm } from 'node:fs/promises';
+import type { BuildDetail, BuildList } from '../../src/spec/build-api.ts';
+import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
+import { nodeImageSchema } from '../../src/spec/schema.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
+import { checkSpecText } from '../http/spec-body.ts';
+import type { BuildFilters, BuildStore } from '../store/build-store.ts';
+import { buildDirs } from './build-dirs.ts';
+import type { BuildExecutor } from './build-executor.ts';
+import { freeBytes } from './disk-space.ts';
+import type { EventHub } from './event-hub.ts';
+import { expectedStages } from './expected-stages.ts';
+
+export interface BuildServiceOptions {
+  store: BuildStore;
+  hub: EventHub;
+  executor: BuildExecutor;
+  dataDir: string;
+  minFreeBytes: number;
+}
+
+/**
+ * What the API can do with builds. A spec's build key decides reuse: a queued, running
+ * or succeeded build with the same key is returned instead of a new one. The check and
+ * the insert are one SQLite transaction, so concurrent identical submissions (from any
+ * process) end up with one build.
+ */
+export class BuildService {
+  constructor(private readonly options: BuildServiceOptions) {}
+
+  get store(): BuildStore {
+    return this.options.store;
+  }
+
+  async create(body: unknown, force: boolean): Promise<{ build: BuildDetail; reused: boolean }> {
+    const checked = await checkSpecText(body);
+    if (!checked.ok) throw new HttpError(422, 'invalid_spec', 'the spec is not valid', checked.issues);
+    return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force);
+  }
+
+  async retry(id: string): Promise<{ build: BuildDetail; reused: boolean }> {
+    const row = this.requireRow(id);
+    if (!['failed', 'canceled', 'interrupted'].includes(row.state)) {
+      throw new HttpError(409, 'not_retryable', `a ${row.state} build cannot be retried`);
+    }
+    const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
+    return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, retryOf: row.id }, false);
+  }
+
+  private async submit(
+    input: { buildKey: string; spec: ReturnType<typeof nodeImageSchema.parse>; specYaml: string; retryOf?: string },
+    force: boolean,
+  ): Promise<{ build: BuildDetail; reused: boolean }> {
+    const { store } = this.options;
+    const existing = force ? undefined : store.findReusable(input.buildKey);
+    if (existing) return { build: this.detail(existing.id), reused: true };
+    const free = await freeBytes(this.options.dataDir);
+    if (free < this.options.minFreeBytes) {
+      const gib = (n: number) => (n / 1024 ** 3).toFixed(1);
+      throw new HttpError(507, 'insufficient_storage', `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`);
+    }
+    const created = store.createOrReuse({ ...input, stages: expectedStages(input.spec) }, force);
+    this.options.hub.publish(created.row.id, created.events);
+    if (!created.reused) this.options.executor.wake();
+    return { build: this.detail(created.row.id), reused: created.reused };
+  }
+
+  detail(id: string): BuildDetail {
+    const detail = this.options.store.detail(id);
+    if (!detail) throw notFound('build');
+    return detail;
+  }
+
+  list(filters: BuildFilters): BuildList {
+    return this.options.store.list(filters);
+  }
+
+  cancel(id: string): BuildDetail {
+    const { store, hub, executor } = this.options;
+    const row = this.requireRow(id);
+    if (finishedStates.includes(row.state)) throw new HttpError(409, 'not_cancelable', `the build already ${row.state}`);
+    const canceled = store.cancelIfQueued(id);
+    if (canceled) {
+      hub.publish(id, canceled);
+    } else {
+      // Running: here, or in a worker that sees the flag on its next poll.
+      store.requestCancel(id);
+      executor.cancel(id);
+    }
+    return this.detail(id);
+  }
+
+  async remove(id: string): Promise<BuildDetail> {
+    const row = this.requireRow(id);
+    if (row.state === 'running' || row.state === 'queued') {
+      throw new HttpError(409, 'build_active', 'cancel the build before deleting it');
+    }
+    await rm(buildDirs(this.options.dataDir, id).outDir, { recursive: true, force: true });
+    this.options.store.dropArtifacts(id, 'deleted');
+    return this.detail(id);
+  }
+
+  eventsAfter(id: string, after: number): BuildEvent[] {
+    return this.options.store.eventsAfter(id, after);
+  }
+
+  private requireRow(id: string) {
+    const row = this.options.store.getRow(id);
+    if (!row) throw notFound('build');
+    return row;
+  }
+}

@@ -1,0 +1,53 @@
+import type { ServerConfig } from '../config/server-config.ts';
+import { BuildStore } from '../store/build-store.ts';
+import { openDatabase } from '../store/open-database.ts';
+import { BuildExecutor } from './build-executor.ts';
+import type { BuildRunner } from './build-runner.ts';
+import { BuildService } from './build-service.ts';
+import { EventHub } from './event-hub.ts';
+import { currentOwner } from './owner-id.ts';
+import { ProcessBuildRunner, realBuildScript } from './process-build-runner.ts';
+
+export type BuildSystemConfig = Pick<
+  ServerConfig,
+  'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
+>;
+
+export interface BuildSystem {
+  store: BuildStore;
+  hub: EventHub;
+  executor: BuildExecutor;
+  service: BuildService;
+  close(): Promise<void>;
+}
+
+/** Wires store, event hub, executor and service; `serve` and `worker` both start here. */
+export function createBuildSystem(config: BuildSystemConfig, options: { runner?: BuildRunner; pollMs?: number } = {}): BuildSystem {
+  const db = openDatabase(config.dataDir);
+  const store = new BuildStore(db);
+  const hub = new EventHub();
+  const executor = new BuildExecutor({
+    store,
+    hub,
+    runner: options.runner ?? new ProcessBuildRunner({ script: realBuildScript }),
+    owner: currentOwner(),
+    dataDir: config.dataDir,
+    cacheDir: config.cacheDir,
+    concurrency: config.concurrency,
+    buildTimeoutMs: config.buildTimeoutMs,
+    stageTimeoutMs: config.stageTimeoutMs,
+    retention: { keepBuilds: config.keepBuilds, maxArtifactBytes: config.maxArtifactBytes },
+    pollMs: options.pollMs,
+  });
+  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes });
+  return {
+    store,
+    hub,
+    executor,
+    service,
+    close: async () => {
+      await executor.stop();
+      db.close();
+    },
+  };
+}

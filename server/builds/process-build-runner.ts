@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { PipelineEvent } from '../../src/spec/build-events.ts';
+import { BUILD_ID_ENV, buildProcessMessageSchema, type BuildJobMessage } from './build-protocol.ts';
+import type { BuildHandle, BuildJob, BuildOutcome, BuildRunner } from './build-runner.ts';
+import { findBuildProcesses, killBuildProcesses, signalGroup } from './process-tree.ts';
+
+export interface ProcessRunnerOptions {
+  /** The TypeScript file the child runs; it speaks the protocol in build-protocol.ts. */
+  script: string;
+  /** Extra environment for the child (tests use it to pick a scenario). */
+  env?: Record<string, string>;
+  /** Between SIGTERM and SIGKILL; the pipeline's own tools get 3 s, so this is a little longer. */
+  killGraceMs?: number;
+}
+
+const STDERR_LINES = 40;
+const tsxLoader = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
+
+export const realBuildScript = path.join(import.meta.dirname, 'build-process.ts');
+
+/**
+ * Runs each build as `node --import tsx <script>` leading its own process group, so
+ * cancel signals the whole tree and a crash of the build cannot take the server with it.
+ * Events arrive as JSON lines on stdout and are handed over in the batches they came in.
+ */
+export class ProcessBuildRunner implements BuildRunner {
+  constructor(private readonly options: ProcessRunnerOptions) {}
+
+  start(job: BuildJob, onEvents: (events: PipelineEvent[]) => void): BuildHandle {
+    const child = spawn(process.execPath, ['--import', tsxLoader, this.options.script], {
+      cwd: path.dirname(this.options.script),
+      env: { ...process.env, ...this.options.env, [BUILD_ID_ENV]: job.buildId },
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    if (child.pid === undefined) throw new Error('could not start the build process');
+    const pid = child.pid;
+    const message: BuildJobMessage = { ...job, spec: job.spec as unknown as Record<string, unknown> };
+    child.stdin.on('error', () => undefined);
+    child.stdin.write(`${JSON.stringify(message)}\n`);
+
+    let result: BuildOutcome | undefined;
+    const stderrLines: string[] = [];
+    let pending = '';
+    const decoder = new StringDecoder('utf8');
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (pending + decoder.write(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      const events: PipelineEvent[] = [];
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const parsed = parseMessage(line);
+        if (!parsed) {
+          keepLast(stderrLines, line);
+          continue;
+        }
+        if (parsed.kind === 'event') events.push(parsed.event);
+        else if (parsed.kind === 'done') result = { status: 'succeeded', artifacts: parsed.artifacts };
+        else result = { status: 'failed', error: parsed.error, stage: parsed.stage, lastLines: parsed.lastLines };
+      }
+      if (events.length > 0) onEvents(events);
+    });
+    const stderrDecoder = new StringDecoder('utf8');
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of stderrDecoder.write(chunk).split('\n')) if (line.trim()) keepLast(stderrLines, line);
+    });
+
+    let terminating = false;
+    const graceMs = this.options.killGraceMs ?? 4000;
+    const outcome = new Promise<BuildOutcome>((resolve) => {
+      child.on('close', (code, signal) => {
+        void (async () => {
+          // A canceled build's tools may still be exiting; the outcome means the tree is gone.
+          if (terminating) await reapLeftovers(job.buildId, graceMs);
+          if (result?.status === 'succeeded' && code === 0) return resolve(result);
+          if (result?.status === 'failed') return resolve(result);
+          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          resolve({ status: 'failed', error: `the build process ${how}`, stage: null, lastLines: [...stderrLines] });
+        })();
+      });
+    });
+
+    return {
+      pid,
+      outcome,
+      terminate: () => {
+        if (terminating) return;
+        terminating = true;
+        signalGroup(pid, 'SIGTERM');
+        const timer = setTimeout(() => killBuildProcesses(job.buildId, pid), graceMs);
+        timer.unref();
+        void outcome.then(() => clearTimeout(timer));
+      },
+    };
+  }
+}
+
+function parseMessage(line: string) {
+  try {
+    const parsed = buildProcessMessageSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function keepLast(lines: string[], line: string): void {
+  lines.push(line);
+  if (lines.length > STDERR_LINES) lines.shift();
+}
+
+async function reapLeftovers(buildId: string, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (findBuildProcesses(buildId).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  killBuildProcesses(buildId, null);
+}

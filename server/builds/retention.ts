@@ -1,0 +1,30 @@
+import { rm } from 'node:fs/promises';
+import type { BuildStore } from '../store/build-store.ts';
+import { buildDirs } from './build-dirs.ts';
+
+export interface RetentionPolicy {
+  keepBuilds: number;
+  maxArtifactBytes: number;
+}
+
+/**
+ * Frees disk by deleting the artifacts of the oldest finished builds beyond the last N
+ * or beyond the byte budget. History (rows, events, logs) stays, so the list still
+ * shows what was built; pruned builds are no longer reused for the same build key.
+ */
+export async function applyRetention(store: BuildStore, dataDir: string, policy: RetentionPolicy): Promise<string[]> {
+  let kept = 0;
+  let bytes = 0;
+  const pruned: string[] = [];
+  for (const build of store.buildsWithArtifacts()) {
+    if (kept < policy.keepBuilds && bytes + build.bytes <= policy.maxArtifactBytes) {
+      kept += 1;
+      bytes += build.bytes;
+      continue;
+    }
+    await rm(buildDirs(dataDir, build.id).outDir, { recursive: true, force: true });
+    store.dropArtifacts(build.id, 'pruned');
+    pruned.push(build.id);
+  }
+  return pruned;
+}

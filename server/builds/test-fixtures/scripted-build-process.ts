@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PipelineEvent } from '../../../src/spec/build-events.ts';
+import type { BuildJobMessage, BuildProcessMessage } from '../build-protocol.ts';
+
+/**
+ * A stand-in for build-process.ts in tests: same protocol, same process handling,
+ * but a scripted scenario (from the spec's `scenario` label) instead of the pipeline.
+ * It starts real processes (`sleep`) where a scenario needs something to kill.
+ */
+
+const send = (message: BuildProcessMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const emit = (event: PipelineEvent) => send({ kind: 'event', event });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readJob(): Promise<BuildJobMessage> {
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\n');
+      if (end < 0) return;
+      process.stdin.off('data', onData);
+      resolve(JSON.parse(text.slice(0, end)) as BuildJobMessage);
+    };
+    process.stdin.on('data', onData);
+  });
+}
+
+function writeArtifact(job: BuildJobMessage, name: string, format: string, content: Buffer | string) {
+  const file = path.join(job.outDir, name);
+  writeFileSync(file, content);
+  const bytes = Buffer.from(content);
+  const artifact = { name, format, sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  emit({ type: 'artifact', artifact });
+  return { ...artifact, path: file };
+}
+
+function startSleepers(): number[] {
+  // One in our process group, one in a session of its own like the pipeline's tools.
+  const inGroup = spawn('sleep', ['300'], { stdio: 'ignore' });
+  const ownSession = spawn('sleep', ['301'], { stdio: 'ignore', detached: true });
+  return [inGroup.pid ?? -1, ownSession.pid ?? -1];
+}
+
+async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) {
+  emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+  for (let i = 1; i <= logLines; i += 1) {
+    emit({ type: 'log', stage: 'rootfs', stream: 'stdout', line: `line ${i}` });
+    if (i % 10 === 0) emit({ type: 'progress', stage: 'rootfs', percent: Math.min(100, Math.round((i / logLines) * 100)) });
+    if (delayMs) await sleep(delayMs);
+  }
+  emit({ type: 'stage', stage: 'rootfs', status: 'succeeded', durationMs: 5 });
+  emit({ type: 'stage', stage: 'verify', status: 'skipped' });
+  emit({ type: 'verify', check: { name: 'kubelet-version', ok: true, detail: 'v1.35.3' } });
+  const raw = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < raw.length; i += 1) raw[i] = i % 251;
+  const spdx = JSON.stringify({
+    spdxVersion: 'SPDX-2.3',
+    documentDescribes: ['SPDXRef-Image'],
+    packages: [
+      { SPDXID: 'SPDXRef-Image', name: job.buildKey, versionInfo: job.buildKey },
+      { SPDXID: 'SPDXRef-Package-deb-kubelet', name: 'kubelet', versionInfo: '1.35.3-1.1', annotations: [{ comment: 'installed-size-kib=81234' }] },
+      { SPDXID: 'SPDXRef-Package-deb-bash', name: 'bash', versionInfo: '5.2.37-2' },
+    ],
+  });
+  const artifacts = [writeArtifact(job, 'workers.raw', 'raw', raw), writeArtifact(job, 'workers.spdx.json', 'spdx', spdx)];
+  send({ kind: 'done', artifacts });
+}
+
+async function main() {
+  const job = await readJob();
+  const labels = (job.spec.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
+  const scenario = labels.scenario ?? 'quick';
+  switch (scenario) {
+    case 'quick':
+      return succeed(job, 5, 0);
+    case 'stream':
+      return succeed(job, 300, 5);
+    case 'hang':
+    case 'stubborn': {
+      if (scenario === 'stubborn') process.on('SIGTERM', () => emit({ type: 'log', stage: 'rootfs', stream: 'info', line: 'ignoring SIGTERM' }));
+      emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      const pids = startSleepers();
+      emit({ type: 'log', stage: 'rootfs', stream: 'info', line: `pids ${process.pid} ${pids.join(' ')}` });
+      for (let i = 1; ; i += 1) {
+        emit({ type: 'log', stage: 'rootfs', stream: 'stdout', line: `tick ${i}` });
+        await sleep(50);
+      }
+    }
+    case 'fail':
+      emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'E: Unable to locate package nonexistent' });
+      emit({ type: 'stage', stage: 'rootfs', status: 'failed', error: 'mmdebstrap failed' });
+      send({ kind: 'failed', error: 'mmdebstrap failed', stage: 'rootfs', lastLines: ['E: Unable to locate package nonexistent'] });
+      process.exitCode = 1;
+      return;
+    case 'crash':
+      emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      process.stdout.write('not json\n');
+      process.exit(3);
+      return;
+    default:
+      throw new Error(`unknown scenario ${scenario}`);
+  }
+}
+
+void main().then(() => process.stdout.write('', () => process.exit()));

@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadServerConfig } from '../config/server-config.ts';
+import { createBuildSystem } from './build-system.ts';
+
+/**
+ * `stamper worker`: runs queued builds from the same data dir as `stamper serve`,
+ * without HTTP. Claims are SQLite transactions, so any number of workers (and the
+ * server's own queue) can share one database without running a build twice.
+ * `--drain` exits once nothing is queued or running, for batch jobs and tests.
+ */
+export async function runWorkerCommand(argv: string[]): Promise<number> {
+  let drain = false;
+  let config;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { 'data-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, concurrency: { type: 'string' }, drain: { type: 'boolean' } },
+      strict: true,
+    });
+    drain = values.drain ?? false;
+    const passed = (['data-dir', 'cache-dir', 'concurrency'] as const).flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag}`, String(values[flag])]));
+    config = loadServerConfig(passed);
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof Error && 'code' in error)) {
+      process.stderr.write(`stamper worker: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const system = createBuildSystem(config);
+  system.executor.start();
+  process.stdout.write(`stamper worker: running builds from ${config.dataDir} (concurrency ${config.concurrency})\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    if (drain) {
+      const check = setInterval(() => {
+        if (system.executor.runningCount() === 0 && system.store.queueLength() === 0) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 500);
+    }
+  });
+  await system.close();
+  return 0;
+}

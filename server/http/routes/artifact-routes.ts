@@ -1,0 +1,56 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { SbomPackage } from '../../../src/spec/build-api.ts';
+import { serveArtifact } from '../../artifacts/serve-artifact.ts';
+import { spdxPackages } from '../../artifacts/spdx-packages.ts';
+import { buildDirs, isInside } from '../../builds/build-dirs.ts';
+import type { BuildStore } from '../../store/build-store.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { parseOrThrow } from './build-routes.ts';
+
+export interface ArtifactRoutesOptions {
+  store: BuildStore;
+  dataDir: string;
+}
+
+const artifactParams = z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(255) });
+const MAX_SBOM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Downloads. The name in the URL is only a key into the build's recorded artifacts;
+ * the file path comes from the database and must lie inside the build's output
+ * directory, so no request can name a file of its own choosing.
+ */
+export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (app, { store, dataDir }) => {
+  const recorded = (id: string, name: string) => {
+    const build = store.getRow(id);
+    if (!build || build.deleted) throw notFound('build');
+    const artifact = store.artifact(id, name);
+    if (!artifact?.path || !isInside(buildDirs(dataDir, id).outDir, artifact.path)) throw notFound('artifact');
+    return { ...artifact, path: artifact.path };
+  };
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/builds/:id/artifacts/:name',
+    handler: async (request, reply) => {
+      const { id, name } = parseOrThrow(artifactParams, request.params);
+      return serveArtifact(request, reply, recorded(id, name));
+    },
+  });
+
+  app.get('/api/builds/:id/sbom', async (request): Promise<SbomPackage[]> => {
+    const { id } = parseOrThrow(artifactParams.pick({ id: true }), request.params);
+    if (!store.getRow(id)) throw notFound('build');
+    const spdx = store.artifacts(id).find((a) => a.format === 'spdx' || a.name.endsWith('.spdx.json'));
+    if (!spdx) throw new HttpError(404, 'no_sbom', 'this build has no SBOM');
+    const { path } = recorded(id, spdx.name);
+    if ((await stat(path)).size > MAX_SBOM_BYTES) throw new HttpError(413, 'sbom_too_large', 'the SBOM is too large to list');
+    try {
+      return spdxPackages(await readFile(path, 'utf8'));
+    } catch {
+      throw new HttpError(422, 'bad_sbom', 'the SBOM could not be read as SPDX JSON');
+    }
+  });
+};

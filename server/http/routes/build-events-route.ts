@@ -1,0 +1,98 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { finishedStates, type BuildEvent } from '../../../src/spec/build-events.ts';
+import type { EventHub } from '../../builds/event-hub.ts';
+import type { BuildStore } from '../../store/build-store.ts';
+import { notFound } from '../http-error.ts';
+import { parseOrThrow } from './build-routes.ts';
+
+export interface EventStreamOptions {
+  store: BuildStore;
+  hub: EventHub;
+  heartbeatMs?: number;
+  /** Catches events written by other processes (workers), which the in-process hub never sees. */
+  pollMs?: number;
+}
+
+const cursorSchema = z.coerce.number().int().min(0);
+/** A client that cannot keep up is dropped; it reconnects with Last-Event-ID and loses nothing. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+const isFinal = (event: BuildEvent) => event.type === 'state' && finishedStates.includes(event.state);
+
+/**
+ * Server-Sent Events for one build. The sequence number is the SSE id; the stream
+ * resumes strictly after Last-Event-ID (or ?after=), replays from the database, then
+ * follows live events, and ends after the final state. A finished build with nothing
+ * left to send answers 204, which tells EventSource not to reconnect.
+ */
+export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (app, options) => {
+  const { store, hub } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const pollMs = options.pollMs ?? 1000;
+
+  app.get('/api/builds/:id/events', async (request, reply) => {
+    const { id } = parseOrThrow(z.object({ id: z.string().min(1) }), request.params);
+    const query = request.query as { after?: string };
+    const lastEventId = request.headers['last-event-id'];
+    const after = parseOrThrow(cursorSchema, (typeof lastEventId === 'string' ? lastEventId : undefined) ?? query.after ?? 0);
+    const row = store.getRow(id);
+    if (!row) throw notFound('build');
+    if (finishedStates.includes(row.state) && after >= row.last_seq) return reply.code(204).send();
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write('retry: 2000\n\n');
+
+    let cursor = after;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      clearInterval(poll);
+      raw.end();
+    };
+    const send = (events: BuildEvent[]) => {
+      let chunk = '';
+      let final = false;
+      for (const event of events) {
+        if (event.seq !== cursor + 1) continue;
+        chunk += `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+        cursor = event.seq;
+        if (isFinal(event)) {
+          final = true;
+          break;
+        }
+      }
+      if (chunk) raw.write(chunk);
+      if (final) finish();
+      else if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
+    };
+    /** Reads whatever the database holds after the cursor. */
+    const catchUp = () => {
+      while (!done) {
+        const events = store.eventsAfter(id, cursor);
+        if (events.length === 0) return;
+        send(events);
+      }
+    };
+    // Subscribe before the first read, so an event committed in between is not lost.
+    const unsubscribe = hub.subscribe(id, (events) => {
+      if (done) return;
+      if ((events[0]?.seq ?? 0) > cursor + 1) catchUp();
+      send(events);
+    });
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
+    const poll = setInterval(catchUp, pollMs);
+    raw.on('close', finish);
+    catchUp();
+  });
+};

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { CreateBuildResponse } from '../../../src/spec/build-api.ts';
+import { buildStates, type BuildEvent } from '../../../src/spec/build-events.ts';
+import type { BuildService } from '../../builds/build-service.ts';
+import { HttpError } from '../http-error.ts';
+import { acceptSpecText } from '../spec-body.ts';
+
+export interface BuildRoutesOptions {
+  service: BuildService;
+  buildsPerMinute: number;
+}
+
+const listQuerySchema = z.object({
+  state: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(buildStates)))
+    .optional(),
+  name: z.string().max(200).optional(),
+  kubernetesVersion: z.string().max(40).optional(),
+  sort: z.enum(['newest', 'oldest']).default('newest'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const forceQuery = z.object({ force: z.enum(['true', 'false', '1', '0']).optional() });
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), message: i.message }));
+    throw new HttpError(400, 'bad_request', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), issues);
+  }
+  return parsed.data;
+}
+
+/** One line per event, readable in a terminal or a CI log. */
+function logLine(event: BuildEvent): string | null {
+  switch (event.type) {
+    case 'log':
+      return `[${event.stage}] ${event.line}`;
+    case 'stage':
+      return `==> ${event.stage} ${event.status}${event.error ? `: ${event.error}` : ''}`;
+    case 'state':
+      return `==> build ${event.state}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'verify':
+      return `==> verify ${event.check.name}: ${event.check.ok ? 'ok' : 'FAILED'} ${event.check.detail}`;
+    case 'artifact':
+      return `==> artifact ${event.artifact.name} ${event.artifact.sizeBytes} bytes sha256:${event.artifact.sha256}`;
+    default:
+      return null;
+  }
+}
+
+export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute }) => {
+  acceptSpecText(app);
+  const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
+
+  app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
+    const { force } = parseOrThrow(forceQuery, request.query);
+    const result = await service.create(request.body, force === 'true' || force === '1');
+    const body: CreateBuildResponse = result;
+    return reply.code(result.reused ? 200 : 201).send(body);
+  });
+
+  app.get('/api/builds', async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
+
+  app.get('/api/builds/:id', async (request) => service.detail(parseOrThrow(idParams, request.params).id));
+
+  app.post('/api/builds/:id/cancel', async (request) => service.cancel(parseOrThrow(idParams, request.params).id));
+
+  app.post('/api/builds/:id/retry', { config: { rateLimit } }, async (request, reply) => {
+    const result = await service.retry(parseOrThrow(idParams, request.params).id);
+    const body: CreateBuildResponse = result;
+    return reply.code(result.reused ? 200 : 201).send(body);
+  });
+
+  app.delete('/api/builds/:id', async (request) => service.remove(parseOrThrow(idParams, request.params).id));
+
+  app.get('/api/builds/:id/log', async (request, reply) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    service.detail(id);
+    // Paged reads, not one long cursor: the connection must stay free for other requests.
+    async function* lines() {
+      let after = 0;
+      for (;;) {
+        const events = service.eventsAfter(id, after);
+        if (events.length === 0) return;
+        after = events[events.length - 1]?.seq ?? after;
+        const text = events.map(logLine).filter((line) => line !== null).join('\n');
+        if (text) yield `${text}\n`;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return reply.type('text/plain; charset=utf-8').send(Readable.from(lines()));
+  });
+};

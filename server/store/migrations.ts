@@ -1,0 +1,82 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each and
+ * recorded in SQLite's user_version. Never edit a shipped migration; add the next.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE builds (
+    id TEXT PRIMARY KEY,
+    build_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    kubernetes_version TEXT NOT NULL,
+    release TEXT NOT NULL,
+    formats TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    spec_yaml TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    error TEXT,
+    failed_stage TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    pruned INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    owner TEXT,
+    pid INTEGER,
+    pgid INTEGER,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    retry_of TEXT
+  );
+  CREATE INDEX builds_by_key ON builds (build_key);
+  CREATE INDEX builds_by_state ON builds (state, created_at);
+  CREATE INDEX builds_by_created ON builds (created_at);
+
+  CREATE TABLE stages (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    message TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    duration_ms INTEGER,
+    PRIMARY KEY (build_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE events (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    seq INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (build_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE artifacts (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT,
+    PRIMARY KEY (build_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE verify_checks (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (build_id, position)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE published_images (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (build_id, position)
+  ) WITHOUT ROWID;
+  `,
+];
