@@ -24,8 +24,13 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // The real server over the built SPA, with a data directory of its own for every run.
-    command: `npm run build && node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$(mktemp -d -t stamper-e2e-XXXXXX)"`,
+    // The real server over the built SPA, with a data directory of its own for every run. The
+    // build goes to a private directory too: other suites rebuild dist/ while these tests run.
+    command: [
+      'run_dir="$(mktemp -d -t stamper-e2e-XXXXXX)"',
+      'npm run build -- --outDir "$run_dir/dist" --emptyOutDir',
+      `STAMPER_STATIC_DIR="$run_dir/dist" exec node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
+    ].join(' && '),
     url: `${baseURL}/api/catalog`,
     reuseExistingServer: false,
     timeout: 240_000,
