@@ -1,5 +1,101 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { join } from 'node:path';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { exportImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file.ts';
+import { importImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file-import.ts';
+import {
+  imageBuilderFileName,
+  packerFileName,
+  type SigningKeyResponse,
+  type VarFileExportReport,
+  type VarFileImportResponse,
+} from '../../../src/spec/interop/interop-api.ts';
+import { exportPackerTemplate } from '../../../src/spec/interop/packer-hcl.ts';
+import { nodeImageSchema, type NodeImage } from '../../../src/spec/schema.ts';
+import type { SpecIssue } from '../../../src/spec/validation-error.ts';
+import { issuesFromZod } from '../../../src/spec/validation-error.ts';
+import { MAX_SPEC_BYTES, parseSpecYaml, specToYaml } from '../../../src/spec/yaml-spec.ts';
+import { allowedSignersLine, publicKey, verifyCommandText } from '../../signing/signing-key.ts';
+import { specContentTypes } from '../spec-body.ts';
 import type { RouteOptions } from './route-options.ts';
 
-/** image-builder / Packer import and export, and the signing public key. */
-export const interopRoutes: FastifyPluginAsync<RouteOptions> = async () => {};
+type ParsedSpec = { ok: true; spec: NodeImage } | { ok: false; status: number; code: string; message: string; issues?: SpecIssue[] };
+
+function parseSpecBody(body: unknown): ParsedSpec {
+  if (typeof body !== 'string' || body.trim() === '') return { ok: false, status: 400, code: 'empty_body', message: 'send the spec as YAML or JSON in the request body' };
+  const parsed = parseSpecYaml(body);
+  if (!parsed.ok) return { ok: false, status: 400, code: 'invalid_spec', message: 'the spec is not valid; fix the listed issues', issues: parsed.issues };
+  return { ok: true, spec: parsed.value };
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string, issues?: SpecIssue[]) {
+  return reply.code(status).send({ code, message, ...(issues ? { issues } : {}) });
+}
+
+/** Quotes a file name for Content-Disposition; spec names are DNS labels, so this is belt and braces. */
+const attachment = (fileName: string): string => `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`;
+
+/**
+ * image-builder / Packer import and export, and the signing public key. Answers its own
+ * `{code, message, issues?}` errors so it behaves the same on the app and on a bare Fastify.
+ */
+export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, options) => {
+  const keyDir = join(options.dataDir, 'keys');
+  // Bodies arrive as text: specs because YAML parsing gives line and column, var files
+  // because a JSON syntax error should come back in our error shape, not Fastify's.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(specContentTypes, { parseAs: 'string', bodyLimit: MAX_SPEC_BYTES }, (_request, body, done) => done(null, body));
+
+  app.post<{ Querystring: { report?: string } }>('/api/specs/export/image-builder', async (request, reply) => {
+    const parsed = parseSpecBody(request.body);
+    if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
+    const { varFile, notCarried } = exportImageBuilderVarFile(parsed.spec);
+    const fileName = imageBuilderFileName(parsed.spec.metadata.name);
+    // ?report=1 is for the SPA: the file plus what it leaves out, to show before downloading.
+    if (request.query.report !== undefined) return { fileName, varFile, notCarried } satisfies VarFileExportReport;
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', attachment(fileName))
+      .header('x-stamper-not-carried', notCarried.join(','))
+      .send(`${JSON.stringify(varFile, null, 2)}\n`);
+  });
+
+  app.post('/api/specs/export/packer', async (request, reply) => {
+    const parsed = parseSpecBody(request.body);
+    if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', attachment(packerFileName(parsed.spec.metadata.name)))
+      .send(exportPackerTemplate(parsed.spec));
+  });
+
+  app.post<{ Querystring: { name?: string } }>('/api/specs/import/image-builder', async (request, reply) => {
+    if (typeof request.body !== 'string' || request.body.trim() === '') return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(request.body);
+    } catch (error) {
+      return sendError(reply, 400, 'invalid_var_file', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const name = request.query.name && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(request.query.name) ? request.query.name : undefined;
+    let imported;
+    try {
+      imported = importImageBuilderVarFile(raw, name);
+    } catch (error) {
+      return sendError(reply, 400, 'invalid_var_file', error instanceof Error ? error.message : String(error));
+    }
+    const validation = nodeImageSchema.safeParse(imported.spec);
+    const response: VarFileImportResponse = {
+      spec: imported.spec as unknown as Record<string, unknown>,
+      specYaml: specToYaml(imported.spec as unknown as Record<string, unknown>),
+      unsupportedKeys: imported.unsupportedKeys,
+      warnings: imported.warnings,
+      issues: validation.success ? [] : issuesFromZod(validation.error),
+    };
+    return response;
+  });
+
+  app.get('/api/signing/public-key', async () => {
+    const key = await publicKey(keyDir);
+    return { publicKey: key, allowedSigners: allowedSignersLine(key), verifyCommand: verifyCommandText(key) } satisfies SigningKeyResponse;
+  });
+};
