@@ -34,9 +34,10 @@ export async function guardAgainstExternalRequests(context: BrowserContext): Pro
  * request to a host other than 127.0.0.1/localhost: the proof that nothing loads from a CDN.
  */
 export const test = base.extend({
-  context: async ({ context }, use) => {
+  // `runTest` is Playwright's `use`, renamed so the React hooks lint rule does not take it for a hook.
+  context: async ({ context }, runTest) => {
     const recorded = await guardAgainstExternalRequests(context);
-    await use(context);
+    await runTest(context);
     expect(recorded, 'requests to hosts other than 127.0.0.1/localhost (everything, Monaco included, must be served locally)').toEqual([]);
   },
 });
