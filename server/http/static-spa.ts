@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,22 +16,30 @@ export async function installStaticSpa(app: FastifyInstance, staticDir: string):
   const indexPath = path.join(staticDir, 'index.html');
   const hasSpa = existsSync(indexPath);
   if (hasSpa) {
-    await app.register(fastifyStatic, {
-      root: staticDir,
-      wildcard: true,
-      index: ['index.html'],
-      // Vite fingerprints everything under assets/, so those never change; index.html must be re-read.
-      setHeaders: (reply, filePath) => {
-        const immutable = filePath.startsWith(path.join(staticDir, 'assets') + path.sep);
-        reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+    await app.register(async (scope) => {
+      // The wildcard file route would otherwise see unmatched API paths first (and answer 403 for ".." in them).
+      scope.addHook('onRequest', async (request, reply) => {
+        if (serverPaths.test(request.url)) return reply.callNotFound();
+      });
+      await scope.register(fastifyStatic, {
+        root: staticDir,
+        wildcard: true,
+        index: ['index.html'],
+        // Vite fingerprints everything under assets/, so those never change; index.html must be re-read.
+        setHeaders: (reply, filePath) => {
+          const immutable = filePath.startsWith(path.join(staticDir, 'assets') + path.sep);
+          reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
     });
   }
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const wantsPage = request.method === 'GET' || request.method === 'HEAD';
     if (wantsPage && !serverPaths.test(request.url) && hasSpa) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', staticDir);
+      // Read per request: the SPA may be rebuilt while the server runs.
+      const page = await readFile(indexPath);
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
     }
     const body: ApiError = serverPaths.test(request.url) || !wantsPage
       ? { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` }

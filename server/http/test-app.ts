@@ -11,7 +11,9 @@ export function testConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
   return { ...config, ...overrides, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-/** inject with the Host header a browser on this machine would send. */
+/** inject with the Host header a browser on this machine would send (8080, or the port it listens on). */
 export function injectLocal(app: FastifyInstance, options: InjectOptions): Promise<LightMyRequestResponse> {
-  return app.inject({ ...options, headers: { host: '127.0.0.1:8080', ...options.headers } });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 8080;
+  return app.inject({ ...options, headers: { host: `127.0.0.1:${port}`, ...options.headers } });
 }
