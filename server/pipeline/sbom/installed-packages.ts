@@ -24,7 +24,8 @@ export function parseDpkgQuery(output: string): InstalledPackage[] {
   const packages: InstalledPackage[] = [];
   for (const line of output.split('\n')) {
     const [name, version, architecture, size, source, homepage, status] = line.split('\t');
-    if (!name || !version || !status?.startsWith('ii')) continue;
+    // Status-Abbrev is want/state/error: held packages show "hi", so look at the state letter only
+    if (!name || !version || status?.[1] !== 'i') continue;
     packages.push({
       name,
       version,

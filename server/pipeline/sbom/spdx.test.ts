@@ -3,10 +3,11 @@ import { DPKG_QUERY_FORMAT, parseDpkgQuery } from './installed-packages';
 import { renderSpdx } from './spdx';
 
 describe('parseDpkgQuery', () => {
-  it('keeps installed packages only, sorted, with sizes and source packages', () => {
-    const output = ['zlib1g\t1:1.3\tamd64\t160\tzlib\t\tii ', 'bash\t5.2-1\tamd64\t7000\t\thttps://gnu.org\tii ', 'gone\t1.0\tamd64\t1\t\t\trc '].join('\n');
+  it('keeps installed (also held) packages only, sorted, with sizes and source packages', () => {
+    const output = ['zlib1g\t1:1.3\tamd64\t160\tzlib\t\tii ', 'bash\t5.2-1\tamd64\t7000\t\thttps://gnu.org\tii ', 'gone\t1.0\tamd64\t1\t\t\trc ', 'kubelet\t1.35.3-1.1\tamd64\t1\t\t\thi '].join('\n');
     expect(parseDpkgQuery(output)).toEqual([
       { name: 'bash', version: '5.2-1', architecture: 'amd64', installedSizeKiB: 7000, sourcePackage: 'bash', homepage: 'https://gnu.org' },
+      { name: 'kubelet', version: '1.35.3-1.1', architecture: 'amd64', installedSizeKiB: 1, sourcePackage: 'kubelet', homepage: '' },
       { name: 'zlib1g', version: '1:1.3', architecture: 'amd64', installedSizeKiB: 160, sourcePackage: 'zlib', homepage: '' },
     ]);
     expect(DPKG_QUERY_FORMAT.endsWith('\n')).toBe(true);

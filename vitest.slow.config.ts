@@ -1,0 +1,18 @@
+import { fileURLToPath, URL } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Real builds and boots (`npm run test:slow`): root, the Debian mirror and the host
+ * packages from scripts/install-host-packages.sh are needed. Files run one at a time,
+ * since two TCG boots side by side on a 2-core runner only slow both down.
+ */
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  test: {
+    include: ['server/**/*.slow.test.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 15 * 60_000,
+    hookTimeout: 20 * 60_000,
+  },
+});
