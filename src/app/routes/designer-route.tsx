@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
+import { SubmitBuildButton } from '@/features/builds/components/submit-build-button';
 import { StatusMessage } from '@/components/status-message';
 import { DesignerPage } from '@/features/designer/components/designer-page';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
@@ -58,8 +59,8 @@ export function DesignerRoute() {
       <DesignerPage
         toolbar={<DraftShareToolbar onImport={importSpec} onError={showError} />}
         editor={<DraftSpecEditor />}
-        // Build actions: the builds feature's <SubmitBuildButton /> (@/features/builds/components/submit-build-button) goes here.
-        reviewActions={null}
+        // The Review step's actions slot: the builds feature owns the button and what it submits.
+        reviewActions={<SubmitBuildButton />}
       />
     </SpecDropZone>
   );

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import { specToYaml } from '@/spec/yaml-spec';
 import type { NodeImage } from '@/spec/schema';
 
@@ -45,7 +45,12 @@ function syncNode(doc: Document, node: unknown, value: PlainValue): Node {
     return node;
   }
   if (isScalar(node) && !isPlainObject(value) && !Array.isArray(value)) {
-    if (node.value !== value) node.value = value;
+    if (node.value !== value) {
+      // An empty string is written as "" only because plain style cannot show it; that is
+      // not the user's choice of quoting, so let the new value pick its own style.
+      if (node.value === '' && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)) node.type = undefined;
+      node.value = value;
+    }
     return node;
   }
   return doc.createNode(value);
