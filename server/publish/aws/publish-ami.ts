@@ -53,7 +53,7 @@ export async function publishAmi(options: PublishAmiOptions): Promise<PublishedI
   const now = options.now ?? new Date();
   const values = amiNameValues(image.spec, image.metadata.name, now);
   const name = renderAmiName(output.nameTemplate, values);
-  const tags = amiTags(image, options.buildKey, name);
+  const tags = amiTags(image, output, options.buildKey, name);
   const description = amiDescription(image, options.buildKey);
   // Unique per publish attempt, equal across the SDK's own retries of one call.
   const clientToken = `stamper-${options.buildKey.slice(0, 32)}-${values.timestamp}`;
@@ -139,7 +139,7 @@ export async function publishAmi(options: PublishAmiOptions): Promise<PublishedI
 }
 
 /** The spec's tags plus image-builder's own tag names, so tools that read those keep working. */
-export function amiTags(image: NodeImage, buildKey: string, name: string): Tag[] {
+export function amiTags(image: NodeImage, output: AmiOutput, buildKey: string, name: string): Tag[] {
   const versions = resolveVersions(image.spec);
   const release = findRelease(image.spec.os.release);
   const runtime = image.spec.runtime;
@@ -154,7 +154,8 @@ export function amiTags(image: NodeImage, buildKey: string, name: string): Tag[]
     'stamper:build-key': buildKey,
     'stamper:spec-name': image.metadata.name,
   };
-  const merged = { ...(image.spec.outputs.find((o) => o.format === 'ami')?.tags ?? {}), ...ours };
+  // ours last: a spec tag must not overwrite the build key or versions that tools read
+  const merged = { ...output.tags, ...ours };
   return Object.entries(merged).map(([Key, Value]) => ({ Key, Value }));
 }
 

@@ -149,12 +149,14 @@ function importKubernetes(reader: VarFileReader, spec: SpecBodyInput): void {
   const repo = reader.take(k.kubernetesDebRepo)?.replace(/\{\{\s*user\s+`kubernetes_series`\s*\}\}/g, `v${minor}`);
   const gpgKey = reader.take(k.kubernetesDebGpgKey)?.replace(/\{\{\s*user\s+`kubernetes_series`\s*\}\}/g, `v${minor}`);
   const source: { type: 'apt'; repository?: string; signingKeyUrl?: string } = { type: 'apt' };
-  if (repo !== undefined && repo !== defaults?.aptRepository) {
-    if (/\s/.test(repo)) reader.reject(k.kubernetesDebRepo, `"${repo}" is a legacy "URL suite" line (apt.kubernetes.io is gone); pkgs.k8s.io is used`);
-    else source.repository = repo;
-  }
-  if (gpgKey !== undefined && gpgKey !== (source.repository ? `${source.repository.replace(/\/?$/, '/')}Release.key` : defaults?.aptSigningKeyUrl)) {
-    source.signingKeyUrl = gpgKey;
+  const legacyRepo = repo !== undefined && /\s/.test(repo);
+  if (legacyRepo) reader.reject(k.kubernetesDebRepo, `"${repo}" is a legacy "URL suite" line (apt.kubernetes.io is gone); pkgs.k8s.io is used`);
+  else if (repo !== undefined && repo !== defaults?.aptRepository) source.repository = repo;
+  const expectedKey = source.repository ? `${source.repository.replace(/\/?$/, '/')}Release.key` : defaults?.aptSigningKeyUrl;
+  if (gpgKey !== undefined && gpgKey !== expectedKey) {
+    // The key of a rejected legacy repository would not verify pkgs.k8s.io.
+    if (legacyRepo) reader.reject(k.kubernetesDebGpgKey, 'belongs to the legacy repository; the pkgs.k8s.io key is used');
+    else source.signingKeyUrl = gpgKey;
   }
   if (source.repository !== undefined || source.signingKeyUrl !== undefined) kubernetes.source = source;
 

@@ -124,6 +124,19 @@ describe('importImageBuilderVarFile', () => {
     expect(result.warnings.some((w) => w.includes('containerd 1.7.27'))).toBe(true);
   });
 
+  it('replaces the retired apt.kubernetes.io repository and its key, and reads image-builder\'s default AMI name', () => {
+    const result = importImageBuilderVarFile({
+      kubernetes_semver: 'v1.33.9',
+      kubernetes_deb_repo: '"https://apt.kubernetes.io/ kubernetes-xenial"',
+      kubernetes_deb_gpg_key: 'https://packages.cloud.google.com/apt/doc/apt-key.gpg',
+      aws_region: 'us-west-2',
+      image_name: 'capa-ami-{{user `build_name`}}-{{user `kubernetes_semver` }}-{{user `build_timestamp`}}',
+    });
+    expect(result.spec.spec?.kubernetes).toEqual({ version: '1.33.9' });
+    expect(result.unsupportedKeys).toEqual(['kubernetes_deb_gpg_key', 'kubernetes_deb_repo']);
+    expect(result.spec.spec?.outputs).toEqual([{ format: 'ami', region: 'us-west-2', bucket: '', nameTemplate: 'capa-ami-{os}-{kubernetesVersion}-{timestamp}' }]);
+  });
+
   it('refuses input that is not a var file', () => {
     expect(() => importImageBuilderVarFile(['kubernetes_semver'])).toThrow(/JSON object/);
   });
