@@ -24,11 +24,13 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // The real server over the built SPA, with a data directory of its own for every run. The
-    // build goes to a private directory too: other suites rebuild dist/ while these tests run.
+    // The real server over the built SPA, with a data directory of its own for every run.
+    // dist/ is built as usual (the builds e2e serves it too), then served from a private
+    // copy: other suites may rebuild dist/ while these tests run.
     command: [
       'run_dir="$(mktemp -d -t stamper-e2e-XXXXXX)"',
-      'npm run build -- --outDir "$run_dir/dist" --emptyOutDir',
+      'npm run build',
+      'cp -R dist "$run_dir/dist"',
       `STAMPER_STATIC_DIR="$run_dir/dist" exec node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
     ].join(' && '),
     url: `${baseURL}/api/catalog`,

@@ -2,6 +2,7 @@ import { RadioCardGroup } from '@/components/radio-card-group';
 import { SelectField } from '@/components/select-field';
 import { TextField } from '@/components/text-field';
 import { kubernetesMinorOf } from '@/spec/catalog';
+import type { NodeImage } from '@/spec/schema';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
 import { kubernetesMinorWarning } from '@/features/designer/lib/compatibility';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
@@ -26,6 +27,13 @@ export function KubernetesStep({ catalog }: { catalog: Catalog }) {
   const currentMinor = kubernetesMinorOf(kubernetes.version);
   const minor = catalog.kubernetesMinors.find((m) => m.minor === currentMinor);
   const source = kubernetes.source;
+  type Source = NodeImage['spec']['kubernetes']['source'];
+  // Edits one kind of source; a no-op if the YAML switched the kind meanwhile.
+  const editSource = <T extends Source['type']>(type: T, change: (s: Extract<Source, { type: T }>) => void) =>
+    update((d) => {
+      const current = d.spec.kubernetes.source;
+      if (current.type === type) change(current as Extract<Source, { type: T }>);
+    });
 
   return (
     <>
@@ -75,13 +83,13 @@ export function KubernetesStep({ catalog }: { catalog: Catalog }) {
             label="Repository URL (optional)"
             value={source.repository ?? ''}
             placeholder={`https://pkgs.k8s.io/core:/stable:/v${currentMinor}/deb/`}
-            onChange={(v) => update((d) => void (d.spec.kubernetes.source.type === 'apt' && (d.spec.kubernetes.source.repository = blankToUndefined(v))))}
+            onChange={(v) => editSource('apt', (s) => void (s.repository = blankToUndefined(v)))}
           />
           <TextField
             label="Signing key URL (optional)"
             value={source.signingKeyUrl ?? ''}
             hint="Defaults to the repository's Release.key."
-            onChange={(v) => update((d) => void (d.spec.kubernetes.source.type === 'apt' && (d.spec.kubernetes.source.signingKeyUrl = blankToUndefined(v))))}
+            onChange={(v) => editSource('apt', (s) => void (s.signingKeyUrl = blankToUndefined(v)))}
           />
         </fieldset>
       ) : (
@@ -91,14 +99,14 @@ export function KubernetesStep({ catalog }: { catalog: Catalog }) {
             label="Base URL"
             value={source.baseUrl}
             hint="A directory holding kubelet, kubeadm, kubectl and crictl."
-            onChange={(v) => update((d) => void (d.spec.kubernetes.source.type === 'binaries' && (d.spec.kubernetes.source.baseUrl = v)))}
+            onChange={(v) => editSource('binaries', (s) => void (s.baseUrl = v))}
           />
           {binaryNames.map((name) => (
             <TextField
               key={name}
               label={`${name} SHA-256`}
               value={source.sha256[name]}
-              onChange={(v) => update((d) => void (d.spec.kubernetes.source.type === 'binaries' && (d.spec.kubernetes.source.sha256[name] = v)))}
+              onChange={(v) => editSource('binaries', (s) => void (s.sha256[name] = v))}
             />
           ))}
         </fieldset>

@@ -12,6 +12,14 @@ import { useDraftStore } from '@/features/designer/stores/draft-store';
 
 type Edit = (change: (o: OutputSpec) => void) => void;
 
+/** Edits an output as its own format; a no-op if the YAML changed the format meanwhile. */
+const editAs =
+  <F extends OutputFormat>(edit: Edit, format: F) =>
+  (change: (o: Extract<OutputSpec, { format: F }>) => void) =>
+    edit((o) => {
+      if (o.format === format) change(o as Extract<OutputSpec, { format: F }>);
+    });
+
 function OutputSettings({ output, index, edit }: { output: OutputSpec; index: number; edit: Edit }) {
   const issuesAt = (field: string) => ['spec', 'outputs', index, field] as const;
   const cpus = useFieldIssues(issuesAt('cpus'));
@@ -22,19 +30,21 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
   const nameTemplate = useFieldIssues(issuesAt('nameTemplate'));
   const bootMode = useFieldIssues(issuesAt('bootMode'));
   const copyTo = useFieldIssues(issuesAt('copyToRegions'), { nested: true });
+  const ova = editAs(edit, 'ova');
+  const ami = editAs(edit, 'ami');
   switch (output.format) {
     case 'ova':
       return (
         <div className="field-row">
-          <NumberField label="OVA CPUs" value={output.cpus} min={1} max={64} issues={cpus} onChange={(v) => edit((o) => void (o.format === 'ova' && (o.cpus = v)))} />
-          <NumberField label="OVA memory (MiB)" value={output.memoryMiB} min={512} issues={memory} onChange={(v) => edit((o) => void (o.format === 'ova' && (o.memoryMiB = v)))} />
+          <NumberField label="OVA CPUs" value={output.cpus} min={1} max={64} issues={cpus} onChange={(v) => ova((o) => void (o.cpus = v))} />
+          <NumberField label="OVA memory (MiB)" value={output.memoryMiB} min={512} issues={memory} onChange={(v) => ova((o) => void (o.memoryMiB = v))} />
           <NumberField
             label="OVA hardware version"
             value={output.hardwareVersion}
             min={10}
             max={21}
             issues={hardware}
-            onChange={(v) => edit((o) => void (o.format === 'ova' && (o.hardwareVersion = v)))}
+            onChange={(v) => ova((o) => void (o.hardwareVersion = v))}
           />
         </div>
       );
@@ -45,25 +55,25 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
           label={`${output.format} compression`}
           value={output.compression}
           options={(output.format === 'qcow2' ? ['zstd', 'zlib', 'none'] : ['none', 'zstd']).map((c) => ({ value: c, label: c }))}
-          onChange={(v) => edit((o) => void ((o.format === 'qcow2' || o.format === 'raw') && Object.assign(o, { compression: v })))}
+          onChange={(v) => edit((o) => void ('compression' in o && Object.assign(o, { compression: v })))}
         />
       );
     case 'ami':
       return (
         <>
           <div className="field-row">
-            <TextField label="AWS region" value={output.region} placeholder="eu-west-1" issues={region} onChange={(v) => edit((o) => void (o.format === 'ami' && (o.region = v)))} />
-            <TextField label="S3 bucket" value={output.bucket} issues={bucket} onChange={(v) => edit((o) => void (o.format === 'ami' && (o.bucket = v)))} />
+            <TextField label="AWS region" value={output.region} placeholder="eu-west-1" issues={region} onChange={(v) => ami((o) => void (o.region = v))} />
+            <TextField label="S3 bucket" value={output.bucket} issues={bucket} onChange={(v) => ami((o) => void (o.bucket = v))} />
           </div>
-          <TextField label="AMI name template" value={output.nameTemplate} issues={nameTemplate} onChange={(v) => edit((o) => void (o.format === 'ami' && (o.nameTemplate = v)))} />
+          <TextField label="AMI name template" value={output.nameTemplate} issues={nameTemplate} onChange={(v) => ami((o) => void (o.nameTemplate = v))} />
           <SelectField
             label="Boot mode"
             value={output.bootMode}
             issues={bootMode}
             options={['uefi-preferred', 'uefi', 'legacy-bios'].map((m) => ({ value: m, label: m }))}
-            onChange={(v) => edit((o) => void (o.format === 'ami' && (o.bootMode = v as typeof o.bootMode)))}
+            onChange={(v) => ami((o) => void (o.bootMode = v as typeof o.bootMode))}
           />
-          <LineListField label="Copy to regions" values={output.copyToRegions} issues={copyTo} onChange={(v) => edit((o) => void (o.format === 'ami' && (o.copyToRegions = v)))} rows={2} />
+          <LineListField label="Copy to regions" values={output.copyToRegions} issues={copyTo} onChange={(v) => ami((o) => void (o.copyToRegions = v))} rows={2} />
         </>
       );
     default:
