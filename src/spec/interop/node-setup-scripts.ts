@@ -2,7 +2,6 @@ import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
 import type { NodeImage } from '../schema';
 import { base64Utf8, shellQuote as q } from './shell-quote';
-import { PKGS_K8S_IO_DEB_REVISION } from './image-builder-var-file';
 
 export interface NodeSetupScript {
   name: string;
@@ -62,22 +61,56 @@ function runtimeScript(image: NodeImage): string {
   } else {
     lines.push(`${apt} install --no-install-recommends containerd runc`);
   }
+  const containerdVersion = (runtime.source === 'upstream' ? runtime.version : findRelease(image.spec.os.release)?.containerd) ?? '1.7.0';
   lines.push(
     'install -d -m 0755 /etc/containerd',
-    'containerd config default > /etc/containerd/config.toml',
-    // containerd 1.x calls the pause image sandbox_image, 2.x calls it sandbox
-    `sed -i -e 's#^\\(\\s*sandbox_image\\s*=\\).*#\\1 "${pause}"#' -e 's#^\\(\\s*sandbox\\s*=\\).*#\\1 "${pause}"#' /etc/containerd/config.toml`,
+    "cat > /etc/containerd/config.toml <<'TOML'",
+    containerdConfig(Number(containerdVersion.split('.')[0]), runtime.systemdCgroup, pause),
+    'TOML',
+    "printf '%s\\n' 'runtime-endpoint: unix:///run/containerd/containerd.sock' 'image-endpoint: unix:///run/containerd/containerd.sock' 'timeout: 10' > /etc/crictl.yaml",
+    'systemctl daemon-reload',
+    'systemctl enable containerd',
   );
-  if (runtime.systemdCgroup) lines.push("sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml");
-  lines.push('systemctl daemon-reload', 'systemctl enable containerd');
   return lines.join('\n');
+}
+
+/** The same CRI settings the pipeline writes: systemd cgroups and the minor's pause image, in containerd 1.x or 2.x layout. */
+function containerdConfig(major: number, systemdCgroup: boolean, pauseImage: string): string {
+  const pause = JSON.stringify(pauseImage);
+  if (major >= 2) {
+    return [
+      'version = 3',
+      "[plugins.'io.containerd.cri.v1.images'.pinned_images]",
+      `  sandbox = ${pause}`,
+      "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]",
+      "  runtime_type = 'io.containerd.runc.v2'",
+      "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]",
+      `  SystemdCgroup = ${systemdCgroup}`,
+      "[plugins.'io.containerd.cri.v1.runtime'.cni]",
+      "  bin_dirs = ['/opt/cni/bin']",
+      "  conf_dir = '/etc/cni/net.d'",
+    ].join('\n');
+  }
+  return [
+    'version = 2',
+    '[plugins."io.containerd.grpc.v1.cri"]',
+    `  sandbox_image = ${pause}`,
+    '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
+    '  runtime_type = "io.containerd.runc.v2"',
+    '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+    `  SystemdCgroup = ${systemdCgroup}`,
+    '[plugins."io.containerd.grpc.v1.cri".cni]',
+    '  bin_dir = "/opt/cni/bin"',
+    '  conf_dir = "/etc/cni/net.d"',
+  ].join('\n');
 }
 
 function kubernetesScript(image: NodeImage): string {
   const versions = resolveVersions(image.spec);
   const source = image.spec.kubernetes.source;
   if (source.type === 'apt' && versions.aptRepository && versions.aptSigningKeyUrl) {
-    const pin = (pkg: string, version: string) => `${pkg}=${version}${PKGS_K8S_IO_DEB_REVISION}`;
+    // Any Debian revision of the pinned upstream version, as the pipeline installs them.
+    const pin = (pkg: string, version: string) => `${q(`${pkg}=${version}-*`)}`;
     return [
       'install -d -m 0755 /etc/apt/keyrings',
       `curl -fsSL --retry 3 ${q(versions.aptSigningKeyUrl)} | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes.gpg`,

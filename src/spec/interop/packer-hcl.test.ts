@@ -34,7 +34,8 @@ describe('exportPackerTemplate', () => {
   const template = exportPackerTemplate(image);
 
   it('pins the same versions and settings the pipeline uses', () => {
-    expect(template).toContain('kubelet=1.34.5-1.1 kubeadm=1.34.5-1.1 kubectl=1.34.5-1.1 cri-tools=1.34.0-1.1 kubernetes-cni=1.7.1-1.1');
+    expect(template).toContain("'kubelet=1.34.5-*' 'kubeadm=1.34.5-*' 'kubectl=1.34.5-*' 'cri-tools=1.34.0-*' 'kubernetes-cni=1.7.1-*'");
+    expect(template).toContain('sandbox_image = "registry.k8s.io/pause:3.10.1"');
     expect(template).toContain('https://pkgs.k8s.io/core:/stable:/v1.34/deb/');
     expect(template).toContain("'vm.max_map_count = 262144'");
     expect(template).toContain("'ip_vs'");
@@ -42,6 +43,15 @@ describe('exportPackerTemplate', () => {
     expect(template).toContain('source_image_url');
     expect(template).toContain('Not produced here (Stamper builds them without a hypervisor): ova.');
     expect(template).not.toMatch(/required_plugins|packer\s*\{/);
+  });
+
+  it('writes the containerd 2.x config layout for an upstream containerd 2', () => {
+    const upstream = nodeImageSchema.parse(
+      minimalInput({ kubernetes: { version: '1.36.2' }, runtime: { source: 'upstream', version: '2.1.0', upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) } } }),
+    );
+    const text = exportPackerTemplate(upstream);
+    expect(text).toContain('version = 3');
+    expect(text).toContain("echo 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  /tmp/containerd.tar.gz' | sha256sum -c -");
   });
 
   it('writes provisioner scripts that bash can parse', () => {
