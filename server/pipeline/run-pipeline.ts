@@ -8,7 +8,7 @@ import { ExecError, runProcess } from './exec';
 import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
 import type { Stage, StageContext } from './stage';
 import type { Artifact } from './stage';
-import { planStages } from './stage-plan';
+import { type PlannedStage, planStages } from './stage-plan';
 
 export { PipelineAbortError, PipelineError } from './errors';
 export type { PipelineEvent } from './events';
@@ -68,28 +68,19 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const stages: StageRecord[] = [];
   const artifacts = createArtifactRegistry((artifact) => emit({ type: 'artifact', artifact }));
 
-  for (const [index, { stage, enabled }] of plan.entries()) {
-    if (signal.aborted) {
-      for (const rest of plan.slice(index)) stages.push({ name: rest.stage.name, status: 'canceled', durationMs: 0 });
-      throw new PipelineAbortError(undefined);
-    }
-    if (!enabled) {
-      emit({ type: 'stage', stage: stage.name, status: 'skipped' });
-      stages.push({ name: stage.name, status: 'skipped', durationMs: 0 });
-      continue;
-    }
+  const runStage = async (stage: Stage, stageSignal: AbortSignal): Promise<void> => {
     const started = Date.now();
     const lastLines: string[] = [];
     emit({ type: 'stage', stage: stage.name, status: 'started' });
     try {
-      const ctx = await stageContext(opts, stage, lastLines, artifacts, verify);
+      const ctx = await stageContext({ ...opts, signal: stageSignal }, stage, lastLines, artifacts, verify);
       await stage.run(ctx);
       const durationMs = Date.now() - started;
       emit({ type: 'stage', stage: stage.name, status: 'succeeded', durationMs });
       stages.push({ name: stage.name, status: 'succeeded', durationMs });
     } catch (err) {
       const durationMs = Date.now() - started;
-      if (signal.aborted) {
+      if (stageSignal.aborted) {
         emit({ type: 'stage', stage: stage.name, status: 'canceled', durationMs });
         stages.push({ name: stage.name, status: 'canceled', durationMs });
         throw new PipelineAbortError(stage.name);
@@ -99,8 +90,69 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       stages.push({ name: stage.name, status: 'failed', durationMs });
       throw failure;
     }
+  };
+
+  for (const [index, wave] of groupConcurrentStages(plan).entries()) {
+    if (signal.aborted) {
+      for (const rest of groupConcurrentStages(plan).slice(index).flat()) stages.push({ name: rest.stage.name, status: 'canceled', durationMs: 0 });
+      throw new PipelineAbortError(undefined);
+    }
+    for (const skipped of wave.filter((p) => !p.enabled)) {
+      emit({ type: 'stage', stage: skipped.stage.name, status: 'skipped' });
+      stages.push({ name: skipped.stage.name, status: 'skipped', durationMs: 0 });
+    }
+    const running = wave.filter((p) => p.enabled).map((p) => p.stage);
+    if (running.length === 1 && running[0]) {
+      await runStage(running[0], signal);
+    } else if (running.length > 1) {
+      await runConcurrently(running, signal, runStage);
+    }
   }
   return { artifacts: artifacts.list(), verify, stages };
+}
+
+/**
+ * Stages that only read the finished disk can overlap: the boot check (mostly one
+ * emulated CPU) runs while qemu-img converts (mostly one other core). A failure in one
+ * cancels its sibling and is what the build reports.
+ */
+export const CONCURRENT_STAGES: readonly (readonly StageName[])[] = [['formats', 'verify']];
+
+export function groupConcurrentStages(plan: readonly PlannedStage[]): PlannedStage[][] {
+  const waves: PlannedStage[][] = [];
+  for (const planned of plan) {
+    const previous = waves.at(-1);
+    const group = CONCURRENT_STAGES.find((g) => g.includes(planned.stage.name));
+    if (previous && group && previous.every((p) => group.includes(p.stage.name))) previous.push(planned);
+    else waves.push([planned]);
+  }
+  return waves;
+}
+
+async function runConcurrently(
+  group: Stage[],
+  signal: AbortSignal,
+  runStage: (stage: Stage, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const siblings = new AbortController();
+  const onAbort = (): void => siblings.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const results = await Promise.allSettled(
+      group.map((stage) =>
+        runStage(stage, siblings.signal).catch((err: unknown) => {
+          siblings.abort(); // one failed: stop the other instead of waiting for it
+          throw err;
+        }),
+      ),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const real = failures.find((f) => !(f instanceof PipelineAbortError));
+    if (real) throw real;
+    if (failures.length > 0) throw failures[0];
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 async function stageContext(

@@ -35,3 +35,11 @@ describe('planStages', () => {
     expect(c).not.toBe(a);
   });
 });
+
+describe('groupConcurrentStages', () => {
+  it('runs formats and verify side by side and everything else alone', async () => {
+    const { groupConcurrentStages } = await import('./run-pipeline');
+    const waves = groupConcurrentStages(planStages(image({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'my-bucket' }] }), fakePublish));
+    expect(waves.map((w) => w.map((p) => p.stage.name).join('+'))).toEqual(['rootfs', 'kubernetes', 'configure', 'sbom', 'disk', 'formats+verify', 'publish']);
+  });
+});
