@@ -79,6 +79,9 @@ async function main() {
       return succeed(job, 5, 0);
     case 'stream':
       return succeed(job, 300, 5);
+    case 'flood':
+      // For the SSE fan-out bench: many events in bursts, not paced by timers.
+      return succeed(job, 5000, 0);
     case 'hang':
     case 'stubborn': {
       if (scenario === 'stubborn') process.on('SIGTERM', () => emit({ type: 'log', stage: 'rootfs', stream: 'info', line: 'ignoring SIGTERM' }));
