@@ -10,8 +10,7 @@ export function buildListSearch(filters: BuildListFilters): string {
   if (filters.kubernetesVersion?.trim()) params.set('kubernetesVersion', filters.kubernetesVersion.trim());
   params.set('page', String(filters.page));
   params.set('pageSize', String(filters.pageSize));
-  // the API sorts by creation date; "-" means descending
-  params.set('sort', filters.sort === 'newest' ? '-createdAt' : 'createdAt');
+  params.set('sort', filters.sort);
   return params.toString();
 }
 

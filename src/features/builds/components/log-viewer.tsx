@@ -37,15 +37,17 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
   const programmaticScroll = useRef(false);
 
   const presentStages = useMemo(() => [...stagesOf(lines)].join(','), [lines]);
+  // fold the others only when the focus stage has lines to show; otherwise the log would look empty
+  const focusPresent = Boolean(focusStage) && presentStages.split(',').includes(focusStage as string);
   const folded = useMemo(() => {
     const set = new Set<StageName>();
     for (const stage of presentStages.split(',') as StageName[]) {
       if (!stage) continue;
       const choice = foldChoices.get(stage);
-      if (choice ?? (focusStage ? stage !== focusStage : false)) set.add(stage);
+      if (choice ?? (focusPresent ? stage !== focusStage : false)) set.add(stage);
     }
     return set;
-  }, [presentStages, foldChoices, focusStage]);
+  }, [presentStages, foldChoices, focusStage, focusPresent]);
   const setFolded = (next: ReadonlySet<StageName>) => {
     const choices = new Map(foldChoices);
     for (const stage of stagesOf(lines)) choices.set(stage, next.has(stage));

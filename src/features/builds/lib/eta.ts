@@ -22,6 +22,22 @@ export function historyFromStages(builds: readonly { stages: readonly StageRecor
   return history;
 }
 
+/**
+ * Rough shares of a build per stage (seconds, from the pipeline trial on a 2-core host).
+ * Only weights the overall bar before any build has finished here; never shown as an ETA.
+ */
+export const fallbackStageWeights: Record<StageName, number> = {
+  rootfs: 130,
+  kubernetes: 20,
+  configure: 10,
+  sbom: 5,
+  disk: 10,
+  formats: 20,
+  verify: 80,
+  publish: 60,
+  sign: 2,
+};
+
 export interface Estimate {
   /** Milliseconds left, or null when nothing is known about some stage still to run. */
   remainingMs: number | null;
@@ -43,7 +59,7 @@ export function estimateRemaining(stages: readonly StageView[], history: StageDu
   let done = 0;
   for (const stage of stages) {
     const typical = median(history[stage.name] ?? []);
-    const weight = typical ?? 1;
+    const weight = typical ?? fallbackStageWeights[stage.name];
     if (stage.status === 'skipped') continue;
     total += weight;
     if (stage.status === 'succeeded') {

@@ -28,3 +28,11 @@ describe('explainFailure', () => {
     expect(result.hint).toContain('kubelet enabled (disabled)');
   });
 });
+
+describe('explainFailure without lines of its own', () => {
+  it('shows the lines before the failure and explains an unreachable repository', () => {
+    const result = explainFailure({ failedStage: 'kubernetes', error: 'kubernetes: fetch failed', lines: [line(1, 'rootfs', 'base tree ready')], verify: [] });
+    expect(result.lastLines.map((l) => l.text)).toEqual(['base tree ready']);
+    expect(result.hint).toContain('could not reach a repository');
+  });
+});

@@ -28,6 +28,11 @@ const knownCauses: { pattern: RegExp; hint: (m: RegExpExecArray) => string }[] =
     hint: () => 'A download did not match its SHA-256 checksum. Check the URL and the checksum in the spec.',
   },
   {
+    pattern: /fetch failed|Could not resolve|Temporary failure resolving|Connection refused|Failed to fetch|Network is unreachable|ECONNREFUSED|ENOTFOUND/,
+    hint: () =>
+      'A download failed: the build server could not reach a repository or URL the spec uses (for Kubernetes, the package repository in kubernetes.source). Check the address, and that the build server can reach it.',
+  },
+  {
     pattern: /No space left on device/,
     hint: () => 'The build machine ran out of disk space. Free space on the server or choose a smaller disk size.',
   },
@@ -46,7 +51,9 @@ export function explainFailure(input: {
   lastLineCount?: number;
 }): FailureExplanation {
   const stage = (input.failedStage && input.failedStage in stageDescriptions ? input.failedStage : null) as StageName | null;
-  const stageLines = stage ? input.lines.filter((l) => l.stage === stage) : input.lines;
+  const ownLines = stage ? input.lines.filter((l) => l.stage === stage) : input.lines;
+  // a stage that failed before writing anything: the lines before it are the best clue
+  const stageLines = ownLines.length > 0 ? ownLines : input.lines;
   const lastLines = stageLines.slice(-(input.lastLineCount ?? 12));
   const failedChecks = input.verify.filter((c) => !c.ok);
   const what = stage ? `${stageDescriptions[stage].title} failed while ${stageDescriptions[stage].doing}.` : 'The build failed.';
