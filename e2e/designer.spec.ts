@@ -48,14 +48,19 @@ test('an incompatible pick is reported on the field that has to change', async (
   await page.getByRole('radio', { name: 'Kubernetes 1.36' }).check();
   await page.getByRole('button', { name: /Runtime/ }).first().click();
   const source = page.getByRole('group', { name: 'containerd source' });
+  await expect(page.getByRole('radio', { name: 'Distribution package' })).toHaveAccessibleDescription(/Kubernetes 1\.36 needs containerd 2\.x/);
   await expect(source).toContainText(/choose runtime source "upstream"/);
   await expect(page.getByRole('button', { name: /Runtime.*has problems/ })).toBeVisible();
   await page.getByRole('radio', { name: 'Upstream release' }).check();
   await expect(page.getByLabel('containerd version')).toBeVisible();
 });
 
-test('Ubuntu releases are marked as needing a mirror', async ({ page }) => {
+test('releases are marked before picking: Ubuntu needs a mirror, an old containerd cannot run the chosen Kubernetes', async ({ page }) => {
   await expect(page.getByRole('radio', { name: /Ubuntu 24\.04/ })).toHaveAccessibleDescription(/needs a mirror URL/);
+  await expect(page.getByRole('radio', { name: /Debian 12/ })).toHaveAccessibleDescription(/cannot run Kubernetes 1\.35/);
+  await expect(page.getByRole('radio', { name: /Debian 13/ })).not.toHaveAccessibleDescription(/cannot run/);
+  await page.getByRole('button', { name: /Next: Runtime/ }).click();
+  await expect(page.getByRole('radio', { name: 'Distribution package' })).not.toHaveAccessibleDescription(/needs containerd/);
 });
 
 test('a reload keeps the draft', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { RadioCardGroup } from '@/components/radio-card-group';
 import { TextField } from '@/components/text-field';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import { kubernetesMinorOf } from '@/spec/catalog';
+import type { Catalog, CatalogRelease } from '@/features/catalog/api/get-catalog';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
@@ -17,6 +18,14 @@ export function OsStep({ catalog }: { catalog: Catalog }) {
   const distroIssues = useFieldIssues(['spec', 'os', 'distro']);
   const mirrorIssues = useFieldIssues(['spec', 'os', 'mirror']);
   const release = catalog.releases.find((r) => r.id === os.release);
+  const kubernetesMinor = useDraftStore((s) => kubernetesMinorOf(s.draft.spec.kubernetes.version));
+  const runtimeSource = useDraftStore((s) => s.draft.spec.runtime.source);
+  /** Why this release's own containerd cannot run the chosen Kubernetes, as the server's catalog says. */
+  const runtimeWarning = (r: CatalogRelease): string | undefined => {
+    if (runtimeSource !== 'distro') return undefined;
+    const fit = r.compatibility.find((c) => c.kubernetesMinor === kubernetesMinor);
+    return fit && !fit.distroRuntime ? `its containerd ${r.containerd} cannot run Kubernetes ${kubernetesMinor}: needs upstream containerd` : undefined;
+  };
 
   return (
     <>
@@ -45,7 +54,7 @@ export function OsStep({ catalog }: { catalog: Catalog }) {
           value: r.id,
           label: r.title,
           description: `containerd ${r.containerd} in the archive${r.note ? ` · ${r.note}` : ''}`,
-          warning: r.mirrorRequired ? 'needs a mirror URL' : undefined,
+          warning: [r.mirrorRequired ? 'needs a mirror URL' : null, runtimeWarning(r) ?? null].filter(Boolean).join('; ') || undefined,
         }))}
         onChange={(id) =>
           update((d) => {

@@ -1,7 +1,9 @@
 import { CheckboxField } from '@/components/checkbox-field';
 import { RadioCardGroup } from '@/components/radio-card-group';
 import { TextField } from '@/components/text-field';
+import { kubernetesMinorOf } from '@/spec/catalog';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
+import { kubernetesMinorWarning } from '@/features/designer/lib/compatibility';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
@@ -20,6 +22,9 @@ export function RuntimeStep({ catalog }: { catalog: Catalog }) {
   const runcUrlIssues = useFieldIssues(['spec', 'runtime', 'upstream', 'runcUrl']);
   const runcShaIssues = useFieldIssues(['spec', 'runtime', 'upstream', 'runcSha256']);
   const release = catalog.releases.find((r) => r.id === releaseId);
+  const kubernetesVersion = useDraftStore((s) => s.draft.spec.kubernetes.version);
+  const minor = catalog.kubernetesMinors.find((m) => m.minor === kubernetesMinorOf(kubernetesVersion));
+  const distroWarning = minor && release ? kubernetesMinorWarning(minor, { source: 'distro' }, release.containerd) : null;
 
   return (
     <>
@@ -28,7 +33,9 @@ export function RuntimeStep({ catalog }: { catalog: Catalog }) {
         value={runtime.source}
         issues={sourceIssues}
         options={[
-          { value: 'distro', label: 'Distribution package', description: release ? `${release.title} ships containerd ${release.containerd}` : 'The release\'s own containerd package' },
+          { value: 'distro', label: 'Distribution package', description: release ? `${release.title} ships containerd ${release.containerd}` : 'The release\'s own containerd package',
+            warning: distroWarning && minor ? `Kubernetes ${minor.minor} ${distroWarning}` : undefined,
+          },
           { value: 'upstream', label: 'Upstream release', description: 'containerd release binaries by URL, checked against their SHA-256' },
         ]}
         onChange={(source) =>
