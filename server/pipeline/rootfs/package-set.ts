@@ -19,7 +19,9 @@ export function rootfsPackages(spec: NodeImageSpec): string[] {
   const runtime = spec.runtime.source === 'distro' ? ['containerd', 'runc'] : spec.runtime.upstream?.runcUrl ? [] : ['runc'];
   // binaries-sourced Kubernetes still needs the CNI plugins; the distro package provides them
   const cni = spec.kubernetes.source.type === 'binaries' ? ['containernetworking-plugins'] : [];
-  return [...NODE_BASE_PACKAGES, kernel, ...runtime, ...cni, ...spec.packages];
+  // Ubuntu 22.04 still ships systemd-resolved inside the systemd package
+  const base = spec.os.release === 'jammy' ? NODE_BASE_PACKAGES.filter((p) => p !== 'systemd-resolved') : NODE_BASE_PACKAGES;
+  return [...base, kernel, ...runtime, ...cni, ...spec.packages];
 }
 
 /**
