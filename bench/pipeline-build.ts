@@ -5,7 +5,6 @@
  * the base tree comes from the cache. Run as root: `node --import tsx bench/pipeline-build.ts`.
  */
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKey } from '../src/spec/build-key';
 import { nodeImageSchema, type NodeImage } from '../src/spec/schema';
