@@ -45,15 +45,24 @@ test('invalid YAML is marked and never wipes the last valid draft', async ({ pag
   await replaceYaml(page, 'apiVersion: stamper/v1alpha1\nmetadata: [unclosed\n  name: broken\n');
 
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
-  await expect(page.getByText(/YAML does not parse/)).toBeVisible();
+  await expect(page.getByText(/YAML does not parse: the form keeps/)).toBeVisible();
   await expect(page.getByRole('region', { name: 'Problems' })).toContainText(/Line \d+/);
   await expect(page.getByLabel('Image name')).toHaveValue('last-good');
+  // Read-only meanwhile: a form edit would overwrite the text being fixed.
+  await expect(page.getByLabel('Image name')).toBeDisabled();
 
   await test.step('the broken text and the last valid spec both survive a reload', async () => {
     await page.reload();
     await waitForYamlEditor(page).catch(() => undefined);
-    await expect(page.getByText(/YAML does not parse/)).toBeVisible();
+    await expect(page.getByText(/YAML does not parse: the form keeps/)).toBeVisible();
     await expect(page.getByLabel('Image name')).toHaveValue('last-good');
+  });
+
+  await test.step('discarding the YAML edits returns to the last valid spec', async () => {
+    await page.getByRole('button', { name: 'Discard the YAML edits' }).click();
+    await expect(page.getByText('Valid spec')).toBeVisible();
+    await expect(page.getByLabel('Image name')).toBeEnabled();
+    await expect.poll(() => visibleYaml(page)).toContain('name: last-good');
   });
 });
 

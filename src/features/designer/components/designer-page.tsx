@@ -23,7 +23,7 @@ export interface DesignerPageProps {
   reviewActions?: ReactNode;
 }
 
-function StepBody({ step, catalog, reviewActions }: { step: DesignerStepId; catalog: Catalog; reviewActions?: ReactNode }) {
+function StepBody({ step, catalog }: { step: DesignerStepId; catalog: Catalog }) {
   switch (step) {
     case 'os':
       return <OsStep catalog={catalog} />;
@@ -40,13 +40,14 @@ function StepBody({ step, catalog, reviewActions }: { step: DesignerStepId; cata
     case 'outputs':
       return <OutputsStep catalog={catalog} />;
     case 'review':
-      return <ReviewStep catalog={catalog} reviewActions={reviewActions} />;
+      return <ReviewStep catalog={catalog} />;
   }
 }
 
 export function DesignerPage({ toolbar, editor, reviewActions }: DesignerPageProps) {
   const catalog = useCatalog();
   const issues = useDraftStore((s) => s.issues);
+  const yamlBroken = useDraftStore((s) => s.status === 'invalid-yaml');
   const [step, setStep] = useState<DesignerStepId>('os');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const moved = useRef(false);
@@ -98,7 +99,23 @@ export function DesignerPage({ toolbar, editor, reviewActions }: DesignerPagePro
                 </button>
               </StatusMessage>
             ) : (
-              <StepBody step={current.id} catalog={catalog.data} reviewActions={reviewActions} />
+              <>
+                {yamlBroken ? (
+                  <StatusMessage tone="info">
+                    The YAML does not parse (line {issues[0]?.line ?? '?'}), so the form shows the last valid draft read-only: a form edit now would
+                    overwrite your text. Fix the YAML, or{' '}
+                    <button type="button" className="button" onClick={() => useDraftStore.getState().replace(useDraftStore.getState().lastValid)}>
+                      Discard the YAML edits
+                    </button>
+                  </StatusMessage>
+                ) : null}
+                {/* A disabled fieldset makes every control inside read-only in one place. */}
+                <fieldset className="step-panel__body" disabled={yamlBroken}>
+                  <StepBody step={current.id} catalog={catalog.data} />
+                </fieldset>
+                {/* Outside the fieldset: building the last valid spec works even while the YAML is broken. */}
+                {current.id === 'review' && reviewActions ? <div className="review-actions">{reviewActions}</div> : null}
+              </>
             )}
             <div className="step-panel__footer">
               {previous ? (

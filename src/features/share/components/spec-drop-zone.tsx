@@ -15,7 +15,8 @@ export function SpecDropZone({ onImport, onError, children }: SpecDropZoneProps)
   return (
     <div
       className={over ? 'drop-zone drop-zone--over' : 'drop-zone'}
-      onDragOver={(e) => {
+      // Capture phase: the YAML editor inside would otherwise take the file as text to insert.
+      onDragOverCapture={(e) => {
         if (!hasFiles(e)) return;
         e.preventDefault();
         e.dataTransfer.dropEffect = 'copy';
@@ -24,7 +25,7 @@ export function SpecDropZone({ onImport, onError, children }: SpecDropZoneProps)
       onDragLeave={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(false);
       }}
-      onDrop={(e) => {
+      onDropCapture={(e) => {
         if (!hasFiles(e)) return;
         // Stop Monaco (and the browser) from handling the file as text or navigation.
         e.preventDefault();

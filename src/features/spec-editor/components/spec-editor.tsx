@@ -73,6 +73,8 @@ export default function SpecEditor({ value, onChange, markers }: SpecEditorProps
         automaticLayout: true,
         quickSuggestions: { other: true, comments: false, strings: true },
         fixedOverflowWidgets: true,
+        // A dropped file is a spec to import (the page handles it), not text to paste in.
+        dropIntoEditor: { enabled: false },
       }}
     />
   );

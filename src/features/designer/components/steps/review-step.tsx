@@ -1,20 +1,15 @@
-import type { ReactNode } from 'react';
 import { formatPath } from '@/spec/validation-error';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
 
 export interface ReviewStepProps {
   catalog: Catalog;
-  /**
-   * Actions on the finished spec. The builds feature passes its
-   * `@/features/builds/components/submit-build-button` here.
-   */
-  reviewActions?: ReactNode;
 }
 
 const listOrNone = (values: readonly string[]) => (values.length > 0 ? values.join(', ') : 'none');
 
-export function ReviewStep({ catalog, reviewActions }: ReviewStepProps) {
+/** The summary; DesignerPage renders its `reviewActions` slot (the Build button) below it. */
+export function ReviewStep({ catalog }: ReviewStepProps) {
   const draft = useDraftStore((s) => s.draft);
   const issues = useDraftStore((s) => s.issues);
   const status = useDraftStore((s) => s.status);
@@ -62,8 +57,6 @@ export function ReviewStep({ catalog, reviewActions }: ReviewStepProps) {
           </ul>
         </section>
       )}
-      {/* Build actions slot: the builds feature's submit button renders here. */}
-      <div className="review-actions">{reviewActions}</div>
     </>
   );
 }
