@@ -80,6 +80,8 @@ test('a cross-field rule error is marked in the editor too', async ({ page }) =>
   await replaceYaml(page, specYaml('rule-check').replace('1.33.9', '1.36.2'));
   await expect(page.getByText(/1 problem/)).toBeVisible();
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
+  await page.getByRole('region', { name: 'Problems' }).getByRole('button', { name: /Line \d+/ }).click();
+  await expect(yamlEditor(page)).toBeFocused();
   await page.getByRole('button', { name: /Runtime/ }).first().click();
   await expect(page.getByRole('group', { name: 'containerd source' })).toContainText(/Kubernetes 1\.36 needs containerd/);
 });

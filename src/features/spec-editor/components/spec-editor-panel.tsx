@@ -1,4 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import type { RevealRequest } from '@/features/spec-editor/components/spec-editor';
 import type { SpecIssue } from '@/spec/validation-error';
 import { formatPath } from '@/spec/validation-error';
 
@@ -16,6 +17,7 @@ export interface SpecEditorPanelProps {
 }
 
 export function SpecEditorPanel({ value, onChange, issues, markers, statusText, valid }: SpecEditorPanelProps) {
+  const [reveal, setReveal] = useState<RevealRequest | null>(null);
   return (
     <div className="spec-editor">
       <div className="spec-editor__header">
@@ -24,9 +26,12 @@ export function SpecEditorPanel({ value, onChange, issues, markers, statusText, 
           {statusText}
         </p>
       </div>
+      <p className="spec-editor__hint field-hint">
+        Completion: Ctrl+Space. Tab indents; press Ctrl+M first to let Tab move focus out of the editor.
+      </p>
       <div className="spec-editor__surface">
         <Suspense fallback={<p role="status">Loading the YAML editor…</p>}>
-          <SpecEditor value={value} onChange={onChange} markers={markers} />
+          <SpecEditor value={value} onChange={onChange} markers={markers} reveal={reveal} />
         </Suspense>
       </div>
       {issues.length > 0 ? (
@@ -35,7 +40,16 @@ export function SpecEditorPanel({ value, onChange, issues, markers, statusText, 
           <ul>
             {issues.map((issue, i) => (
               <li key={i}>
-                {issue.line ? <span className="issue-line">Line {issue.line}:</span> : null} {issue.path.length > 0 ? <code>{formatPath(issue.path)}</code> : null} {issue.message}
+                {issue.line ? (
+                  <button
+                    type="button"
+                    className="issue-line"
+                    onClick={() => setReveal({ line: issue.line ?? 1, column: issue.column ?? 1, id: Date.now() })}
+                  >
+                    Line {issue.line}:
+                  </button>
+                ) : null}{' '}
+                {issue.path.length > 0 ? <code>{formatPath(issue.path)}</code> : null} {issue.message}
               </li>
             ))}
           </ul>

@@ -5,17 +5,26 @@ import { monaco, SPEC_MODEL_URI } from '@/features/spec-editor/lib/monaco-setup'
 
 type CodeEditor = Parameters<OnMount>[0];
 
+export interface RevealRequest {
+  line: number;
+  column: number;
+  /** Changes on every request, so asking for the same line twice still moves there. */
+  id: number;
+}
+
 export interface SpecEditorProps {
   value: string;
   onChange: (text: string) => void;
   /** Issues to mark beyond what the JSON Schema already reports (cross-field rules). */
   markers: readonly SpecIssue[];
+  /** Moves the cursor there and focuses the editor. */
+  reveal?: RevealRequest | null;
 }
 
 const MARKER_OWNER = 'stamper-spec';
 
 /** Monaco with YAML validation, completion and hover from the NodeImage JSON Schema. */
-export default function SpecEditor({ value, onChange, markers }: SpecEditorProps) {
+export default function SpecEditor({ value, onChange, markers, reveal }: SpecEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
 
   useEffect(() => {
@@ -44,6 +53,14 @@ export default function SpecEditor({ value, onChange, markers }: SpecEditorProps
       })),
     );
   }, [markers]);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || !reveal) return;
+    editor.setPosition({ lineNumber: reveal.line, column: reveal.column });
+    editor.revealLineInCenter(reveal.line);
+    editor.focus();
+  }, [reveal]);
 
   const handleMount: OnMount = (editor) => {
     editorRef.current = editor;
