@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, savedDraftYaml, test, visibleYaml, waitForYamlEditor } from './fixtures';
+import { expect, replaceYaml, savedDraftYaml, test, visibleYaml, waitForYamlEditor } from './fixtures';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -73,14 +73,30 @@ test('a reload keeps the draft', async ({ page }) => {
 });
 
 test('the designer has no serious or critical accessibility violations', async ({ page }) => {
-  const steps = ['Base OS', 'Kubernetes', 'Packages', 'Node settings', 'Outputs', 'Review'];
-  for (const step of steps) {
+  const scan = async () => {
+    const results = await new AxeBuilder({ page }).analyze();
+    const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  };
+  const steps = page.getByRole('navigation', { name: 'Designer steps' });
+  // Scan with content on every step and errors on some, not only the empty defaults.
+  await page.getByLabel('Image name').fill('Not_Valid');
+  await steps.getByRole('button', { name: /Users/ }).click();
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await steps.getByRole('button', { name: /Node settings/ }).click();
+  await page.getByRole('button', { name: 'Add file' }).click();
+  for (const step of ['Base OS', 'Runtime', 'Kubernetes', 'Packages', 'Users', 'Node settings', 'Outputs', 'Review']) {
     await test.step(step, async () => {
-      await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: new RegExp(step) }).click();
+      await steps.getByRole('button', { name: new RegExp(step) }).click();
       await expect(page.getByRole('heading', { level: 2, name: new RegExp(step) })).toBeVisible();
-      const results = await new AxeBuilder({ page }).analyze();
-      const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+      await scan();
     });
   }
+  await test.step('with a link shown and the YAML broken', async () => {
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByLabel(/Link copied|Copy this link/)).toBeVisible();
+    await replaceYaml(page, 'metadata: [broken');
+    await expect(page.getByRole('button', { name: 'Discard the YAML edits' })).toBeVisible();
+    await scan();
+  });
 });
