@@ -21,6 +21,8 @@ export interface RunningServer {
   dataDir: string;
   /** Cuts every open connection through the proxy, as a network drop would. */
   dropConnections(): void;
+  /** The server's recent output, attached to failed tests. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startStamperServer(options: { scripted: boolean; env?: Nod
     url: proxy.url,
     dataDir,
     dropConnections: proxy.drop,
+    output: () => log,
     async stop() {
       await proxy.close();
       if (child.exitCode === null) {
@@ -191,7 +194,7 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 }
 
 /** `test` with a scripted Stamper server per worker, and `baseURL` pointing at it. */
-export const test = base.extend<object, { buildsServer: RunningServer }>({
+export const test = base.extend<{ serverLogOnFailure: void }, { buildsServer: RunningServer }>({
   buildsServer: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring
     async ({}, provide) => {
@@ -202,6 +205,13 @@ export const test = base.extend<object, { buildsServer: RunningServer }>({
     { scope: 'worker', timeout: 120_000 },
   ],
   baseURL: async ({ buildsServer }, provide) => provide(buildsServer.url),
+  serverLogOnFailure: [
+    async ({ buildsServer }, provide, testInfo) => {
+      await provide();
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output.txt', { body: buildsServer.output(), contentType: 'text/plain' });
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -42,8 +42,11 @@ test('the live log resumes after the connection drops, with no line missing or r
     });
 
     await test.step('every line number holds its own tick, once', async () => {
-      await page.getByRole('checkbox', { name: 'Follow' }).uncheck();
+      // stop the build so the log holds still while it is read
+      await request.post(`/api/builds/${id}/cancel`);
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('Canceled', { timeout: 20_000 });
       const total = await lineCount(page);
+      await page.getByRole('checkbox', { name: 'Follow' }).check();
       const last = (await renderedLines(page)).at(-1);
       // no gap and no duplicate: the count of lines equals the last tick + 1
       expect(last?.[1]).toBe(`tick ${(last?.[0] ?? 0) - 1}`);

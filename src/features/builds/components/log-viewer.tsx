@@ -144,6 +144,16 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
     setFolded(next);
   };
 
+  // Deep in a long stage its header has scrolled away: keep it pinned on top so the stage can
+  // still be folded from where the reader is (only while the real header row is off screen).
+  const visibleItems = virtualizer.getVirtualItems();
+  const scrollTop = virtualizer.scrollOffset ?? 0;
+  const firstVisible = visibleItems.find((item) => item.end > scrollTop);
+  const firstRow = firstVisible ? rows[firstVisible.index] : undefined;
+  const readingGroup = firstRow !== undefined && firstRow >= 0 ? groups.findIndex((g) => g.start <= firstRow && firstRow < g.end) : -1;
+  const headerOnScreen = visibleItems.some((item) => rows[item.index] === -(readingGroup + 1) && item.end > scrollTop);
+  const stickyGroup = readingGroup >= 0 && !headerOnScreen ? groups[readingGroup] : undefined;
+
   return (
     <section className="st-log" aria-label="Build log">
       <LogToolbar
@@ -184,11 +194,19 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
           if (follow !== atBottom && (live || !atBottom)) setFollow(atBottom);
         }}
       >
+        {stickyGroup && (
+          <div className="st-log__row st-log__group st-log__sticky">
+            <button type="button" aria-expanded={!folded.has(stickyGroup.stage)} onClick={() => toggleStage(stickyGroup.stage)}>
+              <span aria-hidden="true">{folded.has(stickyGroup.stage) ? '▸' : '▾'}</span> {stickyGroup.stage} — {stageDescriptions[stickyGroup.stage].title}{' '}
+              <span className="st-muted">({(stickyGroup.end - stickyGroup.start).toLocaleString('en')} lines)</span>
+            </button>
+          </div>
+        )}
         {lines.length === 0 ? (
           <p className="st-log__empty">{live ? 'Waiting for the first log line…' : 'This build wrote no log.'}</p>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
+            {visibleItems.map((item) => {
               const row = rows[item.index] as number;
               const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
               if (row < 0) {
