@@ -29,12 +29,15 @@ export default defineConfig({
     // copy: other suites may rebuild dist/ while these tests run.
     command: [
       'run_dir="$(mktemp -d -t stamper-e2e-XXXXXX)"',
+      `trap 'rm -rf "$run_dir"' EXIT INT TERM`,
       'npm run build',
       'cp -R dist "$run_dir/dist"',
-      `STAMPER_STATIC_DIR="$run_dir/dist" exec node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
+      `STAMPER_STATIC_DIR="$run_dir/dist" node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
     ].join(' && '),
     url: `${baseURL}/api/catalog`,
     reuseExistingServer: false,
+    // SIGTERM (not SIGKILL) so the shell's trap removes the run's temp directory.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     timeout: 240_000,
     stdout: 'ignore',
     stderr: 'pipe',
