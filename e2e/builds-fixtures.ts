@@ -190,6 +190,7 @@ export async function sha256OfFile(file: string): Promise<string> {
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (process.env.AXE_DEBUG) console.log(JSON.stringify(serious.flatMap((v) => v.nodes.map((n) => [n.target, n.failureSummary, n.html])), null, 1));
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 

@@ -4,6 +4,7 @@ import { useBuild } from '@/features/builds/api/get-build';
 import { useBuildSbom } from '@/features/builds/api/get-build-sbom';
 import { StateBadge } from '@/features/builds/components/state-badge';
 import type { BuildDetail } from '@/spec/build-api';
+import { readableSpecYaml } from '../lib/readable-spec-yaml';
 import { diffSbom } from '../lib/sbom-diff';
 import { SbomDiffTable } from './sbom-diff-table';
 import '@/features/builds/builds.css';
@@ -77,7 +78,7 @@ export default function CompareBuildsPage() {
           <p className="st-muted">A on the left, B on the right.</p>
         )}
         <Suspense fallback={<p className="st-muted">Loading the editor…</p>}>
-          <SpecDiffEditor original={a.data.specYaml} modified={b.data.specYaml} originalId={a.data.id} modifiedId={b.data.id} />
+          <SpecDiffEditor original={readableSpecYaml(a.data.specYaml)} modified={readableSpecYaml(b.data.specYaml)} originalId={a.data.id} modifiedId={b.data.id} />
         </Suspense>
       </section>
       <section className="st-card" aria-labelledby="sbom-diff-heading">

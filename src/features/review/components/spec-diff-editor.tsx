@@ -1,5 +1,6 @@
 import { DiffEditor } from '@monaco-editor/react';
 import '@/features/spec-editor/lib/monaco-setup';
+import { defineReviewTheme, REVIEW_THEME } from '../lib/review-theme';
 
 interface SpecDiffEditorProps {
   original: string;
@@ -15,6 +16,13 @@ export default function SpecDiffEditor({ original, modified, originalId, modifie
       <DiffEditor
         height="100%"
         language="yaml"
+        theme={REVIEW_THEME}
+        beforeMount={defineReviewTheme}
+        onMount={(editor) => {
+          // the diff editor's own aria options do not reach its two text areas in this Monaco version
+          editor.getOriginalEditor().updateOptions({ ariaLabel: `Spec of build A (${originalId}), read-only` });
+          editor.getModifiedEditor().updateOptions({ ariaLabel: `Spec of build B (${modifiedId}), read-only` });
+        }}
         original={original}
         modified={modified}
         originalModelPath={`file:///stamper/diff/${originalId}-a.yaml`}
@@ -22,10 +30,13 @@ export default function SpecDiffEditor({ original, modified, originalId, modifie
         options={{
           readOnly: true,
           originalEditable: false,
+          originalAriaLabel: `Spec of build A (${originalId}), read-only`,
+          modifiedAriaLabel: `Spec of build B (${modifiedId}), read-only`,
           renderSideBySide: true,
           // the diff should show the whole spec, not hide unchanged regions
           hideUnchangedRegions: { enabled: false },
           minimap: { enabled: false },
+          renderFinalNewline: 'off',
           scrollBeyondLastLine: false,
           fontSize: 13,
         }}

@@ -6,6 +6,7 @@ import { useDraftStore } from '@/features/designer/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { nodeImageSchema } from '@/spec/schema';
 import { parseSpecYaml } from '@/spec/yaml-spec';
+import { readableSpecYaml } from '../lib/readable-spec-yaml';
 import '@/features/builds/builds.css';
 
 const SpecYamlView = lazy(() => import('./spec-yaml-view'));
@@ -65,7 +66,7 @@ export default function SpecReviewPage() {
         </Link>
       </div>
       <Suspense fallback={<p className="st-muted">Loading the editor…</p>}>
-        <SpecYamlView value={data.specYaml} id={data.id} />
+        <SpecYamlView value={readableSpecYaml(data.specYaml)} id={data.id} />
       </Suspense>
     </div>
   );
