@@ -107,16 +107,15 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
  * for the server's scripted scenarios (labels.scenario), so UI flows take seconds; the
  * @slow suite runs the real pipeline.
  */
-export async function startStamperServer(options: { scripted: boolean; env?: NodeJS.ProcessEnv }): Promise<RunningServer> {
-  const url = `http://127.0.0.1:${BUILDS_PORT}`;
+export async function startStamperServer(options: { scripted: boolean; port: number; env?: NodeJS.ProcessEnv }): Promise<RunningServer> {
   // a leftover server on the port would answer instead of ours and the tests would drive it
-  if (await fetch(`${url}/api/catalog`).then(() => true, () => false)) {
-    throw new Error(`port ${BUILDS_PORT} is already in use; stop that server or set STAMPER_BUILDS_E2E_PORT`);
+  if (options.port !== 0 && (await fetch(`http://127.0.0.1:${options.port}/api/catalog`).then(() => true, () => false))) {
+    throw new Error(`port ${options.port} is already in use; stop that server or set STAMPER_BUILDS_E2E_PORT`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-builds-e2e-'));
   const mirror = await startPackageMirror();
   const entry = options.scripted ? ['server/builds/test-fixtures/serve-scripted.ts'] : ['server/main.ts', 'serve'];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--host', '127.0.0.1', '--port', String(BUILDS_PORT), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--host', '127.0.0.1', '--port', String(options.port), '--data-dir', dataDir], {
     cwd: repoRoot,
     env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,6 +123,21 @@ export async function startStamperServer(options: { scripted: boolean; env?: Nod
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  // with port 0 the server picks one and says which: {"port":N} (scripted) or "listening on http://127.0.0.1:N"
+  const port = options.port !== 0 ? options.port : await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not say its port:\n${log}`)), 90_000);
+    const check = () => {
+      const match = /"port":\s*(\d+)|listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1] ?? match[2]));
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    check();
+  });
+  const url = `http://127.0.0.1:${port}`;
   await waitForServer(url, child, () => log);
   const proxy = await startCuttableProxy(url);
   return {
@@ -199,7 +213,7 @@ export const test = base.extend<{ serverLogOnFailure: void }, { buildsServer: Ru
   buildsServer: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring
     async ({}, provide) => {
-      const server = await startStamperServer({ scripted: true });
+      const server = await startStamperServer({ scripted: true, port: BUILDS_PORT });
       await provide(server);
       await server.stop();
     },

@@ -132,6 +132,7 @@ test('the log is searchable, foldable by stage and links to a line', async ({ pa
   await waitForState(request, id, ['succeeded']);
   await page.goto(`/builds/${id}`);
   await expect(page.getByRole('region', { name: 'Log output, 300 lines' })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
 
   const search = page.getByLabel('Search the log');
   await search.fill('line 25');
