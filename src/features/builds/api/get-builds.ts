@@ -23,8 +23,8 @@ export const buildsQueryOptions = (filters: BuildListFilters) =>
     queryKey: buildKeys.list(filters),
     queryFn: ({ signal }) => getBuilds(filters, signal),
     placeholderData: keepPreviousData,
-    // the list shows running builds, so it refreshes while it is on screen
-    refetchInterval: 5_000,
+    // queued and running rows change on their own; a page of finished builds does not
+    refetchInterval: (query) => (query.state.data?.items.some((b) => b.state === 'queued' || b.state === 'running') ? 3_000 : 30_000),
   });
 
 export const useBuilds = (filters: BuildListFilters) => useQuery(buildsQueryOptions(filters));

@@ -97,6 +97,7 @@ export default function BuildPage() {
       </header>
 
       {searchParams.get('reused') === '1' && <ReusedNotice build={build} />}
+      {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
       {connection === 'reconnecting' && (
         <p role="status" className="st-notice">
           Connection lost; reconnecting. Lines that arrive meanwhile are kept and shown once.
