@@ -201,6 +201,9 @@ async function stageContext(
       verify.push(check);
       opts.emit({ type: 'verify', check });
     },
+    published(image) {
+      opts.emit({ type: 'published', image });
+    },
   };
 }
 

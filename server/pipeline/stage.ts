@@ -1,5 +1,5 @@
 import type { NodeImage } from '../../src/spec/schema';
-import type { ArtifactInfo, StageName, VerifyCheck } from './events';
+import type { ArtifactInfo, PublishedImage, StageName, VerifyCheck } from './events';
 import type { ExecOptions, ExecResult } from './exec';
 
 /** A file the build produced, with the checksum every artifact carries. */
@@ -35,6 +35,8 @@ export interface StageContext {
   artifacts: ArtifactRegistry;
   /** Verify stage records each boot check here. */
   recordCheck(check: VerifyCheck): void;
+  /** Publish stage reports each cloud image it registered here. */
+  published(image: PublishedImage): void;
 }
 
 export interface Stage {

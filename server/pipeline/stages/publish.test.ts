@@ -32,7 +32,7 @@ afterAll(() => rm(workDir, { recursive: true, force: true }));
 const amiSpec = (): NodeImage =>
   nodeImageSchema.parse(minimalInput({ outputs: [{ format: 'qcow2' }, { format: 'ami', region: 'eu-west-1', bucket: 'stamper-imports' }] }));
 
-function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext & { emit(event: PipelineEvent): void } {
+function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
   return {
     spec,
     buildKey: 'a'.repeat(64),
@@ -46,7 +46,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext & {
     exec: () => Promise.reject(new Error('publish runs no programs')),
     artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [], find: () => undefined },
     recordCheck: () => undefined,
-    emit: (event) => events.push(event),
+    published: (image) => events.push({ type: 'published', image }),
   };
 }
 

@@ -1,20 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PublishedImage } from '../../../src/spec/build-events.ts';
 import type { NodeImage } from '../../../src/spec/schema.ts';
 import { publishAmi, type AmiOutput, type AwsClients, type PublishAmiOptions } from '../../publish/aws/publish-ami.ts';
-import type { PipelineEvent } from '../events.ts';
 import type { Stage, StageContext } from '../stage.ts';
-
-/**
- * What the stage needs beyond the Stage interface to report a `published` event. The
- * runner's context may offer either a generic `emit` or a `published` callback; until it
- * does, the stage logs each AMI so the build log still names it.
- */
-type PublishingContext = StageContext & {
-  emit?: (event: PipelineEvent) => void;
-  published?: (image: PublishedImage) => void;
-};
 
 export interface PublishStageDependencies {
   clients?: AwsClients;
@@ -29,8 +17,7 @@ export function createPublishStage(dependencies: PublishStageDependencies = {}):
   return {
     name: 'publish',
     enabled: (image) => amiOutputOf(image) !== undefined,
-    async run(context) {
-      const ctx = context as PublishingContext;
+    async run(ctx) {
       const output = amiOutputOf(ctx.spec);
       if (!output) return;
       const diskPath = await rawDisk(ctx);
@@ -48,8 +35,7 @@ export function createPublishStage(dependencies: PublishStageDependencies = {}):
       });
       for (const image of images) {
         ctx.log(`published ${image.imageId} (${image.name}) in ${image.region}: ${image.consoleUrl}`);
-        if (ctx.emit) ctx.emit({ type: 'published', image });
-        else ctx.published?.(image);
+        ctx.published(image);
       }
     },
   };
