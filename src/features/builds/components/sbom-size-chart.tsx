@@ -15,7 +15,8 @@ export function SbomSizeChart({ packages }: { packages: readonly SbomPackage[] }
   const rest = total - top.reduce((sum, p) => sum + p.sizeBytes, 0);
   const bars = rest > 0 ? [...top.map((p) => ({ label: p.name, size: p.sizeBytes })), { label: `${sized.length - top.length} others`, size: rest }] : top.map((p) => ({ label: p.name, size: p.sizeBytes }));
   const max = Math.max(...bars.map((b) => b.size));
-  const scale = (WIDTH - LABEL - 100) / max;
+  // room on the right for the size and share written after the longest bar
+  const scale = (WIDTH - LABEL - 150) / max;
   return (
     <figure className="st-chart">
       <svg

@@ -79,6 +79,8 @@ describe('historyFromStages', () => {
 describe('formatDuration', () => {
   it('reads like people write durations', () => {
     expect(formatDuration(42_000)).toBe('42 s');
+    expect(formatDuration(5)).toBe('< 1 s');
+    expect(formatDuration(0)).toBe('0 s');
     expect(formatDuration(185_000)).toBe('3 min 05 s');
     expect(formatDuration(3_720_000)).toBe('1 h 02 min');
   });

@@ -88,6 +88,7 @@ export function estimateRemaining(stages: readonly StageView[], history: StageDu
 
 /** "1 h 02 min", "3 min 05 s", "42 s". */
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms < 1000) return '< 1 s';
   const seconds = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);

@@ -9,10 +9,13 @@ interface SpecDiffEditorProps {
   modifiedId: string;
 }
 
+// tall enough for both specs without inner scrolling, within reason
+const diffHeight = (a: string, b: string) => Math.min(720, Math.max(200, Math.max(a.split('\n').length, b.split('\n').length) * 19 + 30));
+
 /** Two specs side by side with Monaco's diff editor, read-only. */
 export default function SpecDiffEditor({ original, modified, originalId, modifiedId }: SpecDiffEditorProps) {
   return (
-    <div className="st-editor-frame" style={{ height: 560 }} data-testid="spec-diff">
+    <div className="st-editor-frame" style={{ height: diffHeight(original, modified) }} data-testid="spec-diff">
       <DiffEditor
         height="100%"
         language="yaml"
