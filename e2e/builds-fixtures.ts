@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -113,11 +113,19 @@ export async function startStamperServer(options: { scripted: boolean; port: num
     throw new Error(`port ${options.port} is already in use; stop that server or set STAMPER_BUILDS_E2E_PORT`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-builds-e2e-'));
+  // A private copy of the built SPA: other suites rebuild the shared dist/ while we run,
+  // and a page request in that moment would find no index.html.
+  const staticDir = `${dataDir}-static`;
+  for (let attempt = 0; !existsSync(path.join(staticDir, 'index.html')); attempt++) {
+    if (attempt === 20) throw new Error('dist/index.html is missing: run npm run build first');
+    if (existsSync(path.join(repoRoot, 'dist', 'index.html'))) cpSync(path.join(repoRoot, 'dist'), staticDir, { recursive: true });
+    else await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   const mirror = await startPackageMirror();
   const entry = options.scripted ? ['server/builds/test-fixtures/serve-scripted.ts'] : ['server/main.ts', 'serve'];
   const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--host', '127.0.0.1', '--port', String(options.port), '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, ...options.env }),
+    env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, STAMPER_STATIC_DIR: staticDir, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -156,6 +164,7 @@ export async function startStamperServer(options: { scripted: boolean; port: num
       }
       await mirror.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(staticDir, { recursive: true, force: true });
     },
   };
 }
