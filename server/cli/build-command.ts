@@ -7,17 +7,20 @@ import type { NodeImage } from '../../src/spec/schema';
 import { parseSpecYaml } from '../../src/spec/yaml-spec';
 import type { PipelineEvent } from '../pipeline/events';
 import { PipelineAbortError, PipelineError, type PipelineResult, runPipeline } from '../pipeline/run-pipeline';
-import { SUMS_FILE, formatSums, listArtifacts, sha256File } from '../signing/sha256sums';
+import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
 
 const usage = `usage: stamper build <spec.yaml> [--out DIR] [--cache DIR] [--work DIR] [--keep-work] [--verbose]
 
 Builds the image a NodeImage spec describes, on this machine (root, Debian host):
-artifacts, SHA256SUMS, the SBOM and build-report.json go to --out (default ./out/<name>).
+artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
+(default ./out/<name>); check them with \`stamper verify <dir>\`.
 
   --out DIR     output directory
   --cache DIR   base-tree and download cache kept between builds (default ~/.cache/stamper)
   --work DIR    scratch directory (default /var/tmp/stamper-work/<build key>)
   --keep-work   keep the scratch directory after the build
+  --key-dir DIR signing key directory (default $STAMPER_DATA_DIR/keys or ./data/keys;
+                a key is created there on first use)
   --verbose     print every log line, not only stage progress
 `;
 
@@ -35,6 +38,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
         cache: { type: 'string' },
         work: { type: 'string' },
         'keep-work': { type: 'boolean' },
+        'key-dir': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -59,6 +63,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   const outDir = resolve(parsed.values.out ?? join('out', image.metadata.name));
   const cacheDir = resolve(parsed.values.cache ?? join(homedir(), '.cache', 'stamper'));
   const workDir = resolve(parsed.values.work ?? join('/var/tmp/stamper-work', key.slice(0, 16)));
+  const keyDir = resolve(parsed.values['key-dir'] ?? join(process.env.STAMPER_DATA_DIR ?? 'data', 'keys'));
   await mkdir(outDir, { recursive: true });
 
   const controller = new AbortController();
@@ -110,7 +115,8 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   await writeFile(join(outDir, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
   if (!result) return 1;
 
-  await writeChecksums(outDir, result);
+  // The same signed SHA256SUMS the service writes, so `stamper verify` checks CLI builds too.
+  await signBuildOutputs(outDir, keyDir, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
   process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(report.durationMs)}\n`);
   for (const artifact of result.artifacts) process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
   return 0;
@@ -132,16 +138,6 @@ async function loadSpec(path: string): Promise<NodeImage | undefined> {
     process.stderr.write(`  ${where} ${issue.path.join('.') || '(root)'}: ${issue.message}\n`);
   }
   return undefined;
-}
-
-/** SHA256SUMS over everything in the output directory; artifact hashes are reused, not recomputed. */
-async function writeChecksums(outDir: string, result: PipelineResult): Promise<void> {
-  const known = new Map(result.artifacts.map((a) => [a.name, a.sha256]));
-  const entries = [];
-  for (const name of await listArtifacts(outDir)) {
-    entries.push({ name, sha256: known.get(name) ?? (await sha256File(join(outDir, name))) });
-  }
-  await writeFile(join(outDir, SUMS_FILE), formatSums(entries));
 }
 
 interface EventPrinter {

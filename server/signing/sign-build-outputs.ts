@@ -9,12 +9,17 @@ import { runSshKeygen } from './ssh-keygen.ts';
  * with the server key as SHA256SUMS.sig, an SSH signature that plain
  * `ssh-keygen -Y verify -n stamper` checks, so users need no Stamper to trust a download.
  */
-export async function signBuildOutputs(outDir: string, keyDir: string): Promise<void> {
+export async function signBuildOutputs(
+  outDir: string,
+  keyDir: string,
+  /** SHA-256s the pipeline already computed, by file name: multi-GiB images are not read twice. */
+  knownHashes: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
   const key = await ensureSigningKey(keyDir);
   const names = await listArtifacts(outDir);
   if (names.length === 0) throw new Error(`nothing to sign: ${outDir} holds no artifacts`);
   const entries = [];
-  for (const name of names) entries.push({ name, sha256: await sha256File(join(outDir, name)) });
+  for (const name of names) entries.push({ name, sha256: knownHashes.get(name) ?? (await sha256File(join(outDir, name))) });
 
   const sumsPath = join(outDir, SUMS_FILE);
   await writeFile(sumsPath, formatSums(entries));

@@ -108,8 +108,8 @@ async function signRepository(work: string, repo: string): Promise<void> {
   await runProcess('gpg', ['--batch', '--yes', '--armor', '--export', '-o', 'Release.key'], { cwd: repo, env });
 }
 
-/** Serves `dir` read-only on 127.0.0.1 at an ephemeral port. */
-export async function serveDirectory(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves `dir` read-only on 127.0.0.1, at an ephemeral port unless one is given. */
+export async function serveDirectory(dir: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(dir, path);
@@ -130,18 +130,21 @@ export async function serveDirectory(dir: string): Promise<{ url: string; close(
       () => res.writeHead(404).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${bound}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[]): Promise<KubernetesAptRepo> {
+export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[], port = 0): Promise<KubernetesAptRepo> {
   const existing = await readdir(dir).catch(() => [] as string[]);
   const wanted = releases.map((r) => `kubelet_${r.kubernetes}-${REVISION}_amd64.deb`);
   if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w))) await buildKubernetesAptRepo(dir, releases);
-  const served = await serveDirectory(dir);
+  const served = await serveDirectory(dir, port);
   return { url: served.url, signingKeyUrl: `${served.url}Release.key`, dir, close: served.close };
 }
