@@ -1,7 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import { SubmitBuildButton } from '@/features/builds/components/submit-build-button';
+// The Build button and the interop components share the builds feature's button styles.
+import '@/features/builds/builds.css';
 import { StatusMessage } from '@/components/status-message';
 import { DesignerPage } from '@/features/designer/components/designer-page';
+import { ExportMenu } from '@/features/interop/components/export-menu';
+import { ImportVarFileDialog } from '@/features/interop/components/import-var-file-dialog';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
 import { ShareToolbar } from '@/features/share/components/share-toolbar';
 import { SpecDropZone } from '@/features/share/components/spec-drop-zone';
@@ -29,7 +33,15 @@ function DraftSpecEditor() {
 function DraftShareToolbar({ onImport, onError }: { onImport: (text: string, from: string) => void; onError: (message: string) => void }) {
   const yamlText = useDraftStore((s) => s.yamlText);
   const name = useDraftStore((s) => s.draft.metadata.name);
-  return <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} />;
+  return (
+    <>
+      <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} />
+      <details className="interop-import">
+        <summary>Import an image-builder var file…</summary>
+        <ImportVarFileDialog />
+      </details>
+    </>
+  );
 }
 
 export function DesignerRoute() {
@@ -60,7 +72,12 @@ export function DesignerRoute() {
         toolbar={<DraftShareToolbar onImport={importSpec} onError={showError} />}
         editor={<DraftSpecEditor />}
         // The Review step's actions slot: the builds feature owns the button and what it submits.
-        reviewActions={<SubmitBuildButton />}
+        reviewActions={
+          <>
+            <SubmitBuildButton />
+            <ExportMenu />
+          </>
+        }
       />
     </SpecDropZone>
   );
