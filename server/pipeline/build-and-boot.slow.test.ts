@@ -20,7 +20,8 @@ import { guestExpectations } from './verify/expectations';
  * comes from a signed apt repository on 127.0.0.1 that this suite builds.
  */
 const SLOW_ROOT = process.env.STAMPER_SLOW_DIR ?? '/var/tmp/stamper-slow';
-const cacheDir = join(SLOW_ROOT, 'cache');
+// Shared with the other slow suites (scripts/test.sh sets it) so one base tree serves them all.
+const cacheDir = process.env.STAMPER_CACHE_DIR ?? join(SLOW_ROOT, 'cache');
 
 let repo: KubernetesAptRepo;
 let scratch: string;
