@@ -27,7 +27,8 @@ export interface ExecutorOptions {
 type StopReason = { kind: 'cancel' } | { kind: 'timeout'; message: string } | { kind: 'shutdown' };
 
 interface RunningBuild {
-  handle: BuildHandle;
+  /** Unset until the build process started (directories are made first). */
+  handle?: BuildHandle;
   stop?: StopReason;
   currentStage: string | null;
 }
@@ -47,8 +48,8 @@ export class BuildExecutor {
 
   start(): void {
     recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir);
+    // Not unref'd: a worker has nothing else keeping its process alive.
     this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
-    this.timer.unref();
     this.wake();
   }
 
@@ -94,10 +95,12 @@ export class BuildExecutor {
     const build = this.running.get(buildId);
     if (!build || build.stop) return;
     build.stop = reason;
-    build.handle.terminate();
+    build.handle?.terminate();
   }
 
   private launch(row: BuildRow): void {
+    // Registered before any await, so stop() and cancel() see the build from the moment it is claimed.
+    this.running.set(row.id, { currentStage: null });
     const finished = this.execute(row).catch((error: unknown) => {
       // Never leave a build in "running" because of a bug here.
       const message = error instanceof Error ? error.message : String(error);
@@ -117,13 +120,18 @@ export class BuildExecutor {
     await mkdir(dirs.workDir, { recursive: true });
     await mkdir(dirs.outDir, { recursive: true });
     const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
+    const build = this.running.get(row.id);
+    if (!build) throw new Error(`build ${row.id} is not registered`);
+    if (build.stop) {
+      await rm(dirs.workDir, { recursive: true, force: true });
+      return this.record(row, { status: 'failed', error: 'stopped before it started', stage: null, lastLines: [] }, build);
+    }
 
     let stageTimer: NodeJS.Timeout | undefined;
     const onEvents = (events: PipelineEvent[]) => {
       this.publish(row.id, store.appendEvents(row.id, events));
-      const build = this.running.get(row.id);
       for (const event of events) {
-        if (event.type !== 'stage' || !build) continue;
+        if (event.type !== 'stage') continue;
         clearTimeout(stageTimer);
         if (event.status === 'started') {
           build.currentStage = event.stage;
@@ -136,8 +144,7 @@ export class BuildExecutor {
       { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, keyDir: keyDir(dataDir) },
       onEvents,
     );
-    const build: RunningBuild = { handle, currentStage: null };
-    this.running.set(row.id, build);
+    build.handle = handle;
     store.recordProcess(row.id, handle.pid);
     const buildLimit = this.options.buildTimeoutMs;
     const buildTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'timeout', message: `build took longer than ${buildLimit / 1000} s` }), buildLimit);
@@ -156,8 +163,9 @@ export class BuildExecutor {
     if (!stop && outcome.status === 'succeeded') {
       const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
       store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
+      // Before the final state, so whoever sees "succeeded" sees retention already applied.
+      await applyRetention(store, this.options.dataDir, this.options.retention, row.id);
       this.publish(row.id, store.finish(row.id, 'succeeded'));
-      await applyRetention(store, this.options.dataDir, this.options.retention);
       return;
     }
     await rm(outDir, { recursive: true, force: true });

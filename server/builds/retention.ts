@@ -12,12 +12,13 @@ export interface RetentionPolicy {
  * or beyond the byte budget. History (rows, events, logs) stays, so the list still
  * shows what was built; pruned builds are no longer reused for the same build key.
  */
-export async function applyRetention(store: BuildStore, dataDir: string, policy: RetentionPolicy): Promise<string[]> {
+export async function applyRetention(store: BuildStore, dataDir: string, policy: RetentionPolicy, newest?: string): Promise<string[]> {
   let kept = 0;
   let bytes = 0;
   const pruned: string[] = [];
-  for (const build of store.buildsWithArtifacts()) {
-    if (kept < policy.keepBuilds && bytes + build.bytes <= policy.maxArtifactBytes) {
+  for (const build of store.buildsWithArtifacts(newest)) {
+    // The build finishing now is always kept: pruning what the user just asked for helps nobody.
+    if (build.id === newest || (kept < policy.keepBuilds && bytes + build.bytes <= policy.maxArtifactBytes)) {
       kept += 1;
       bytes += build.bytes;
       continue;

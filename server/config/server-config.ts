@@ -9,6 +9,7 @@ import { isLoopbackHost } from './loopback.ts';
  * surfacing later inside a request.
  */
 const positiveInt = z.coerce.number().int().positive();
+const count = z.coerce.number().int().min(0);
 
 const configSchema = z
   .object({
@@ -20,7 +21,8 @@ const configSchema = z
     /** Extra origins (e.g. the Vite dev server) whose requests are accepted besides the server's own. */
     allowedOrigins: z.array(z.url()).default([]),
     staticDir: z.string().min(1).default(path.resolve(import.meta.dirname, '../../dist')),
-    concurrency: positiveInt.max(64).default(1),
+    // 0 makes an API-only process that leaves building to `stamper worker`s.
+    concurrency: count.max(64).default(1),
     minFreeBytes: z.coerce.number().int().min(0).default(2 * 1024 ** 3),
     keepBuilds: positiveInt.default(50),
     maxArtifactBytes: z.coerce.number().int().positive().default(100 * 1024 ** 3),

@@ -281,14 +281,15 @@ export class BuildStore {
       .all() as { name: string; count: number; sumMs: number }[];
   }
 
-  /** Finished builds that still hold artifacts, newest first, with their total size. */
-  buildsWithArtifacts(): { id: string; bytes: number }[] {
+  /** Builds that still hold artifacts, newest first: `newest` (a build finishing now) leads, then by finish time. */
+  buildsWithArtifacts(newest?: string): { id: string; bytes: number }[] {
     return this.db
       .prepare(
         `SELECT b.id AS id, COALESCE(SUM(a.size_bytes), 0) AS bytes FROM builds b JOIN artifacts a ON a.build_id = b.id
-         WHERE b.deleted = 0 AND b.pruned = 0 AND b.state IN ('succeeded', 'failed', 'canceled', 'interrupted')
-         GROUP BY b.id ORDER BY b.finished_at DESC, b.rowid DESC`,
+         WHERE b.deleted = 0 AND b.pruned = 0 AND a.path IS NOT NULL
+           AND (b.state IN ('succeeded', 'failed', 'canceled', 'interrupted') OR b.id = ?)
+         GROUP BY b.id ORDER BY (b.id = ?) DESC, b.finished_at DESC, b.rowid DESC`,
       )
-      .all() as { id: string; bytes: number }[];
+      .all(newest ?? null, newest ?? null) as { id: string; bytes: number }[];
   }
 }
