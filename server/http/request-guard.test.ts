@@ -75,9 +75,16 @@ describe('token auth off loopback', () => {
     expect(metrics.statusCode).toBe(401);
   });
 
-  it('accepts the right bearer token', async () => {
-    const response = await app.inject({ url: '/api/catalog', headers: { host, authorization: `Bearer ${token}` } });
+  it.each(['Bearer', 'bearer'])('accepts the right token with scheme %s', async (scheme) => {
+    const response = await app.inject({ url: '/api/catalog', headers: { host, authorization: `${scheme} ${token}` } });
     expect(response.statusCode).toBe(200);
+  });
+
+  it('rejects a prefix of the token and a token in another scheme', async () => {
+    const prefix = await app.inject({ url: '/api/catalog', headers: { host, authorization: `Bearer ${token.slice(0, -1)}` } });
+    expect(prefix.statusCode).toBe(401);
+    const basic = await app.inject({ url: '/api/catalog', headers: { host, authorization: `Basic ${token}` } });
+    expect(basic.statusCode).toBe(401);
   });
 
   it('logs a browser in with a cookie that then authenticates', async () => {

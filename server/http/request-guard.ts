@@ -44,8 +44,9 @@ export function tokenMatches(expected: string, given: string | undefined): boole
 }
 
 function presentedToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  // The auth scheme is case-insensitive (RFC 9110), the token is not.
+  const bearer = /^bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1];
   // EventSource cannot set headers, so the browser authenticates with the session cookie.
   const cookies = request.headers.cookie?.split(';').map((part) => part.trim()) ?? [];
   const cookie = cookies.find((part) => part.startsWith(`${TOKEN_COOKIE}=`));
