@@ -6,8 +6,8 @@ test('the Packages step searches the release index and adds a package to the spe
   await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Packages/ }).click();
   const search = page.getByLabel('Search by name or description');
   await search.fill('json');
-  const results = page.getByRole('table', { name: 'Matching packages' });
-  await expect(results.getByRole('row')).toHaveCount(2);
+  const results = page.getByRole('list', { name: 'Matching packages' });
+  await expect(results.getByRole('listitem')).toHaveCount(1);
   await expect(results).toContainText('jq');
   await expect(results).toContainText('lightweight and flexible command-line JSON processor');
   await expect(results).toContainText('1.7.1-6');

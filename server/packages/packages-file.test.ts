@@ -46,6 +46,11 @@ describe('searchPackages', () => {
     expect(searchPackages(entries, 'JSON', 10).items.map((e) => e.name)).toEqual(['jq']);
   });
 
+  it('puts whole-word name matches before partial ones', () => {
+    const nfs = parsePackagesFile(['nfstest', 'nfs-common', 'libnfs14', 'nfs-kernel-server'].map((n) => `Package: ${n}\nVersion: 1\n`).join('\n'));
+    expect(searchPackages(nfs, 'nfs', 10).items.map((e) => e.name)).toEqual(['nfs-common', 'nfs-kernel-server', 'nfstest', 'libnfs14']);
+  });
+
   it('limits rows but counts every match', () => {
     expect(searchPackages(entries, 'curl', 1)).toMatchObject({ total: 3, items: [{ name: 'curl' }] });
   });

@@ -64,7 +64,8 @@ export function parsePackagesFile(text: string): PackageEntry[] {
 }
 
 /**
- * Name matches first (exact, then prefix, then anywhere), then description matches; within
+ * Name matches first (exact, then prefix, then anywhere; a whole-word match before a partial
+ * one), then description matches; within
  * a rank, shorter names first, since they are usually the package people mean.
  */
 export function searchPackages(entries: readonly PackageEntry[], query: string, limit: number): { total: number; items: PackageEntry[] } {
@@ -74,10 +75,13 @@ export function searchPackages(entries: readonly PackageEntry[], query: string, 
   for (const entry of entries) {
     const name = entry.name.toLowerCase();
     let rank = -1;
+    const at = name.indexOf(needle);
+    // "nfs" should find nfs-common before nfstest: a match that ends at a word break ranks higher
+    const wholeWord = at >= 0 && !/[a-z]/.test(name.charAt(at + needle.length));
     if (name === needle) rank = 0;
-    else if (name.startsWith(needle)) rank = 1;
-    else if (name.includes(needle)) rank = 2;
-    else if (entry.description.toLowerCase().includes(needle)) rank = 3;
+    else if (at === 0) rank = wholeWord ? 1 : 2;
+    else if (at > 0) rank = wholeWord && /[^a-z0-9]/.test(name.charAt(at - 1)) ? 3 : 4;
+    else if (entry.description.toLowerCase().includes(needle)) rank = 5;
     if (rank >= 0) ranked.push({ rank, entry });
   }
   ranked.sort((a, b) => a.rank - b.rank || a.entry.name.length - b.entry.name.length || a.entry.name.localeCompare(b.entry.name));

@@ -38,7 +38,7 @@ describe('PackageSearch', () => {
     expect(await screen.findByText('JSON processor')).toBeTruthy();
     expect(fetchMock).toHaveBeenCalledTimes(1);
     expect(String(fetchMock.mock.calls[0]?.[0])).toBe('/api/packages?release=trixie&q=jq&limit=20');
-    expect(screen.getByText('150.0 KiB')).toBeTruthy();
+    expect(screen.getByText(/150\.0 KiB installed/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Add jq' }));
     expect(onAdd).toHaveBeenCalledWith('jq');
     expect(screen.getByRole('button', { name: 'jq added' })).toHaveProperty('disabled', true);

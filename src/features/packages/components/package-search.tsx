@@ -43,50 +43,32 @@ export function PackageSearch({ release, onAdd }: PackageSearchProps) {
                 : `${search.data.total.toLocaleString('en')} packages match${search.data.total > search.data.items.length ? `; showing the first ${search.data.items.length}` : ''}.`}
       </p>
       {!tooShort && search.data && search.data.items.length > 0 && (
-        <div className="pkg-search__results">
-          <table aria-label="Matching packages">
-            <thead>
-              <tr>
-                <th scope="col">Package</th>
-                <th scope="col">Version</th>
-                <th scope="col">Installed size</th>
-                <th scope="col">
-                  <span className="visually-hidden">Add</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {search.data.items.map((hit) => {
-                const isAdded = added.includes(hit.name);
-                return (
-                  <tr key={hit.name}>
-                    <th scope="row">
-                      <span className="pkg-search__name">{hit.name}</span>
-                      <span className="pkg-search__description">{hit.description}</span>
-                    </th>
-                    <td>
-                      <code>{hit.version}</code>
-                    </td>
-                    <td>{formatBytes(hit.installedSizeBytes)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        disabled={isAdded}
-                        aria-label={isAdded ? `${hit.name} added` : `Add ${hit.name}`}
-                        onClick={() => {
-                          onAdd(hit.name);
-                          setAdded((list) => [...list, hit.name]);
-                        }}
-                      >
-                        {isAdded ? 'Added' : 'Add'}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <ul className="pkg-search__results" aria-label="Matching packages">
+          {search.data.items.map((hit) => {
+            const isAdded = added.includes(hit.name);
+            return (
+              <li key={hit.name} className="pkg-search__hit">
+                <span className="pkg-search__name">{hit.name}</span>
+                <span className="pkg-search__meta">
+                  <code>{hit.version}</code> · {formatBytes(hit.installedSizeBytes)} installed
+                </span>
+                <span className="pkg-search__description">{hit.description}</span>
+                <button
+                  type="button"
+                  className="pkg-search__add"
+                  disabled={isAdded}
+                  aria-label={isAdded ? `${hit.name} added` : `Add ${hit.name}`}
+                  onClick={() => {
+                    onAdd(hit.name);
+                    setAdded((list) => [...list, hit.name]);
+                  }}
+                >
+                  {isAdded ? 'Added' : 'Add'}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
       )}
     </section>
   );
