@@ -8,6 +8,7 @@ import { loadServerConfig } from '../config/server-config.ts';
 import { openSse } from '../http/sse-client.ts';
 import { startServer, type RunningServer } from '../http/start-server.ts';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo.ts';
+import { findBuildProcesses } from './process-tree.ts';
 
 /**
  * The real pipeline through the real API: one cheap build (raw disk only, no boot),
@@ -86,6 +87,22 @@ spec:
     const packages = sbomPackageSchema.array().parse(await (await fetch(`${server.url}/api/builds/${build.id}/sbom`)).json());
     expect(packages.find((p) => p.name === 'kubelet')?.version).toMatch(/^1\.35\.3/);
     expect(packages.length).toBeGreaterThan(100);
+  });
+
+  it('cancels a real build mid-stage and leaves no process behind', async () => {
+    const spec = build.specYaml.replace('sizeGiB: 4', 'sizeGiB: 5');
+    const response = await fetch(`${server.url}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: spec });
+    const { build: created } = createBuildResponseSchema.parse(await response.json());
+    const stream = await openSse(`${server.url}/api/builds/${created.id}/events`);
+    // Cancel once a stage has started and produced output, i.e. while tools are running.
+    while (!stream.messages.some((m) => m.data.includes('"type":"log"'))) await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await fetch(`${server.url}/api/builds/${created.id}/cancel`, { method: 'POST' });
+    await stream.ended;
+    const canceled = buildDetailSchema.parse(await (await fetch(`${server.url}/api/builds/${created.id}`)).json());
+    expect(canceled.state).toBe('canceled');
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(findBuildProcesses(created.id)).toEqual([]);
   });
 
   it('reuses the finished build for the same spec', async () => {
