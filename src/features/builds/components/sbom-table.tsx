@@ -27,7 +27,8 @@ export function SbomTable({ packages }: { packages: readonly SbomPackage[] }) {
           {rows.length.toLocaleString('en')} of {packages.length.toLocaleString('en')} packages, {formatBytes(total)} installed
         </span>
       </div>
-      <div className="st-table-wrap">
+      {/* scrolls on its own, so it must be reachable by keyboard */}
+      <div className="st-table-wrap" tabIndex={0} role="region" aria-label="Installed packages, scrollable">
         <table className="st-table st-table--compact">
           <caption className="st-visually-hidden">Installed packages</caption>
           <thead>
