@@ -127,6 +127,21 @@ test('cancel asks for confirmation and stops a running build', async ({ page, re
   await expect(page.getByText(/This build was canceled/)).toBeVisible();
 });
 
+test('a queued build shows its place in the queue and starts when the one ahead ends', async ({ page, request }) => {
+  const ahead = await submitBuild(request, scriptedSpec('ahead', 'hang', { packages: ['queue-ahead'] }));
+  const waiting = await submitBuild(request, scriptedSpec('waiting', 'quick', { packages: ['queue-waiting'] }));
+  try {
+    await waitForState(request, ahead.id, ['running']);
+    await page.goto(`/builds/${waiting.id}`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Queued');
+    await expect(page.getByText('Waiting in the queue: next to run.')).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+  } finally {
+    await request.post(`/api/builds/${ahead.id}/cancel`);
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Succeeded', { timeout: 30_000 });
+});
+
 test('the log is searchable, foldable by stage and links to a line', async ({ page, request }) => {
   const { id } = await submitBuild(request, scriptedSpec('searchable', 'stream', { packages: ['search-test'] }));
   await waitForState(request, id, ['succeeded']);

@@ -17,7 +17,13 @@ export function BuildProgress({ state, queuePosition, estimate, elapsedMs, histo
     <div className="st-overall">
       {state === 'queued' && (
         <p>
-          Waiting in the queue{queuePosition != null ? <>: <strong>{queuePosition === 0 ? 'next' : `position ${queuePosition}`}</strong></> : null}.
+          Waiting in the queue
+          {queuePosition != null ? (
+            <>
+              : <strong>{queuePosition <= 1 ? 'next to run' : `position ${queuePosition}, ${queuePosition - 1} build${queuePosition === 2 ? '' : 's'} ahead`}</strong>
+            </>
+          ) : null}
+          .
         </p>
       )}
       <div
