@@ -36,6 +36,9 @@ export class ProcessBuildRunner implements BuildRunner {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const stderrLines: string[] = [];
+    // Without a listener a spawn failure would be an uncaught 'error' event and take the server down.
+    child.on('error', (error) => keepLast(stderrLines, `could not run the build process: ${error.message}`));
     if (child.pid === undefined) throw new Error('could not start the build process');
     const pid = child.pid;
     const message: BuildJobMessage = { ...job, spec: job.spec as unknown as Record<string, unknown> };
@@ -43,7 +46,6 @@ export class ProcessBuildRunner implements BuildRunner {
     child.stdin.write(`${JSON.stringify(message)}\n`);
 
     let result: BuildOutcome | undefined;
-    const stderrLines: string[] = [];
     let pending = '';
     const decoder = new StringDecoder('utf8');
     child.stdout.on('data', (chunk: Buffer) => {
