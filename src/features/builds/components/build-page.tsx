@@ -31,11 +31,16 @@ export default function BuildPage() {
     refetchInterval: (query) => (query.state.data?.state === 'queued' ? 3000 : false),
   });
   const history = useStageHistory();
-  const { stream, connection } = useBuildEvents(id, () => {
-    void queryClient.invalidateQueries({ queryKey: buildKeys.detail(id), exact: true });
-    void queryClient.invalidateQueries({ queryKey: buildKeys.lists() });
-    void queryClient.invalidateQueries({ queryKey: buildKeys.stageHistory() });
-  });
+  const { stream, connection } = useBuildEvents(
+    id,
+    () => {
+      void queryClient.invalidateQueries({ queryKey: buildKeys.detail(id), exact: true });
+      void queryClient.invalidateQueries({ queryKey: buildKeys.lists() });
+      void queryClient.invalidateQueries({ queryKey: buildKeys.stageHistory() });
+    },
+    // opened alongside the first fetch so lines show at once; dropped if the build is unknown
+    !detail.isError,
+  );
 
   const build = detail.data;
   // a finished record is final; before that the stream is newer than the record

@@ -115,18 +115,16 @@ describe('useBuildEvents', () => {
   });
 
   it('does not open a stream again for a build whose events are complete', () => {
-    const { hook } = setup();
+    const { hook, client } = setup();
     const source = FakeEventSource.instances[0] as FakeEventSource;
     act(() => {
       source.open();
       source.send(1, { type: 'state', state: 'failed' });
     });
     hook.unmount();
-    renderHook(() => useBuildEvents('b1'), {
-      wrapper: ({ children }) => <QueryClientProvider client={hook.result.current ? new QueryClient() : new QueryClient()}>{children}</QueryClientProvider>,
-    });
-    // a fresh client has no events cached, so it must connect again
-    expect(FakeEventSource.instances).toHaveLength(2);
+    // back on the page: the finished stream is still in the cache, so nothing to follow
+    renderHook(() => useBuildEvents('b1'), { wrapper: ({ children }) => <QueryClientProvider client={client}>{children}</QueryClientProvider> });
+    expect(FakeEventSource.instances).toHaveLength(1);
   });
 
   it('closes the stream when the id changes and opens one for the new build', () => {
@@ -135,5 +133,15 @@ describe('useBuildEvents', () => {
     hook.rerender({ id: 'b2' });
     expect(first.readyState).toBe(FakeEventSource.CLOSED);
     expect(FakeEventSource.instances[1]?.url).toBe('/api/builds/b2/events');
+  });
+});
+
+describe('useBuildEvents when disabled', () => {
+  it('opens no stream', () => {
+    const client = new QueryClient();
+    renderHook(() => useBuildEvents('gone', undefined, false), {
+      wrapper: ({ children }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>,
+    });
+    expect(FakeEventSource.instances).toHaveLength(0);
   });
 });

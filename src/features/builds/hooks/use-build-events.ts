@@ -42,7 +42,7 @@ function parseEvent(message: MessageEvent<string>): BuildEvent | null {
  * the last seen seq after a drop, closed on the final state, on unmount and when the id
  * changes. Seqs already applied are dropped, so a resume never duplicates a line.
  */
-export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamState) => void) {
+export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamState) => void, enabled = true) {
   const queryClient = useQueryClient();
   const query = useQuery(buildEventsQueryOptions(id));
   const [reported, setReported] = useState<{ id: string; connection: StreamConnection }>({ id, connection: 'connecting' });
@@ -55,7 +55,8 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
   useEffect(() => {
     const key = buildKeys.events(id);
     const current = () => queryClient.getQueryData<BuildStreamState>(key) ?? emptyBuildStream();
-    if (isFinishedState(current().state)) return;
+    // a build that does not exist (or is still unknown) has no stream worth retrying forever
+    if (!enabled || isFinishedState(current().state)) return;
     const setConnection = (connection: StreamConnection) => setReported({ id, connection });
     let source: EventSource | null = null;
     let pending: BuildEvent[] = [];
@@ -130,7 +131,7 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
       source?.close();
       flush();
     };
-  }, [id, queryClient]);
+  }, [id, queryClient, enabled]);
 
   const stream = query.data ?? emptyBuildStream();
   // derived rather than set in the effect: a new id starts as connecting, a finished stream is closed
