@@ -91,8 +91,9 @@ function fromFlags(argv: string[]): Record<string, unknown> {
   };
 }
 
+/** Unset and empty (`STAMPER_HOST=`) both mean "use the default". */
 const definedOnly = (record: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== ''));
 
 /** Flags win over environment, environment over defaults. */
 export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
