@@ -18,6 +18,17 @@ const cursorSchema = z.coerce.number().int().min(0);
 /** A client that cannot keep up is dropped; it reconnects with Last-Event-ID and loses nothing. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
+/** Live events reach every subscriber as the same object: serialize each once, not once per client. */
+const frames = new WeakMap<BuildEvent, string>();
+function frameOf(event: BuildEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 const isFinal = (event: BuildEvent) => event.type === 'state' && finishedStates.includes(event.state);
 
 /**
@@ -65,7 +76,7 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
       let final = false;
       for (const event of events) {
         if (event.seq !== cursor + 1) continue;
-        chunk += `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+        chunk += frameOf(event);
         cursor = event.seq;
         if (isFinal(event)) {
           final = true;
