@@ -24,7 +24,8 @@ export interface ExecutorOptions {
   pollMs?: number;
 }
 
-type StopReason = { kind: 'cancel' } | { kind: 'timeout'; message: string } | { kind: 'shutdown' };
+/** Why the service ended a build itself; `failure` covers timeouts and events it could not store. */
+type StopReason = { kind: 'cancel' } | { kind: 'failure'; message: string } | { kind: 'shutdown' };
 
 interface RunningBuild {
   /** Unset until the build process started (directories are made first). */
@@ -129,14 +130,21 @@ export class BuildExecutor {
 
     let stageTimer: NodeJS.Timeout | undefined;
     const onEvents = (events: PipelineEvent[]) => {
-      this.publish(row.id, store.appendEvents(row.id, events));
+      try {
+        this.publish(row.id, store.appendEvents(row.id, events));
+      } catch (error) {
+        // An event that cannot be stored must not be streamed, and a build with a hole in its log is not trustworthy.
+        const message = error instanceof Error ? error.message : String(error);
+        this.stopBuild(row.id, { kind: 'failure', message: `could not record build events: ${message}` });
+        return;
+      }
       for (const event of events) {
         if (event.type !== 'stage') continue;
         clearTimeout(stageTimer);
         if (event.status === 'started') {
           build.currentStage = event.stage;
           const limit = this.options.stageTimeoutMs;
-          stageTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'timeout', message: `stage ${event.stage} took longer than ${limit / 1000} s` }), limit);
+          stageTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'failure', message: `stage ${event.stage} took longer than ${limit / 1000} s` }), limit);
         }
       }
     };
@@ -147,7 +155,7 @@ export class BuildExecutor {
     build.handle = handle;
     store.recordProcess(row.id, handle.pid);
     const buildLimit = this.options.buildTimeoutMs;
-    const buildTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'timeout', message: `build took longer than ${buildLimit / 1000} s` }), buildLimit);
+    const buildTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'failure', message: `build took longer than ${buildLimit / 1000} s` }), buildLimit);
 
     const outcome = await handle.outcome;
     clearTimeout(buildTimer);
@@ -164,7 +172,8 @@ export class BuildExecutor {
       const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
       store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
       // Before the final state, so whoever sees "succeeded" sees retention already applied.
-      await applyRetention(store, this.options.dataDir, this.options.retention, row.id);
+      // A failed clean-up of old builds must not fail this one; the next success tries again.
+      await applyRetention(store, this.options.dataDir, this.options.retention, row.id).catch(() => undefined);
       this.publish(row.id, store.finish(row.id, 'succeeded'));
       return;
     }
@@ -173,7 +182,7 @@ export class BuildExecutor {
       this.publish(row.id, store.finish(row.id, 'canceled', { reason: 'canceled by request' }));
     } else if (stop?.kind === 'shutdown') {
       this.publish(row.id, store.finish(row.id, 'interrupted', { reason: 'the service stopped while this build ran' }));
-    } else if (stop?.kind === 'timeout') {
+    } else if (stop?.kind === 'failure') {
       this.publish(row.id, store.finish(row.id, 'failed', { error: stop.message, failedStage: build.currentStage ?? undefined }));
     } else if (outcome.status === 'failed') {
       const failedStage = outcome.stage ?? build.currentStage ?? undefined;
