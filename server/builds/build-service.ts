@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { BuildDetail, BuildList } from '../../src/spec/build-api.ts';
 import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
-import { nodeImageSchema } from '../../src/spec/schema.ts';
+import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import { checkSpecText } from '../http/spec-body.ts';
 import type { BuildFilters, BuildStore } from '../store/build-store.ts';
@@ -48,7 +48,7 @@ export class BuildService {
   }
 
   private async submit(
-    input: { buildKey: string; spec: ReturnType<typeof nodeImageSchema.parse>; specYaml: string; retryOf?: string },
+    input: { buildKey: string; spec: NodeImage; specYaml: string; retryOf?: string },
     force: boolean,
   ): Promise<{ build: BuildDetail; reused: boolean }> {
     const { store } = this.options;
