@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,5 +43,7 @@ describe('stamper serve', () => {
     });
     expect(health).toMatchObject({ ok: true, queueLength: 0 });
     expect(result.code).toBe(0);
+    // the build signing key is made on first start, in the data directory
+    expect(existsSync(path.join(dataDir, 'keys', 'stamper_signing_ed25519.pub'))).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { BuildRunner } from '../builds/build-runner.ts';
+import { keyDir } from '../builds/build-dirs.ts';
 import { createBuildSystem, type BuildSystem } from '../builds/build-system.ts';
+import { ensureSigningKey } from '../signing/signing-key.ts';
 import { hostForHeader } from '../config/loopback.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './build-app.ts';
@@ -40,6 +42,8 @@ export async function createServerApp(config: ServerConfig, options: StartOption
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  // The signing key is made on first start, so the UI shows it before the first build signs anything.
+  await ensureSigningKey(keyDir(config.dataDir));
   const { app, system } = await createServerApp(config, options);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

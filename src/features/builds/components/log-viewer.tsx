@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StageName } from '@/spec/build-events';
 import type { LogLine } from '../lib/build-stream-state';
-import { lineFromHash, logRows, searchLogLines, stepMatch } from '../lib/log-rows';
+import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch } from '../lib/log-rows';
 import { stageDescriptions } from '../lib/stage-descriptions';
 import { AnsiText } from './ansi-text';
 import { LogToolbar } from './log-toolbar';
@@ -19,7 +19,6 @@ export interface LogViewerProps {
 
 const ROW_HEIGHT = 20;
 
-const stagesOf = (lines: readonly LogLine[]) => new Set(lines.map((l) => l.stage));
 
 /**
  * The build log: virtualized so 100,000+ lines scroll smoothly, grouped and foldable by
@@ -36,7 +35,9 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
   const [selectedLine, setSelectedLine] = useState<number | null>(() => lineFromHash(window.location.hash));
   const programmaticScroll = useRef(false);
 
-  const presentStages = useMemo(() => [...stagesOf(lines)].join(','), [lines]);
+  const groups = useMemo(() => groupLogLines(lines), [lines]);
+  // a string, so the folds below are recomputed only when a stage appears, not on every line
+  const presentStages = useMemo(() => [...new Set(groups.map((g) => g.stage))].join(','), [groups]);
   // fold the others only when the focus stage has lines to show; otherwise the log would look empty
   const focusPresent = Boolean(focusStage) && presentStages.split(',').includes(focusStage as string);
   const folded = useMemo(() => {
@@ -50,10 +51,10 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
   }, [presentStages, foldChoices, focusStage, focusPresent]);
   const setFolded = (next: ReadonlySet<StageName>) => {
     const choices = new Map(foldChoices);
-    for (const stage of stagesOf(lines)) choices.set(stage, next.has(stage));
+    for (const group of groups) choices.set(group.stage, next.has(group.stage));
     setFoldChoices(choices);
   };
-  const { groups, rows } = useMemo(() => logRows(lines, folded), [lines, folded]);
+  const rows = useMemo(() => rowsOfGroups(groups, folded), [groups, folded]);
   // searching 100,000 lines on every keystroke would block typing; let React defer it
   const deferredQuery = useDeferredValue(query);
   const matches = useMemo(() => searchLogLines(lines, deferredQuery), [lines, deferredQuery]);

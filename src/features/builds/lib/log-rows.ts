@@ -36,13 +36,18 @@ export function groupLogLines(lines: readonly LogLine[]): LogGroup[] {
 /** The rows the viewer renders: a header per group, then its lines unless the stage is folded. */
 export function logRows(lines: readonly LogLine[], folded: ReadonlySet<StageName>): LogRows {
   const groups = groupLogLines(lines);
+  return { groups, rows: rowsOfGroups(groups, folded) };
+}
+
+/** Rows from already computed groups, so the viewer groups once per flush however often it folds. */
+export function rowsOfGroups(groups: readonly LogGroup[], folded: ReadonlySet<StageName>): number[] {
   const rows: number[] = [];
   groups.forEach((group, g) => {
     rows.push(-(g + 1));
     if (folded.has(group.stage)) return;
     for (let i = group.start; i < group.end; i++) rows.push(i);
   });
-  return { groups, rows };
+  return rows;
 }
 
 // eslint-disable-next-line no-control-regex -- matching the ESC byte is the point
