@@ -28,7 +28,8 @@ step lint npm run lint
 step typecheck npm run typecheck
 step unit npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step build npm run build
-step e2e env PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" npx playwright test --reporter=list,json
+# STAMPER_SLOW_E2E=1 adds the @slow browser tests: real pipeline builds behind the real server.
+step e2e env STAMPER_SLOW_E2E=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" npx playwright test --reporter=list,json
 step slow npx vitest run --config vitest.slow.config.ts --reporter=default --reporter=json --outputFile.json="$reports/slow.json"
 
 node scripts/summarize-test-reports.mjs "$reports" "${failed_steps[@]}"
