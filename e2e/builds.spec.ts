@@ -83,6 +83,12 @@ test('a finished build offers its files with checksums that match the download, 
     await expect(table).toContainText('1.35.3-1.1');
   });
 
+  await test.step('how to check a download: the server key and plain OpenSSH commands', async () => {
+    const panel = page.getByRole('region', { name: 'Verify downloads' });
+    await expect(panel.getByLabel('Verify commands')).toContainText('ssh-keygen -Y verify');
+    await expect(panel.getByLabel('Public key')).toContainText(/^ssh-ed25519 /);
+  });
+
   await expect(page.getByRole('img', { name: /Build timeline: Base system/ })).toBeVisible();
   await expect(page.getByRole('link', { name: /Download log/ })).toHaveAttribute('href', `/api/builds/${id}/log`);
   await expectNoSeriousA11yViolations(page);

@@ -35,6 +35,17 @@ export interface KubernetesMinor {
   pauseImage: string;
 }
 
+// What both Ubuntu LTS releases share: listed for build hosts that reach an Ubuntu mirror.
+const ubuntuLts = {
+  containerd: '1.7.12',
+  keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+  mirrorRequired: true,
+  components: ['main', 'universe'],
+  kernelPackage: 'linux-image-virtual',
+  buildableHere: false,
+  note: 'Needs a build host that reaches an Ubuntu mirror and has ubuntu-keyring installed.',
+} satisfies Partial<ReleaseEntry>;
+
 export const releases: ReleaseEntry[] = [
   {
     id: 'trixie',
@@ -65,26 +76,14 @@ export const releases: ReleaseEntry[] = [
     distro: 'ubuntu',
     version: '24.04',
     title: 'Ubuntu 24.04 LTS (noble)',
-    containerd: '1.7.12',
-    keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
-    mirrorRequired: true,
-    components: ['main', 'universe'],
-    kernelPackage: 'linux-image-virtual',
-    buildableHere: false,
-    note: 'Needs a build host that reaches an Ubuntu mirror and has ubuntu-keyring installed.',
+    ...ubuntuLts,
   },
   {
     id: 'jammy',
     distro: 'ubuntu',
     version: '22.04',
     title: 'Ubuntu 22.04 LTS (jammy)',
-    containerd: '1.7.12',
-    keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
-    mirrorRequired: true,
-    components: ['main', 'universe'],
-    kernelPackage: 'linux-image-virtual',
-    buildableHere: false,
-    note: 'Needs a build host that reaches an Ubuntu mirror and has ubuntu-keyring installed.',
+    ...ubuntuLts,
   },
 ];
 

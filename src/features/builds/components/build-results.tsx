@@ -1,4 +1,5 @@
 import type { BuildDetail } from '@/spec/build-api';
+import { SigningKeyPanel } from '@/features/interop/components/signing-key-panel';
 import type { VerifyCheck } from '@/spec/build-events';
 import { useBuildSbom } from '../api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
@@ -28,6 +29,8 @@ export function BuildResults({ build, verify, stages }: BuildResultsProps) {
         <h2 id="artifacts-heading">Downloads</h2>
         <ArtifactsTable artifacts={build.artifacts} />
         <PublishedImages images={build.published} />
+        {/* every successful build is signed with the server's key: show how to check a download */}
+        {build.state === 'succeeded' && <SigningKeyPanel />}
       </section>
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>

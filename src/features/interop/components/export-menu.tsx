@@ -1,7 +1,7 @@
 import { useDraftStore } from '@/features/designer/stores/draft-store';
 import { useExportImageBuilderVarFile } from '@/features/interop/api/export-image-builder-var-file';
 import { useExportPackerTemplate } from '@/features/interop/api/export-packer-template';
-import { saveTextFile } from '@/features/interop/lib/save-text-file';
+import { saveTextFile } from '@/lib/save-text-file';
 import type { NodeImage } from '@/spec/schema';
 
 export interface ExportMenuProps {

@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import { downloadText } from '@/features/share/lib/download-text';
+import { saveTextFile } from '@/lib/save-text-file';
 import { readSpecFile } from '@/features/share/lib/read-spec-file';
 import { encodeSpecForLink, shareLinkUrl } from '@/features/share/lib/share-link';
 
@@ -59,7 +59,7 @@ export function ShareToolbar({ yamlText, fileName, onImport, onError }: ShareToo
             e.target.value = '';
           }}
         />
-        <button type="button" className="button" onClick={() => downloadText(`${fileName || 'node-image'}.yaml`, yamlText)}>
+        <button type="button" className="button" onClick={() => saveTextFile(`${fileName || 'node-image'}.yaml`, yamlText, 'application/yaml')}>
           Export YAML
         </button>
         <button type="button" className="button" onClick={() => void copyLink()}>

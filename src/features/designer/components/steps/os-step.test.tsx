@@ -2,7 +2,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { kubernetesMinors, outputFormats, releases } from '@/spec/catalog';
+import { defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '@/spec/catalog';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
 import { useDraftStore } from '@/features/designer/stores/draft-store';
 import { OsStep } from './os-step';
@@ -11,6 +11,7 @@ const catalog: Catalog = {
   releases: releases.map((r) => ({ ...r, compatibility: [] })),
   kubernetesMinors,
   outputFormats: outputFormats.map((f) => ({ ...f })),
+  defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
 };
 
 beforeEach(() => {

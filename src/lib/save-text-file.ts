@@ -1,4 +1,4 @@
-/** Hands text to the browser as a download without a second request to the server. */
+/** Hands text to the browser as a download, without a second request to the server. */
 export function saveTextFile(fileName: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
@@ -7,6 +7,6 @@ export function saveTextFile(fileName: string, text: string, type: string): void
   document.body.append(link);
   link.click();
   link.remove();
-  // revoke later: some browsers start the download asynchronously after click()
+  // revoke later: some browsers start reading the blob after click() returns
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
