@@ -11,7 +11,7 @@ import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { type PipelineResult, runPipeline } from './run-pipeline';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from './test-fixtures/kubernetes-apt-repo';
-import { bootAndCheck } from './verify/boot-check';
+import { BootCheckError, bootAndCheck } from './verify/boot-check';
 import { guestExpectations } from './verify/expectations';
 
 /**
@@ -144,6 +144,9 @@ describe('cold build with customizations', () => {
       expectations: guestExpectations(img, await buildKey(img)),
       timeoutMs: 420_000,
       exec: (command, args, options) => runProcess(command, args, options),
+    }).catch((error: unknown) => {
+      // the console tail is what says where the boot stopped: put it in the test report
+      throw error instanceof BootCheckError ? new Error(`${error.message}\n${error.serialTail.join('\n')}`) : error;
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.checks.length).toBeGreaterThan(10);

@@ -6,11 +6,22 @@ import grp, hashlib, json, os, pwd, stat, subprocess, sys, time
 
 PREFIX = "STAMPER-VERIFY "
 expect = json.load(open(sys.argv[1]))
-console = open("/dev/ttyS0", "w", buffering=1)
+
+
+def emit(line):
+    # Opened per line and retried: a getty starting on the same port hangs up the tty,
+    # which turns writes on an older descriptor into EIO and would lose the results.
+    for _ in range(10):
+        try:
+            with open("/dev/ttyS0", "w") as console:
+                console.write(line + "\n")
+            return
+        except OSError:
+            time.sleep(0.3)
 
 
 def report(name, ok, detail):
-    console.write(PREFIX + json.dumps({"name": name, "ok": bool(ok), "detail": str(detail)[:400]}) + "\n")
+    emit(PREFIX + json.dumps({"name": name, "ok": bool(ok), "detail": str(detail)[:400]}))
 
 
 def run(*args):
@@ -217,8 +228,10 @@ if expect["servicesEnabled"] or expect["servicesDisabled"]:
     checks.append(("services", services))
 if expect["kernelArgs"]:
     checks.append(("kernel-args", kernel_args))
-for name, fn in checks:
-    check(name, fn)
-console.write(PREFIX + "DONE %d\n" % len(checks))
-console.flush()
-subprocess.run(["systemctl", "poweroff", "--no-block"])
+try:
+    for name, fn in checks:
+        check(name, fn)
+    emit(PREFIX + "DONE %d" % len(checks))
+finally:
+    # powered off whatever happened above: a crashed script must end the boot, not wait out the timeout
+    subprocess.run(["systemctl", "poweroff", "--no-block"])

@@ -39,6 +39,10 @@ export async function injectGuestCheck(exec: Exec, disk: string, scratchDir: str
   await writeFile(script, await readFile(new URL('./guest-check.py', import.meta.url)), { mode: 0o755 });
   const expectFile = join(scratchDir, 'expect.json');
   await writeFile(expectFile, JSON.stringify(expectations), { mode: 0o644 });
+  // A panic reboots after 1 s, and qemu's -no-reboot turns that into an exit: no waiting out the
+  // timeout. Named to sort first, so a kernel.panic the image sets itself still wins.
+  const panicSysctl = join(scratchDir, 'stamper-verify-panic.conf');
+  await writeFile(panicSysctl, 'kernel.panic = 1\n', { mode: 0o644 });
   const unitFile = join(scratchDir, 'stamper-verify.service');
   await writeFile(unitFile, VERIFY_UNIT, { mode: 0o644 });
   const commands = [
@@ -48,6 +52,10 @@ export async function injectGuestCheck(exec: Exec, disk: string, scratchDir: str
     `write ${unitFile} /etc/systemd/system/stamper-verify.service`,
     'mkdir /etc/systemd/system/multi-user.target.wants',
     'symlink /etc/systemd/system/multi-user.target.wants/stamper-verify.service /etc/systemd/system/stamper-verify.service',
+    'mkdir /etc/sysctl.d',
+    `write ${panicSysctl} /etc/sysctl.d/00-stamper-verify-panic.conf`,
+    // no login prompt on the check's console: agetty hangs up ttyS0 when it starts, racing the results
+    'symlink /etc/systemd/system/serial-getty@ttyS0.service /dev/null',
     '',
   ].join('\n');
   const commandFile = join(scratchDir, 'debugfs.cmd');
