@@ -40,7 +40,7 @@ test('submitting from the designer follows the build live to its result', async 
   await test.step('it ends succeeded with every one of the 300 lines, once', async () => {
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Succeeded', { timeout: 30_000 });
     await expect(page.getByRole('region', { name: 'Log output, 300 lines' })).toBeVisible();
-    await expect(page.getByRole('heading', { name: 'Downloads' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Downloads', exact: true })).toBeVisible();
   });
 
   await test.step('submitting the identical spec again opens the same build and says so', async () => {
