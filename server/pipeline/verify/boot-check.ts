@@ -42,7 +42,7 @@ export class BootCheckError extends Error {
 /**
  * Boots a copy of the disk with the check unit added and collects the guest's verdicts.
  * A kernel panic gets one more boot: under TCG with a host thread per vCPU, the kernel's
- * live code patching is occasionally torn and a sound image panics (about one boot in ten
+ * live code patching is occasionally torn and a sound image panics (one boot in about twenty
  * on the 2-core development host). A faulty image panics again, so the second boot tells
  * the two apart, at the cost of one boot only when the first one panicked.
  */
