@@ -133,23 +133,30 @@ describe('cold build with customizations', () => {
     expect(sbom.packages.some((p) => p.name === 'jq')).toBe(true);
   });
 
-  it("boots the OVA's VMDK on vSphere-like hardware (i440fx, PVSCSI, VMXNET3)", async () => {
-    const vmdk = join(scratch, 'ova', 'slow-node-disk1.vmdk');
+  /** Boots one of the build's disks again with the check unit; the console tail goes into the test report. */
+  async function bootBuilt(sourceDisk: string, sourceFormat: 'raw' | 'vmdk', firmware: 'bios' | 'uefi', hardware: 'virtio' | 'vsphere') {
     const result = await bootAndCheck({
-      sourceDisk: vmdk,
-      sourceFormat: 'vmdk',
-      scratchDir: join(scratch, 'vsphere-boot'),
-      firmware: 'bios',
-      hardware: 'vsphere',
+      sourceDisk,
+      sourceFormat,
+      scratchDir: join(scratch, `boot-${hardware}-${firmware}`),
+      firmware,
+      hardware,
       expectations: guestExpectations(img, await buildKey(img)),
       timeoutMs: 420_000,
       exec: (command, args, options) => runProcess(command, args, options),
     }).catch((error: unknown) => {
-      // the console tail is what says where the boot stopped: put it in the test report
       throw error instanceof BootCheckError ? new Error(`${error.message}\n${error.serialTail.join('\n')}`) : error;
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.checks.length).toBeGreaterThan(10);
+  }
+
+  it('boots the same hybrid disk with UEFI firmware as well (the build itself booted it with BIOS)', async () => {
+    await bootBuilt(join(built.outDir, 'slow-node.raw'), 'raw', 'uefi', 'virtio');
+  });
+
+  it("boots the OVA's VMDK on vSphere-like hardware (i440fx, PVSCSI, VMXNET3)", async () => {
+    await bootBuilt(join(scratch, 'ova', 'slow-node-disk1.vmdk'), 'vmdk', 'bios', 'vsphere');
   });
 });
 
