@@ -8,6 +8,8 @@ import { parseSpecYaml } from '../../src/spec/yaml-spec';
 import type { PipelineEvent } from '../pipeline/events';
 import { PipelineAbortError, PipelineError, type PipelineResult, runPipeline } from '../pipeline/run-pipeline';
 import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
+import { keyDir } from '../builds/build-dirs.ts';
+import { dataDirFromEnvironment } from '../config/server-config.ts';
 
 const usage = `usage: stamper build <spec.yaml> [--out DIR] [--cache DIR] [--work DIR] [--keep-work] [--verbose]
 
@@ -63,7 +65,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   const outDir = resolve(parsed.values.out ?? join('out', image.metadata.name));
   const cacheDir = resolve(parsed.values.cache ?? join(homedir(), '.cache', 'stamper'));
   const workDir = resolve(parsed.values.work ?? join('/var/tmp/stamper-work', key.slice(0, 16)));
-  const keyDir = resolve(parsed.values['key-dir'] ?? join(process.env.STAMPER_DATA_DIR ?? 'data', 'keys'));
+  const keys = resolve(parsed.values['key-dir'] ?? keyDir(dataDirFromEnvironment()));
   await mkdir(outDir, { recursive: true });
 
   const controller = new AbortController();
@@ -116,7 +118,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   if (!result) return 1;
 
   // The same signed SHA256SUMS the service writes, so `stamper verify` checks CLI builds too.
-  await signBuildOutputs(outDir, keyDir, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
+  await signBuildOutputs(outDir, keys, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
   process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(report.durationMs)}\n`);
   for (const artifact of result.artifacts) process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
   return 0;

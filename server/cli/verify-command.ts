@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyOutputs, type VerifyReport } from '../signing/verify-outputs.ts';
+import { keyDir } from '../builds/build-dirs.ts';
+import { dataDirFromEnvironment } from '../config/server-config.ts';
 
 const usage = `usage: stamper verify <dir|file> [--key FILE]
 
@@ -30,10 +31,10 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
-  const keyDir = resolve(process.env.STAMPER_DATA_DIR ?? 'data', 'keys');
+  const keys = keyDir(dataDirFromEnvironment());
   let report: VerifyReport;
   try {
-    report = await verifyOutputs(target, parsed.values.key ? { keyFile: parsed.values.key } : { keyDir });
+    report = await verifyOutputs(target, parsed.values.key ? { keyFile: parsed.values.key } : { keyDir: keys });
   } catch (error) {
     process.stderr.write(`stamper verify: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

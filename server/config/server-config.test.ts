@@ -1,12 +1,18 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './server-config.ts';
+import { ConfigError, dataDirFromEnvironment, loadServerConfig } from './server-config.ts';
 
 describe('server config', () => {
   it('defaults to 127.0.0.1:8080 and ./data', () => {
     const config = loadServerConfig([], {});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: path.resolve('data'), concurrency: 1 });
     expect(config.cacheDir).toBe(path.resolve('data', 'cache'));
+  });
+
+  it('gives the command-line tools the data dir the server uses, an empty STAMPER_DATA_DIR meaning the default', () => {
+    expect(dataDirFromEnvironment({})).toBe(loadServerConfig([], {}).dataDir);
+    expect(dataDirFromEnvironment({ STAMPER_DATA_DIR: '' })).toBe(path.resolve('data'));
+    expect(dataDirFromEnvironment({ STAMPER_DATA_DIR: '/tmp/y' })).toBe(loadServerConfig([], { STAMPER_DATA_DIR: '/tmp/y' }).dataDir);
   });
 
   it('lets flags win over the environment', () => {

@@ -11,11 +11,13 @@ import { isLoopbackHost } from './loopback.ts';
 const positiveInt = z.coerce.number().int().positive();
 const count = z.coerce.number().int().min(0);
 
+const DEFAULT_DATA_DIR = './data';
+
 const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
-    dataDir: z.string().min(1).default('./data'),
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
     cacheDir: z.string().min(1).optional(),
     token: z.string().min(16, 'STAMPER_TOKEN must be at least 16 characters').optional(),
     /** Extra origins (e.g. the Vite dev server) whose requests are accepted besides the server's own. */
@@ -39,6 +41,14 @@ const configSchema = z
       });
     }
   });
+
+/**
+ * The data directory for commands that take no server flags (`stamper build`, `stamper verify`):
+ * the same STAMPER_DATA_DIR rule as the server, so they find the server's signing key.
+ */
+export function dataDirFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.STAMPER_DATA_DIR || DEFAULT_DATA_DIR);
+}
 
 export type ServerConfig = z.output<typeof configSchema> & { cacheDir: string; dataDir: string };
 

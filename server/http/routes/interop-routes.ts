@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { exportImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file.ts';
 import { importImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file-import.ts';
@@ -17,6 +16,7 @@ import { MAX_SPEC_BYTES, parseSpecYaml, specToYaml } from '../../../src/spec/yam
 import { allowedSignersLine, publicKey, verifyCommandText } from '../../signing/signing-key.ts';
 import { specContentTypes } from '../spec-body.ts';
 import type { RouteOptions } from './route-options.ts';
+import { keyDir } from '../../builds/build-dirs.ts';
 
 type ParsedSpec = { ok: true; spec: NodeImage } | { ok: false; status: number; code: string; message: string; issues?: SpecIssue[] };
 
@@ -39,7 +39,7 @@ const attachment = (fileName: string): string => `attachment; filename="${fileNa
  * `{code, message, issues?}` errors so it behaves the same on the app and on a bare Fastify.
  */
 export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, options) => {
-  const keyDir = join(options.dataDir, 'keys');
+  const keys = keyDir(options.dataDir);
   // Bodies arrive as text: specs because YAML parsing gives line and column, var files
   // because a JSON syntax error should come back in our error shape, not Fastify's.
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -95,7 +95,7 @@ export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, optio
   });
 
   app.get('/api/signing/public-key', async () => {
-    const key = await publicKey(keyDir);
+    const key = await publicKey(keys);
     return { publicKey: key, allowedSigners: allowedSignersLine(key), verifyCommand: verifyCommandText(key) } satisfies SigningKeyResponse;
   });
 };
