@@ -19,7 +19,6 @@ export interface LogViewerProps {
 
 const ROW_HEIGHT = 20;
 
-
 /**
  * The build log: virtualized so 100,000+ lines scroll smoothly, grouped and foldable by
  * stage, searchable, following the end while the build runs, with `#L123` line links.

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from './build-stream-state';
-import { lineFromHash, logRows, searchLogLines, stepMatch, stripAnsi } from './log-rows';
+import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch, stripAnsi } from './log-rows';
 
 const line = (number: number, stage: LogLine['stage'], text: string): LogLine => ({ number, seq: number, stage, stream: 'stdout', text });
 const lines = [line(1, 'rootfs', 'Get:1 base'), line(2, 'rootfs', '\u001b[31mError\u001b[0m: boom'), line(3, 'disk', 'sfdisk ok'), line(4, 'disk', 'mkfs ERROR')];
 
-describe('logRows', () => {
+describe('groupLogLines and rowsOfGroups', () => {
   it('puts a header before each stage and its lines after', () => {
-    const { groups, rows } = logRows(lines, new Set());
+    const groups = groupLogLines(lines);
     expect(groups.map((g) => g.stage)).toEqual(['rootfs', 'disk']);
-    expect(rows).toEqual([-1, 0, 1, -2, 2, 3]);
+    expect(rowsOfGroups(groups, new Set())).toEqual([-1, 0, 1, -2, 2, 3]);
   });
 
   it('hides the lines of a folded stage but keeps its header', () => {
-    expect(logRows(lines, new Set(['rootfs'])).rows).toEqual([-1, -2, 2, 3]);
+    expect(rowsOfGroups(groupLogLines(lines), new Set(['rootfs']))).toEqual([-1, -2, 2, 3]);
   });
 });
 

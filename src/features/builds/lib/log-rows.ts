@@ -8,15 +8,6 @@ export interface LogGroup {
   end: number;
 }
 
-export interface LogRows {
-  groups: LogGroup[];
-  /**
-   * One entry per visible row: `>= 0` is an index into the lines, `< 0` is the header of
-   * group `-(value + 1)`. Plain numbers keep 100,000 rows cheap to rebuild on every flush.
-   */
-  rows: number[];
-}
-
 /** Runs of consecutive lines from one stage; stages run one after another, so one run per stage. */
 export function groupLogLines(lines: readonly LogLine[]): LogGroup[] {
   const groups: LogGroup[] = [];
@@ -33,13 +24,12 @@ export function groupLogLines(lines: readonly LogLine[]): LogGroup[] {
   return groups;
 }
 
-/** The rows the viewer renders: a header per group, then its lines unless the stage is folded. */
-export function logRows(lines: readonly LogLine[], folded: ReadonlySet<StageName>): LogRows {
-  const groups = groupLogLines(lines);
-  return { groups, rows: rowsOfGroups(groups, folded) };
-}
-
-/** Rows from already computed groups, so the viewer groups once per flush however often it folds. */
+/**
+ * The rows the viewer renders: a header per group, then its lines unless the stage is folded.
+ * One entry per visible row: `>= 0` is an index into the lines, `< 0` is the header of group
+ * `-(value + 1)`. Plain numbers keep 100,000 rows cheap to rebuild on every flush; the groups
+ * come in already computed, so the viewer groups once per flush however often it folds.
+ */
 export function rowsOfGroups(groups: readonly LogGroup[], folded: ReadonlySet<StageName>): number[] {
   const rows: number[] = [];
   groups.forEach((group, g) => {
