@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import type { GuestExpectations } from './expectations';
  * filesystem-only disk, is replaced by what a guest writes to its serial console.
  */
 const PANIC = '[   10.7] Kernel panic - not syncing: Fatal exception in interrupt\n[   11.7] Rebooting in 1 seconds..\n';
+/** A panic before systemd-sysctl applied kernel.panic = 1: no reboot, the guest halts for good. */
+const PANIC_HANG = '[   14.3] Kernel panic - not syncing: Fatal exception in interrupt\n[   14.4] ---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---\n';
 const PASSED = 'STAMPER-VERIFY {"name": "multi-user", "ok": true, "detail": "active"}\nSTAMPER-VERIFY DONE 1\n';
 
 function guest(consoles: string[]): { exec: Exec; boots: () => number } {
@@ -23,6 +26,31 @@ function guest(consoles: string[]): { exec: Exec; boots: () => number } {
     await writeFile(serial, consoles[boots] ?? '');
     boots += 1;
     return { code: 0, stdout: '', lastLines: [] };
+  };
+  return { exec, boots: () => boots };
+}
+
+/**
+ * The first boot is a real process standing in for a qemu whose guest hung after a panic:
+ * it writes the pidfile and the console, then would run for ten minutes unless ended.
+ */
+function hangingGuest(): { exec: Exec; boots: () => number } {
+  let boots = 0;
+  const exec: Exec = async (command, args, options) => {
+    if (command !== 'qemu-system-x86_64') return runProcess(command, args, options);
+    boots += 1;
+    const serial = args[args.indexOf('-serial') + 1]?.replace(/^file:/, '') ?? '';
+    if (boots > 1) {
+      await writeFile(serial, PASSED);
+      return { code: 0, stdout: '', lastLines: [] };
+    }
+    const pidFile = args[args.indexOf('-pidfile') + 1] ?? '';
+    const hung = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => hung.once('exit', resolve));
+    await writeFile(serial, PANIC_HANG);
+    await writeFile(pidFile, `${hung.pid ?? ''}\n`);
+    // qemu exits 0 on SIGTERM
+    return { code: (await exited) ?? 0, stdout: '', lastLines: [] };
   };
   return { exec, boots: () => boots };
 }
@@ -62,6 +90,15 @@ describe('bootAndCheck', () => {
     expect((error as BootCheckError).message).toBe('the guest kernel panicked before reporting its checks');
     expect((error as BootCheckError).serialTail.join('\n')).toContain('Kernel panic');
   });
+
+  it('ends a guest that hangs after a panic instead of waiting out the timeout, and boots once more', async () => {
+    const { exec, boots } = hangingGuest();
+    const started = Date.now();
+    const result = await bootAndCheck({ ...request(exec, 'panic-hang'), timeoutMs: 600_000 });
+    expect(boots()).toBe(2);
+    expect(result.checks).toEqual([{ name: 'multi-user', ok: true, detail: 'active' }]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
 
   it('does not boot again when the guest simply reports nothing', async () => {
     const { exec, boots } = guest(['[  OK  ] Reached target poweroff.target\n']);

@@ -26,12 +26,17 @@ export interface BootCheckResult {
 }
 
 const KERNEL_PANIC = /Kernel panic - not syncing/;
+/** Printed when the kernel gives up for good: with no panic reboot set, the guest hangs after it. */
+const PANIC_END = /---\[ end Kernel panic - not syncing/;
+/** Time a panicked guest gets to reboot on its own (kernel.panic = 1) before qemu is ended. */
+const PANIC_GRACE_MS = 5000;
+const SERIAL_POLL_MS = 2000;
 
 export class BootCheckError extends Error {
   constructor(
     message: string,
     readonly serialTail: string[],
-    /** The guest kernel panicked (the verify copy reboots on panic, which ends qemu). */
+    /** The guest kernel panicked (qemu ended by the panic reboot, or by the console watcher when it hung). */
     readonly kernelPanic = false,
   ) {
     super(message);
@@ -73,19 +78,17 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
     uefiVars = join(req.scratchDir, 'OVMF_VARS.fd');
     await copyFile(OVMF_VARS, uefiVars);
   }
-  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars });
+  const pidFile = join(req.scratchDir, 'qemu.pid');
+  await rm(pidFile, { force: true });
+  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars, pidFile });
 
   const started = Date.now();
-  const watcher = watchSerial(serialLog, report);
+  const watcher = watchSerial(serialLog, pidFile, report);
   try {
     await req.exec('qemu-system-x86_64', args, { timeoutMs: req.timeoutMs });
   } catch (err) {
-    const text = await readText(serialLog);
-    const timedOut = err instanceof Error && /timed out/.test(err.message);
-    throw new BootCheckError(
-      timedOut ? `boot check timed out after ${Math.round(req.timeoutMs / 1000)} s; qemu was killed` : `qemu failed: ${err instanceof Error ? err.message : String(err)}`,
-      tail(text),
-    );
+    // ended by the watcher after a panic: the console below tells what happened
+    if (!watcher.endedPanickedGuest()) throw await bootFailure(err, serialLog, req.timeoutMs);
   } finally {
     watcher.stop();
     await rm(copy, { force: true });
@@ -101,19 +104,50 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   return { checks: results.checks, serialLog, bootMs: Date.now() - started };
 }
 
-function watchSerial(path: string, report: (percent: number, message: string) => void): { stop(): void } {
+/**
+ * Follows the console for progress, and ends qemu when the guest panicked and stays down.
+ * The verify copy's kernel.panic = 1 only takes effect once systemd-sysctl has run; a panic
+ * before that halts the guest for good, and without this the boot would sit out its whole
+ * timeout (seven minutes in CI) before the one retry a panic gets.
+ */
+async function bootFailure(err: unknown, serialLog: string, timeoutMs: number): Promise<BootCheckError> {
+  const text = await readText(serialLog);
+  const timedOut = err instanceof Error && /timed out/.test(err.message);
+  return new BootCheckError(
+    timedOut ? `boot check timed out after ${Math.round(timeoutMs / 1000)} s; qemu was killed` : `qemu failed: ${err instanceof Error ? err.message : String(err)}`,
+    tail(text),
+  );
+}
+
+function watchSerial(path: string, pidFile: string, report: (percent: number, message: string) => void): { stop(): void; endedPanickedGuest(): boolean } {
   let reached = 0;
+  let panicSeenAt: number | undefined;
+  let ended = false;
   const timer = setInterval(() => {
-    void readText(path).then((text) => {
+    void readText(path).then(async (text) => {
       for (const [pattern, percent, message] of BOOT_MILESTONES) {
         if (percent > reached && pattern.test(text)) {
           reached = percent;
           report(percent, message);
         }
       }
+      if (ended || !KERNEL_PANIC.test(text)) return;
+      panicSeenAt ??= Date.now();
+      if (PANIC_END.test(text) || Date.now() - panicSeenAt >= PANIC_GRACE_MS) ended = await endProcessFromPidFile(pidFile);
     });
-  }, 2000);
-  return { stop: () => clearInterval(timer) };
+  }, SERIAL_POLL_MS);
+  return { stop: () => clearInterval(timer), endedPanickedGuest: () => ended };
+}
+
+async function endProcessFromPidFile(pidFile: string): Promise<boolean> {
+  const pid = Number.parseInt(await readText(pidFile), 10);
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  try {
+    process.kill(pid, 'SIGTERM');
+    return true;
+  } catch {
+    return false; // already gone: it rebooted, which -no-reboot turned into an exit
+  }
 }
 
 async function readText(path: string): Promise<string> {

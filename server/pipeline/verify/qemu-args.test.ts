@@ -10,6 +10,12 @@ describe('qemuBootArgs', () => {
     expect(args).toContain('-drive file=/w/verify.raw,if=virtio,format=raw,snapshot=on');
     expect(args).toContain('-no-reboot');
     expect(args).not.toContain('pflash');
+    expect(args).not.toContain('-pidfile');
+  });
+
+  it('writes a pidfile when asked, so a hung guest can be ended by PID', () => {
+    const args = qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', pidFile: '/w/qemu.pid' });
+    expect(args.slice(args.indexOf('-pidfile'), args.indexOf('-pidfile') + 2)).toEqual(['-pidfile', '/w/qemu.pid']);
   });
 
   it('uses i440fx, PVSCSI and VMXNET3 for the vSphere profile', () => {

@@ -7,6 +7,8 @@ export interface QemuBootRequest {
   firmware: VerifyFirmware;
   hardware: VerifyHardware;
   serialLog: string;
+  /** Where qemu writes its PID, so the console watcher can end a guest that hangs after a panic. */
+  pidFile?: string;
   /** Writable copy of the UEFI variable store, needed when firmware is uefi. */
   uefiVars?: string;
   memoryMiB?: number;
@@ -34,6 +36,7 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
     '-serial', `file:${req.serialLog}`,
     '-no-reboot',
   ];
+  if (req.pidFile) args.push('-pidfile', req.pidFile);
   if (req.firmware === 'uefi') {
     if (!req.uefiVars) throw new Error('uefi boot needs a writable OVMF variable store');
     args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`);
