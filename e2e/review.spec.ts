@@ -45,6 +45,18 @@ test('two builds compare side by side: spec diff in Monaco and package diff', as
     await expect(packages.getByRole('status')).toContainText(/\d+ added, \d+ removed, \d+ changed, \d+ unchanged/);
   });
   await expectNoSeriousA11yViolations(page);
+
+  await test.step('both sides keep their names when the window narrows and widens again', async () => {
+    // Monaco re-derives the inner editors' options when a narrow window switches the diff to inline
+    const size = page.viewportSize() ?? { width: 1280, height: 720 };
+    await page.setViewportSize({ width: 700, height: size.height });
+    await expect(page.getByTestId('spec-diff').locator('.monaco-diff-editor.side-by-side')).toHaveCount(0);
+    await page.setViewportSize(size);
+    await expect(page.getByTestId('spec-diff').locator('.monaco-diff-editor.side-by-side')).toHaveCount(1);
+    await expect(page.getByRole('textbox', { name: `Spec of build A (${a.id}), read-only` })).toHaveCount(1);
+    await expect(page.getByRole('textbox', { name: `Spec of build B (${b.id}), read-only` })).toHaveCount(1);
+  });
+  await expectNoSeriousA11yViolations(page);
 });
 
 test('the build list filters by state, name and Kubernetes version and links to each build and spec', async ({ page, request }) => {

@@ -1,4 +1,5 @@
-import { DiffEditor } from '@monaco-editor/react';
+import { DiffEditor, type Monaco } from '@monaco-editor/react';
+import type { editor as MonacoEditor } from 'monaco-editor';
 import '@/features/spec-editor/lib/monaco-setup';
 import { defineReviewTheme, REVIEW_THEME } from '../lib/review-theme';
 
@@ -12,6 +13,21 @@ interface SpecDiffEditorProps {
 // tall enough for both specs without inner scrolling, within reason
 const diffHeight = (a: string, b: string) => Math.min(720, Math.max(200, Math.max(a.split('\n').length, b.split('\n').length) * 19 + 30));
 
+/**
+ * Names one side of the diff for screen readers, and names it again whenever Monaco resets it.
+ * The diff editor re-derives its inner editors' options (e.g. when a narrow window switches it
+ * to inline and back) and then drops the label (Monaco 0.52), leaving an unnamed textbox.
+ */
+function keepAriaLabel(inner: MonacoEditor.ICodeEditor, monaco: Monaco, label: string): void {
+  const apply = () => {
+    if (inner.getOption(monaco.editor.EditorOption.ariaLabel) !== label) inner.updateOptions({ ariaLabel: label });
+  };
+  apply();
+  inner.onDidChangeConfiguration((event) => {
+    if (event.hasChanged(monaco.editor.EditorOption.ariaLabel)) apply();
+  });
+}
+
 /** Two specs side by side with Monaco's diff editor, read-only. */
 export default function SpecDiffEditor({ original, modified, originalId, modifiedId }: SpecDiffEditorProps) {
   return (
@@ -21,10 +37,9 @@ export default function SpecDiffEditor({ original, modified, originalId, modifie
         language="yaml"
         theme={REVIEW_THEME}
         beforeMount={defineReviewTheme}
-        onMount={(editor) => {
-          // the diff editor's own aria options do not reach its two text areas in this Monaco version
-          editor.getOriginalEditor().updateOptions({ ariaLabel: `Spec of build A (${originalId}), read-only` });
-          editor.getModifiedEditor().updateOptions({ ariaLabel: `Spec of build B (${modifiedId}), read-only` });
+        onMount={(editor, monaco) => {
+          keepAriaLabel(editor.getOriginalEditor(), monaco, `Spec of build A (${originalId}), read-only`);
+          keepAriaLabel(editor.getModifiedEditor(), monaco, `Spec of build B (${modifiedId}), read-only`);
         }}
         original={original}
         modified={modified}
