@@ -14,12 +14,12 @@ test('the fixture fails a test that requests another host', async ({ page }) => 
   // Proves the guard works: this test must fail because of the fixture, not pass quietly.
   test.fail();
   await page.goto('/');
-  await page.evaluate(() => fetch('https://cdn.jsdelivr.net/npm/monaco-editor@0.52.2/min/vs/loader.js').catch(() => null));
+  await page.evaluate(() => fetch('https://cdn.example.com/monaco-editor/min/vs/loader.js').catch(() => null));
 });
 
 test('loopback URLs are not external', () => {
   expect(isExternalUrl('http://127.0.0.1:4310/assets/x.js')).toBe(false);
   expect(isExternalUrl('http://localhost:4310/')).toBe(false);
   expect(isExternalUrl('data:text/plain,hi')).toBe(false);
-  expect(isExternalUrl('https://cdn.jsdelivr.net/npm/monaco-editor')).toBe(true);
+  expect(isExternalUrl('https://cdn.example.com/monaco-editor')).toBe(true);
 });

@@ -21,10 +21,10 @@ describe('mergeSpecIntoYaml', () => {
   it('writes new list items in block style, and drops removed keys', () => {
     const next = structuredClone(base);
     next.spec.kernelModules = ['br_netfilter', 'overlay'];
-    next.spec.os.mirror = 'http://deb.debian.org/debian';
+    next.spec.os.mirror = 'http://mirror.example.com/debian';
     let text = mergeSpecIntoYaml(specToYaml(base), next);
     expect(text).toMatch(/kernelModules:\n\s+- br_netfilter\n\s+- overlay/);
-    expect(text).toContain('mirror: http://deb.debian.org/debian');
+    expect(text).toContain('mirror: http://mirror.example.com/debian');
     delete next.spec.os.mirror;
     next.spec.kernelModules = ['overlay'];
     text = mergeSpecIntoYaml(text, next);
