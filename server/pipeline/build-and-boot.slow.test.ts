@@ -10,7 +10,7 @@ import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { type PipelineResult, runPipeline } from './run-pipeline';
-import { type KubernetesAptRepo, startKubernetesAptRepo } from './test-fixtures/kubernetes-apt-repo';
+import { type KubernetesAptRepo, startKubernetesAptRepo, writeKubernetesBinaries } from './test-fixtures/kubernetes-apt-repo';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
 import { guestExpectations } from './verify/expectations';
 
@@ -177,6 +177,40 @@ describe('warm build from the cached base tree', () => {
     expect(warm.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.34.5');
     expect(warm.result.verify.filter((c) => !c.ok)).toEqual([]);
     expect((await readdir(warm.outDir)).sort()).toEqual(['slow-node-warm.qcow2', 'slow-node-warm.spdx.json']);
+  });
+});
+
+describe('Kubernetes from release binaries', () => {
+  const release = { kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' };
+  // no extra packages: a package set of its own, so this builds its own base tree once
+  const spec = (baseUrl: string, sha256: Awaited<ReturnType<typeof writeKubernetesBinaries>>['sha256']): NodeImageInput['spec'] => ({
+    kubernetes: { version: release.kubernetes, source: { type: 'binaries', baseUrl, sha256 } },
+    disk: { sizeGiB: 4, firmware: 'bios' },
+    outputs: [{ format: 'qcow2' }],
+    verify: { enabled: true, timeoutSeconds: 420 },
+  });
+
+  it('installs checked binaries with the kubelet unit, and the node boots with them', async () => {
+    const binaries = await writeKubernetesBinaries(repo.dir, release);
+    const built = await build(image('slow-binaries', spec(`${repo.url}${binaries.path}`, binaries.sha256)), 'binaries');
+    const log = built.events.flatMap((e) => (e.type === 'log' && e.stage === 'kubernetes' ? [e.line] : []));
+    expect(built.events.some((e) => e.type === 'progress' && e.stage === 'kubernetes' && /downloading crictl/.test(e.message ?? ''))).toBe(true);
+    expect(log.some((line) => /apt-get/.test(line))).toBe(false);
+    const names = built.result.verify.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['multi-user', 'containerd-active', 'kubernetes-version', 'kubelet-enabled']));
+    // nothing to hold: the binaries come from no package
+    expect(names).not.toContain('packages-held');
+    expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.35.3');
+    expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('fails in the kubernetes stage, naming the file, when a binary does not match its SHA-256', async () => {
+    const binaries = await writeKubernetesBinaries(repo.dir, release);
+    const wrong = { ...binaries.sha256, kubectl: '0'.repeat(64) };
+    const error = await build(image('slow-binaries-bad', spec(`${repo.url}${binaries.path}`, wrong)), 'binaries-bad').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect((error as PipelineError).stage).toBe('kubernetes');
+    expect((error as PipelineError).message).toMatch(/kubectl: SHA-256 mismatch/);
   });
 });
 

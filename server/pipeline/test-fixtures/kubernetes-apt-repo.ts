@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -34,11 +35,12 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
   try {
     const built = new Set<string>();
     for (const release of releases) {
+      const bin = releaseExecutables(release);
       const packages: { name: string; version: string; files: Record<string, string>; depends?: string }[] = [
-        { name: 'kubelet', version: release.kubernetes, files: kubeletFiles(release.kubernetes) },
-        { name: 'kubeadm', version: release.kubernetes, files: kubeadmFiles(release.kubernetes), depends: 'kubelet, kubectl, cri-tools, kubernetes-cni' },
-        { name: 'kubectl', version: release.kubernetes, files: { '/usr/bin/kubectl': script(`case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`) } },
-        { name: 'cri-tools', version: release.crictl, files: { '/usr/bin/crictl': script(`echo "crictl version v${release.crictl}"`) } },
+        { name: 'kubelet', version: release.kubernetes, files: { '/usr/bin/kubelet': bin.kubelet, '/lib/systemd/system/kubelet.service': KUBELET_UNIT } },
+        { name: 'kubeadm', version: release.kubernetes, files: { '/usr/bin/kubeadm': bin.kubeadm, '/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN }, depends: 'kubelet, kubectl, cri-tools, kubernetes-cni' },
+        { name: 'kubectl', version: release.kubernetes, files: { '/usr/bin/kubectl': bin.kubectl } },
+        { name: 'cri-tools', version: release.crictl, files: { '/usr/bin/crictl': bin.crictl } },
         { name: 'kubernetes-cni', version: release.cni, files: { '/opt/cni/bin/bridge': script(`echo "CNI bridge plugin v${release.cni}"`), '/opt/cni/bin/loopback': script(`echo "CNI loopback plugin v${release.cni}"`) } },
       ];
       for (const pkg of packages) {
@@ -56,19 +58,37 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
 
 const script = (body: string): string => `#!/bin/sh\n${body}\n`;
 
-function kubeletFiles(version: string): Record<string, string> {
+type ExecutableName = 'kubelet' | 'kubeadm' | 'kubectl' | 'crictl';
+
+/** The release's four executables, faked: they answer version queries like the real ones. */
+function releaseExecutables(release: FixtureRelease): Record<ExecutableName, string> {
   return {
-    // answers --version like kubelet; otherwise idles the way a kubelet waiting for kubeadm would
-    '/usr/bin/kubelet': script(`if [ "$1" = "--version" ]; then echo "Kubernetes v${version}"; exit 0; fi\nexec sleep infinity`),
-    '/lib/systemd/system/kubelet.service': '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n',
+    // otherwise idles the way a kubelet waiting for kubeadm would
+    kubelet: script(`if [ "$1" = "--version" ]; then echo "Kubernetes v${release.kubernetes}"; exit 0; fi\nexec sleep infinity`),
+    kubeadm: script(`if [ "$1" = "version" ]; then echo "v${release.kubernetes}"; exit 0; fi\necho "kubeadm fixture v${release.kubernetes}"`),
+    kubectl: script(`case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`),
+    crictl: script(`echo "crictl version v${release.crictl}"`),
   };
 }
 
-function kubeadmFiles(version: string): Record<string, string> {
-  return {
-    '/usr/bin/kubeadm': script(`if [ "$1" = "version" ]; then echo "v${version}"; exit 0; fi\necho "kubeadm fixture v${version}"`),
-    '/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': '[Service]\nEnvironment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"\n',
-  };
+const KUBELET_UNIT = '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n';
+const KUBEADM_DROPIN = '[Service]\nEnvironment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"\n';
+
+/**
+ * The same executables as plain files in `<repo>/binaries/v<version>/`: a stand-in for the
+ * directory a `kubernetes.source.type: binaries` spec points at. Call after the repository
+ * is started (starting may rebuild its directory). Returns the path below the repository
+ * URL and each file's SHA-256.
+ */
+export async function writeKubernetesBinaries(repoDir: string, release: FixtureRelease): Promise<{ path: string; sha256: Record<ExecutableName, string> }> {
+  const path = `binaries/v${release.kubernetes}/`;
+  await mkdir(join(repoDir, path), { recursive: true });
+  const sha256 = {} as Record<ExecutableName, string>;
+  for (const [name, content] of Object.entries(releaseExecutables(release)) as [ExecutableName, string][]) {
+    await writeFile(join(repoDir, path, name), content, { mode: 0o755 });
+    sha256[name] = createHash('sha256').update(content).digest('hex');
+  }
+  return { path, sha256 };
 }
 
 async function buildDeb(work: string, repo: string, pkg: { name: string; version: string; files: Record<string, string>; depends?: string }): Promise<void> {
