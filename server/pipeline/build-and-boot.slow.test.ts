@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseXml } from 'fast-xml-parser';
@@ -9,7 +9,9 @@ import { sha256File } from './download';
 import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
+import { osLayerKey } from './rootfs/os-layer-key';
 import { type PipelineResult, runPipeline } from './run-pipeline';
+import { baseTreeCachePath } from './stages/rootfs';
 import { type KubernetesAptRepo, startKubernetesAptRepo, writeKubernetesBinaries } from './test-fixtures/kubernetes-apt-repo';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
 import { guestExpectations } from './verify/expectations';
@@ -211,6 +213,48 @@ describe('Kubernetes from release binaries', () => {
     expect(error).toBeInstanceOf(PipelineError);
     expect((error as PipelineError).stage).toBe('kubernetes');
     expect((error as PipelineError).message).toMatch(/kubectl: SHA-256 mismatch/);
+  });
+});
+
+describe('containerd from an upstream release tarball', () => {
+  /**
+   * A stand-in release tarball in containerd's layout (bin/containerd, bin/ctr, …) with real
+   * binaries: Debian's, taken from the base tree the cold build above cached. The path under
+   * test is the download, checksum, unpacking to /usr/local and the unit, not containerd 2.x.
+   */
+  async function standInTarball(version: string): Promise<{ url: string; sha256: string }> {
+    const distroTree = baseTreeCachePath(cacheDir, osLayerKey(image('distro-runtime', { packages: ['jq'] }).spec));
+    await stat(distroTree).catch(() => {
+      throw new Error(`needs the base tree the cold build caches (${distroTree}); run the whole file`);
+    });
+    const stage = join(scratch, 'containerd-release');
+    await mkdir(join(stage, 'bin'), { recursive: true });
+    const binaries = ['containerd', 'containerd-shim-runc-v2', 'ctr'];
+    await runProcess('tar', ['-I', 'zstd -d', '-xf', distroTree, '-C', stage, ...binaries.map((b) => `./usr/bin/${b}`)]);
+    for (const b of binaries) await runProcess('mv', [join(stage, 'usr/bin', b), join(stage, 'bin', b)]);
+    const name = `containerd-${version}-linux-amd64.tar.gz`;
+    await mkdir(join(repo.dir, 'containerd'), { recursive: true });
+    await runProcess('tar', ['-czf', join(repo.dir, 'containerd', name), '-C', stage, 'bin']);
+    return { url: `${repo.url}containerd/${name}`, sha256: await sha256File(join(repo.dir, 'containerd', name)) };
+  }
+
+  it('unpacks the checked tarball to /usr/local with its unit, and containerd runs in the booted node', async () => {
+    const tarball = await standInTarball('1.7.24');
+    const img = image('slow-upstream-runtime', {
+      runtime: { source: 'upstream', version: '1.7.24', upstream: tarball },
+      kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } },
+      disk: { sizeGiB: 4, firmware: 'bios' },
+      outputs: [{ format: 'qcow2' }],
+      verify: { enabled: true, timeoutSeconds: 420 },
+    });
+    const built = await build(img, 'upstream-runtime');
+    expect(built.events.some((e) => e.type === 'log' && e.stage === 'rootfs' && e.line.includes(`downloading containerd 1.7.24 from ${tarball.url}`))).toBe(true);
+    // no distro containerd in the image: the one running is the tarball's
+    const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-upstream-runtime.spdx.json'), 'utf8')) as { packages: { name: string }[] };
+    expect(sbom.packages.map((p) => p.name)).not.toContain('containerd');
+    expect(sbom.packages.map((p) => p.name)).toContain('runc');
+    expect(built.result.verify.find((c) => c.name === 'containerd-active')).toEqual({ name: 'containerd-active', ok: true, detail: 'containerd.service active' });
+    expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
   });
 });
 
