@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseXml } from 'fast-xml-parser';
@@ -9,12 +9,12 @@ import { sha256File } from './download';
 import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
-import { osLayerKey } from './rootfs/os-layer-key';
 import { type PipelineResult, runPipeline } from './run-pipeline';
-import { baseTreeCachePath } from './stages/rootfs';
+import { containerdReleaseFromDebian } from './test-fixtures/containerd-release';
 import { type KubernetesAptRepo, startKubernetesAptRepo, writeKubernetesBinaries } from './test-fixtures/kubernetes-apt-repo';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
 import { guestExpectations } from './verify/expectations';
+import { rootPartitionOffset } from './verify/inject-check';
 
 /**
  * One real cold build with every customization, reused for several assertions, then a
@@ -33,6 +33,7 @@ beforeAll(async () => {
   repo = await startKubernetesAptRepo(join(SLOW_ROOT, 'k8s-repo'), [
     { kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' },
     { kubernetes: '1.34.5', crictl: '1.34.0', cni: '1.7.1' },
+    { kubernetes: '1.36.2', crictl: '1.36.0', cni: '1.8.0' },
   ]);
   scratch = await mkdtemp(join(tmpdir(), 'stamper-slow-'));
   await runProcess('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ops@stamper-test', '-f', join(scratch, 'id_ed25519')]);
@@ -216,44 +217,27 @@ describe('Kubernetes from release binaries', () => {
   });
 });
 
-describe('containerd from an upstream release tarball', () => {
-  /**
-   * A stand-in release tarball in containerd's layout (bin/containerd, bin/ctr, …) with real
-   * binaries: Debian's, taken from the base tree the cold build above cached. The path under
-   * test is the download, checksum, unpacking to /usr/local and the unit, not containerd 2.x.
-   */
-  async function standInTarball(version: string): Promise<{ url: string; sha256: string }> {
-    const distroTree = baseTreeCachePath(cacheDir, osLayerKey(image('distro-runtime', { packages: ['jq'] }).spec));
-    await stat(distroTree).catch(() => {
-      throw new Error(`needs the base tree the cold build caches (${distroTree}); run the whole file`);
-    });
-    const stage = join(scratch, 'containerd-release');
-    await mkdir(join(stage, 'bin'), { recursive: true });
-    const binaries = ['containerd', 'containerd-shim-runc-v2', 'ctr'];
-    await runProcess('tar', ['-I', 'zstd -d', '-xf', distroTree, '-C', stage, ...binaries.map((b) => `./usr/bin/${b}`)]);
-    for (const b of binaries) await runProcess('mv', [join(stage, 'usr/bin', b), join(stage, 'bin', b)]);
-    const name = `containerd-${version}-linux-amd64.tar.gz`;
-    await mkdir(join(repo.dir, 'containerd'), { recursive: true });
-    await runProcess('tar', ['-czf', join(repo.dir, 'containerd', name), '-C', stage, 'bin']);
-    return { url: `${repo.url}containerd/${name}`, sha256: await sha256File(join(repo.dir, 'containerd', name)) };
-  }
-
-  it('unpacks the checked tarball to /usr/local with its unit, and containerd runs in the booted node', async () => {
-    const tarball = await standInTarball('1.7.24');
-    const img = image('slow-upstream-runtime', {
-      runtime: { source: 'upstream', version: '1.7.24', upstream: tarball },
-      kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } },
+describe('Kubernetes 1.36 with containerd 2.x from a release tarball', () => {
+  it('unpacks the checked tarball to /usr/local, writes the v3 config, and containerd 2.x runs in the booted node', async () => {
+    const release = await containerdReleaseFromDebian(join(repo.dir, 'containerd'));
+    const url = `${repo.url}containerd/${release.file}`;
+    const img = image('slow-containerd2', {
+      runtime: { source: 'upstream', version: release.version, upstream: { url, sha256: release.sha256 } },
+      kubernetes: { version: '1.36.2', source: { type: 'apt', repository: repo.url } },
       disk: { sizeGiB: 4, firmware: 'bios' },
-      outputs: [{ format: 'qcow2' }],
+      outputs: [{ format: 'raw' }],
       verify: { enabled: true, timeoutSeconds: 420 },
     });
-    const built = await build(img, 'upstream-runtime');
-    expect(built.events.some((e) => e.type === 'log' && e.stage === 'rootfs' && e.line.includes(`downloading containerd 1.7.24 from ${tarball.url}`))).toBe(true);
+    const built = await build(img, 'containerd2');
+    expect(built.events.some((e) => e.type === 'log' && e.stage === 'rootfs' && e.line.includes(`downloading containerd ${release.version} from ${url}`))).toBe(true);
     // no distro containerd in the image: the one running is the tarball's
-    const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-upstream-runtime.spdx.json'), 'utf8')) as { packages: { name: string }[] };
+    const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-containerd2.spdx.json'), 'utf8')) as { packages: { name: string }[] };
     expect(sbom.packages.map((p) => p.name)).not.toContain('containerd');
-    expect(sbom.packages.map((p) => p.name)).toContain('runc');
+    const raw = join(built.outDir, 'slow-containerd2.raw');
+    const config = await runProcess('debugfs', ['-R', 'cat /etc/containerd/config.toml', `${raw}?offset=${await rootPartitionOffset(runProcess, raw)}`], { captureStdout: true, quiet: true });
+    expect(config.stdout).toMatch(/^version = 3$/m);
     expect(built.result.verify.find((c) => c.name === 'containerd-active')).toEqual({ name: 'containerd-active', ok: true, detail: 'containerd.service active' });
+    expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.36.2');
     expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
   });
 });
