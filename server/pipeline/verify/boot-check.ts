@@ -104,12 +104,6 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   return { checks: results.checks, serialLog, bootMs: Date.now() - started };
 }
 
-/**
- * Follows the console for progress, and ends qemu when the guest panicked and stays down.
- * The verify copy's kernel.panic = 1 only takes effect once systemd-sysctl has run; a panic
- * before that halts the guest for good, and without this the boot would sit out its whole
- * timeout (seven minutes in CI) before the one retry a panic gets.
- */
 async function bootFailure(err: unknown, serialLog: string, timeoutMs: number): Promise<BootCheckError> {
   const text = await readText(serialLog);
   const timedOut = err instanceof Error && /timed out/.test(err.message);
@@ -119,6 +113,12 @@ async function bootFailure(err: unknown, serialLog: string, timeoutMs: number): 
   );
 }
 
+/**
+ * Follows the console for progress, and ends qemu when the guest panicked and stays down.
+ * The verify copy's kernel.panic = 1 only takes effect once systemd-sysctl has run; a panic
+ * before that halts the guest for good, and without this the boot would sit out its whole
+ * timeout (seven minutes in CI) before the one retry a panic gets.
+ */
 function watchSerial(path: string, pidFile: string, report: (percent: number, message: string) => void): { stop(): void; endedPanickedGuest(): boolean } {
   let reached = 0;
   let panicSeenAt: number | undefined;
