@@ -30,6 +30,8 @@ function keepAriaLabel(inner: MonacoEditor.ICodeEditor, monaco: Monaco, label: s
 
 /** Two specs side by side with Monaco's diff editor, read-only. */
 export default function SpecDiffEditor({ original, modified, originalId, modifiedId }: SpecDiffEditorProps) {
+  const originalLabel = `Spec of build A (${originalId}), read-only`;
+  const modifiedLabel = `Spec of build B (${modifiedId}), read-only`;
   return (
     <div className="st-editor-frame" style={{ height: diffHeight(original, modified) }} data-testid="spec-diff">
       <DiffEditor
@@ -38,8 +40,8 @@ export default function SpecDiffEditor({ original, modified, originalId, modifie
         theme={REVIEW_THEME}
         beforeMount={defineReviewTheme}
         onMount={(editor, monaco) => {
-          keepAriaLabel(editor.getOriginalEditor(), monaco, `Spec of build A (${originalId}), read-only`);
-          keepAriaLabel(editor.getModifiedEditor(), monaco, `Spec of build B (${modifiedId}), read-only`);
+          keepAriaLabel(editor.getOriginalEditor(), monaco, originalLabel);
+          keepAriaLabel(editor.getModifiedEditor(), monaco, modifiedLabel);
         }}
         original={original}
         modified={modified}
@@ -48,8 +50,8 @@ export default function SpecDiffEditor({ original, modified, originalId, modifie
         options={{
           readOnly: true,
           originalEditable: false,
-          originalAriaLabel: `Spec of build A (${originalId}), read-only`,
-          modifiedAriaLabel: `Spec of build B (${modifiedId}), read-only`,
+          originalAriaLabel: originalLabel,
+          modifiedAriaLabel: modifiedLabel,
           renderSideBySide: true,
           // the diff should show the whole spec, not hide unchanged regions
           hideUnchangedRegions: { enabled: false },
