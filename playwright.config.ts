@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const port = 4310;
+// STAMPER_E2E_PORT lets two checkouts run their browser suites side by side.
+const port = Number(process.env.STAMPER_E2E_PORT ?? 4310);
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({

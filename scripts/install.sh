@@ -6,11 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-host-packages.sh
+bash scripts/install-node.sh
+. scripts/node-env.sh
 
-# npm ci only when the lock file changed since the last install (it rebuilds
+# npm ci only when the lock file or Node changed since the last install (it rebuilds
 # better-sqlite3 from source, which takes minutes on two cores).
 stamp=node_modules/.stamper-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
+# The Node version is part of the stamp: a native addon built for another Node's ABI
+# would not load.
+want=$( (cat package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "npm: installing packages from package-lock.json"
   npm ci --no-audit --no-fund

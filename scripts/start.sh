@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+. scripts/node-env.sh
 npm run build
 exec node --import tsx server/main.ts serve "$@"

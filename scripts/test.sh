@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh || exit 1
+. scripts/node-env.sh || exit 1
 
 reports=.stamper/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
