@@ -8,12 +8,23 @@ import { startKubernetesAptRepo, type KubernetesAptRepo } from '../pipeline/test
 
 /**
  * The README's command-line example, run as a user would: the stand-in Kubernetes
- * repository on 127.0.0.1:8079, `stamper build docs/examples/workers-offline.yaml`,
- * then `stamper verify` on the output.
+ * repository, `stamper build docs/examples/workers-offline.yaml`, then `stamper verify`
+ * on the output. The stand-in listens on a free port, not the README's 8079, so a user
+ * who is running the stand-in there does not make this suite fail: the example is
+ * built from a copy whose repository line names that port, and nothing else differs.
  */
 
 const SLOW_ROOT = process.env.STAMPER_SLOW_DIR ?? '/var/tmp/stamper-slow';
 const cacheDir = process.env.STAMPER_CACHE_DIR ?? join(SLOW_ROOT, 'cache');
+
+const EXAMPLE = 'docs/examples/workers-offline.yaml';
+const README_STAND_IN = 'repository: http://127.0.0.1:8079/';
+
+/** The example with its stand-in repository moved to `port`; throws if the README's line moved. */
+function exampleOnPort(example: string, port: string): string {
+  if (!example.includes(README_STAND_IN)) throw new Error(`${EXAMPLE} no longer names ${README_STAND_IN}`);
+  return example.replace(README_STAND_IN, `repository: http://127.0.0.1:${port}/`);
+}
 
 function stamper(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
@@ -34,10 +45,12 @@ describe('README example: stamper build and stamper verify', () => {
 
   beforeAll(async () => {
     const releases = kubernetesMinors.map((m) => ({ kubernetes: m.defaultVersion, crictl: m.crictlVersion, cni: m.cniVersion }));
-    repo = await startKubernetesAptRepo(join(SLOW_ROOT, 'kubernetes-stand-in'), releases, 8079);
+    repo = await startKubernetesAptRepo(join(SLOW_ROOT, 'kubernetes-stand-in'), releases);
     scratch = await mkdtemp(join(tmpdir(), 'stamper-readme-'));
     outDir = join(scratch, 'out');
-    build = await stamper(['build', 'docs/examples/workers-offline.yaml', '--out', outDir, '--cache', cacheDir], {
+    const specPath = join(scratch, 'workers-offline.yaml');
+    await writeFile(specPath, exampleOnPort(await readFile(EXAMPLE, 'utf8'), new URL(repo.url).port));
+    build = await stamper(['build', specPath, '--out', outDir, '--cache', cacheDir], {
       STAMPER_DATA_DIR: join(scratch, 'data'),
     });
   });
