@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Stamper needs on the build host: the hypervisor-free
 # pipeline tools, QEMU for the boot check, Chromium for the browser tests, and the
-# tools the tests use to build and sign a local apt repository.
+# tools the tests use to build and sign a local apt repository, and the compiler and
+# python3 that node-gyp needs to build better-sqlite3.
 set -euo pipefail
 
 packages=(
+  ca-certificates python3 make g++
   mmdebstrap qemu-system-x86 qemu-utils ovmf mtools dosfstools fdisk genisoimage
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
   gnupg dpkg-dev apt-utils openssh-client tar

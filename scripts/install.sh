@@ -17,7 +17,12 @@ stamp=node_modules/.stamper-lock.sha256
 want=$( (cat package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "npm: installing packages from package-lock.json"
-  npm ci --no-audit --no-fund
+  # node-gyp builds against the running Node's own headers (never downloads them).
+  if [ -n "${stamper_node_headers:-}" ]; then
+    npm_config_nodedir="$stamper_node_headers" npm ci --no-audit --no-fund
+  else
+    npm ci --no-audit --no-fund
+  fi
   echo "$want" > "$stamp"
 else
   echo "npm: packages up to date"
