@@ -12,6 +12,8 @@ commands:
                              build an image from a spec on this machine
   worker                     run builds from the shared queue (scale-out)
   verify <dir|file>          check artifacts against SHA256SUMS and its signature
+
+\`stamper <command> --help\` lists a command's flags, environment variables and defaults.
 `;
 
 async function main(argv: string[]): Promise<number> {

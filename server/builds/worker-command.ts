@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
+import { workerUsage } from '../config/serve-usage.ts';
 import { createBuildSystem } from './build-system.ts';
 
 /**
@@ -9,6 +10,10 @@ import { createBuildSystem } from './build-system.ts';
  * `--drain` exits once nothing is queued or running, for batch jobs and tests.
  */
 export async function runWorkerCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(workerUsage);
+    return 0;
+  }
   let drain = false;
   let config;
   try {
@@ -23,7 +28,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
     if (config.concurrency < 1) throw new ConfigError('a worker needs --concurrency of at least 1');
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof Error && 'code' in error)) {
-      process.stderr.write(`stamper worker: ${error.message}\n`);
+      process.stderr.write(`stamper worker: ${error.message}\n\n${workerUsage}`);
       return 2;
     }
     throw error;

@@ -18,7 +18,8 @@ artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
 (default ./out/<name>); check them with \`stamper verify <dir>\`.
 
   --out DIR     output directory
-  --cache DIR   base-tree and download cache kept between builds (default ~/.cache/stamper)
+  --cache DIR   base-tree and download cache kept between builds (default $STAMPER_CACHE_DIR,
+                as for the server, else ~/.cache/stamper)
   --work DIR    scratch directory (default /var/tmp/stamper-work/<build key>)
   --keep-work   keep the scratch directory after the build
   --key-dir DIR signing key directory (default $STAMPER_DATA_DIR/keys or ./data/keys;
@@ -27,6 +28,11 @@ artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
 `;
 
 export const BUILD_REPORT_FILE = 'build-report.json';
+
+/** --cache, else STAMPER_CACHE_DIR (the server's setting, so both share one cache), else ~/.cache/stamper. */
+export function buildCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? (env.STAMPER_CACHE_DIR || join(homedir(), '.cache', 'stamper')));
+}
 
 /** `stamper build`: 0 on success, 1 when the build fails or is interrupted, 2 on bad usage or an invalid spec. */
 export async function runBuildCommand(argv: string[]): Promise<number> {
@@ -63,7 +69,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   if (!image) return 2;
   const key = await buildKey(image);
   const outDir = resolve(parsed.values.out ?? join('out', image.metadata.name));
-  const cacheDir = resolve(parsed.values.cache ?? join(homedir(), '.cache', 'stamper'));
+  const cacheDir = buildCacheDir(parsed.values.cache);
   const workDir = resolve(parsed.values.work ?? join('/var/tmp/stamper-work', key.slice(0, 16)));
   const keys = resolve(parsed.values['key-dir'] ?? keyDir(dataDirFromEnvironment()));
   await mkdir(outDir, { recursive: true });

@@ -1,14 +1,19 @@
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
+import { serveUsage } from '../config/serve-usage.ts';
 import { startServer } from './start-server.ts';
 
 /** `stamper serve`: the web app, the API and the build queue in one process. */
 export async function runServeCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(serveUsage);
+    return 0;
+  }
   let config;
   try {
     config = loadServerConfig(argv);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`stamper serve: ${error.message}\n`);
+      process.stderr.write(`stamper serve: ${error.message}\n\n${serveUsage}`);
       return 2;
     }
     throw error;

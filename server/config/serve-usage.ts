@@ -1,0 +1,38 @@
+/**
+ * `stamper serve --help` and `stamper worker --help`: every flag and environment variable
+ * the server configuration reads (server-config.ts), with its default. A test checks that
+ * no STAMPER_* variable read there is missing here.
+ */
+const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database, artifacts, logs, keys (default ./data)
+  --cache-dir DIR      STAMPER_CACHE_DIR        base-tree and download cache (default <data-dir>/cache)
+  --concurrency N      STAMPER_CONCURRENCY      builds run at once by this process (default 1; 0 = API only)
+                       STAMPER_MIN_FREE_GB      refuse new builds below this much free disk (default 2)
+                       STAMPER_KEEP_BUILDS      finished builds kept before the oldest are pruned (default 50)
+                       STAMPER_MAX_ARTIFACTS_GB artifact storage kept at most (default 100)
+                       STAMPER_BUILD_TIMEOUT_SECONDS  a build's time limit (default 14400)
+                       STAMPER_STAGE_TIMEOUT_SECONDS  one stage's time limit (default 7200)`;
+
+export const serveUsage = `usage: stamper serve [--host ADDR] [--port N] [--data-dir DIR] [--cache-dir DIR] [--concurrency N]
+
+Runs the web app, the API and the build queue in one process.
+Flags win over environment variables, environment variables over defaults.
+
+  flag                 environment
+  --host ADDR          STAMPER_HOST             address to listen on (default 127.0.0.1; any other
+                                                address needs STAMPER_TOKEN)
+  --port N             STAMPER_PORT             port (default 8080; 0 picks a free one)
+${shared}
+                       STAMPER_TOKEN            bearer token (16+ characters) required on every API request
+                       STAMPER_ALLOWED_ORIGINS  extra origins accepted besides the server's own, comma-separated
+                       STAMPER_STATIC_DIR       the built web app to serve (default ./dist)
+                       STAMPER_BUILDS_PER_MINUTE  build submissions accepted per minute (default 20)
+`;
+
+export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]
+
+Runs queued builds from the same data directory as \`stamper serve\`, without HTTP.
+
+  flag                 environment
+${shared}
+  --drain                                       exit once nothing is queued or running
+`;
