@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,36 +8,22 @@ import { postBuild, scenarioSpec } from '../builds/test-builds.ts';
 import { scriptedRunner } from '../builds/test-fixtures/scripted-runner.ts';
 import { createServerApp } from './start-server.ts';
 import { injectLocal, testConfig } from './test-app.ts';
+import { canMountTmpfs, fillUp, mountTmpfs, unmount } from './test-full-disk.ts';
 
-/** Writes until the file system says ENOSPC; the file is what a test removes to free the space. */
-function fillUp(file: string): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(16 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-// A real full disk: a small tmpfs as the data directory (mounting needs root).
-const canMount = process.getuid?.() === 0;
-
-describe.skipIf(!canMount)('a full data directory (real tmpfs)', () => {
+// A real full disk: a small tmpfs as the data directory.
+describe.skipIf(!canMountTmpfs)('a full data directory (real tmpfs)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-full-'));
   const filler = path.join(dataDir, 'filler');
   const config = testConfig({ dataDir, minFreeBytes: 0, buildsPerMinute: 10_000 });
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', dataDir]);
+    mountTmpfs(dataDir, '8m');
     ({ app } = await createServerApp(config, { runner: scriptedRunner(), pollMs: 100 }));
   });
   afterAll(async () => {
     await app?.close();
-    execFileSync('umount', ['-l', dataDir]);
+    unmount(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
     config.cleanup();
   });

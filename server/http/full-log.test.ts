@@ -1,23 +1,13 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canMountTmpfs, fillUp, mountTmpfs, unmount } from './test-full-disk.ts';
 
 const main = path.join(import.meta.dirname, '..', 'main.ts');
 const port = Number(process.env.STAMPER_E2E_PORT ?? 4321);
 const base = `http://127.0.0.1:${port}`;
-
-function fillUp(file: string): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function waitForHealth(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -30,8 +20,8 @@ async function waitForHealth(child: ChildProcess, timeoutMs = 30_000): Promise<v
   throw new Error('server did not answer');
 }
 
-// `stamper serve > log` with the log's disk full: a real tmpfs (mounting needs root).
-describe.skipIf(process.getuid?.() !== 0)('stamper serve with its log on a full disk', () => {
+// `stamper serve > log` with the log's disk full: a real tmpfs.
+describe.skipIf(!canMountTmpfs)('stamper serve with its log on a full disk', () => {
   const logDir = mkdtempSync(path.join(tmpdir(), 'stamper-log-'));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-log-data-'));
   const logFile = path.join(logDir, 'serve.log');
@@ -40,7 +30,7 @@ describe.skipIf(process.getuid?.() !== 0)('stamper serve with its log on a full 
   let stderr = '';
 
   beforeAll(() => {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', logDir]);
+    mountTmpfs(logDir, '256k');
     const log = openSync(logFile, 'w');
     fillUp(filler);
     child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--port', String(port), '--data-dir', dataDir], {
@@ -57,7 +47,7 @@ describe.skipIf(process.getuid?.() !== 0)('stamper serve with its log on a full 
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('close', resolve));
     }
-    execFileSync('umount', ['-l', logDir]);
+    unmount(logDir);
     rmSync(logDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
