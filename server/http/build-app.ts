@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { MAX_SPEC_BYTES } from '../../src/spec/yaml-spec.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { DroppingLogDestination } from './log-destination.ts';
 import { installRequestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -28,7 +29,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? { stream: new DroppingLogDestination() } : false,
     // A little headroom over the spec limit so the spec parser, not the transport, reports the size.
     bodyLimit: MAX_SPEC_BYTES + 64 * 1024,
     // Build ids and artifact names are matched exactly; no trailing-slash or case folding games.

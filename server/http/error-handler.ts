@@ -11,6 +11,19 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_VALIDATION: 'bad_request',
 };
 
+/**
+ * A write that failed for lack of space, from Node (ENOSPC, EDQUOT) or from SQLite
+ * (SQLITE_FULL). Looked up on
+ * the error's cause chain too, since stores and streams wrap what they rethrow.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(ENOSPC|EDQUOT|SQLITE_FULL)$/.test(code)) return true;
+  }
+  return false;
+}
+
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
 }
@@ -30,6 +43,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code = error.statusCode === 429 ? 'rate_limited' : (fastifyCodes[error.code] ?? 'bad_request');
       const body: ApiError = { code, message: error.message };
       return reply.code(error.statusCode).send(body);
+    }
+    if (isOutOfSpace(error)) {
+      request.log.error({ err: error }, 'request failed: out of disk space');
+      const body: ApiError = { code: 'insufficient_storage', message: 'the server is out of disk space; free some space or ask the operator to' };
+      return reply.code(507).send(body);
     }
     request.log.error({ err: error }, 'request failed');
     const body: ApiError = { code: 'internal', message: 'internal server error' };

@@ -122,6 +122,32 @@ export function openApiDocument(): JsonObject {
         get: { summary: 'Whether a token is needed and given', security: [], responses: { 200: ok('Session', ref('Session')) } },
         post: { summary: 'Log in with the token (sets an HttpOnly cookie)', security: [], responses: { 200: ok('Session', ref('Session')), 401: error('Wrong token') } },
       },
+      '/api/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1', { type: 'object' }) } } },
+      '/api/packages': {
+        get: {
+          summary: "Search a release's package index",
+          parameters: [
+            { name: 'release', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'q', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+          ],
+          responses: { 200: ok('Matching packages', { type: 'object' }), 400: error('Bad query or unknown release'), 502: error('Package index unavailable') },
+        },
+      },
+      '/api/specs/export/image-builder': {
+        post: { summary: 'Export the spec as an image-builder Packer var file', requestBody: specBody, responses: { 200: ok('Var file (or a report with ?report=1)', { type: 'object' }), 400: error('Invalid spec') } },
+      },
+      '/api/specs/export/packer': {
+        post: { summary: 'Export the spec as a Packer HCL2 template', requestBody: specBody, responses: { 200: { description: 'HCL2 text', content: { 'text/plain': { schema: { type: 'string' } } } }, 400: error('Invalid spec') } },
+      },
+      '/api/specs/import/image-builder': {
+        post: {
+          summary: 'Import an image-builder var file as a spec',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { 200: ok('The spec, what was not carried, and its issues', { type: 'object' }), 400: error('Not a var file') },
+        },
+      },
+      '/api/signing/public-key': { get: { summary: 'The public key that signs build artifacts', responses: { 200: ok('Key and verify command', { type: 'object' }) } } },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: ok('Health', ref('Health')) } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
     },

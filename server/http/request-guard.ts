@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiError } from '../../src/spec/build-api.ts';
 import { hostForHeader, isWildcardHost } from '../config/loopback.ts';
+import { isPublicRequest } from './route-access.ts';
 
 export interface GuardOptions {
   /** The address the server listens on (as configured). */
@@ -50,20 +51,20 @@ function presentedToken(request: FastifyRequest): string | undefined {
   // EventSource cannot set headers, so the browser authenticates with the session cookie.
   const cookies = request.headers.cookie?.split(';').map((part) => part.trim()) ?? [];
   const cookie = cookies.find((part) => part.startsWith(`${TOKEN_COOKIE}=`));
-  return cookie ? decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1)) : undefined;
-}
-
-/** Paths anyone who passed the Host/Origin check may load: the web app itself, health, and the login. */
-function isPublicPath(url: string): boolean {
-  const pathname = url.split('?')[0] ?? '';
-  if (pathname === '/healthz' || pathname === '/api/session') return true;
-  return !pathname.startsWith('/api/') && pathname !== '/api' && pathname !== '/metrics';
+  if (!cookie) return undefined;
+  try {
+    return decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1));
+  } catch {
+    // A cookie that does not decode is no token: the caller is unauthenticated, not a server error.
+    return undefined;
+  }
 }
 
 /**
  * Runs first on every request: Host and Origin must name this server (defence against
  * DNS rebinding and cross-site requests, since there is no CORS), then the bearer
- * token when one is configured.
+ * token when one is configured. Fastify routes before onRequest hooks run, so the
+ * token rule is read from the matched route (see route-access.ts), not from the URL.
  */
 export function installRequestGuard(app: FastifyInstance, options: GuardOptions): void {
   app.addHook('onRequest', async (request, reply) => {
@@ -78,7 +79,7 @@ export function installRequestGuard(app: FastifyInstance, options: GuardOptions)
       const body: ApiError = { code: 'bad_origin', message: 'cross-origin requests are not accepted' };
       return reply.code(403).send(body);
     }
-    if (options.token && !isPublicPath(request.url) && !tokenMatches(options.token, presentedToken(request))) {
+    if (options.token && !isPublicRequest(request) && !tokenMatches(options.token, presentedToken(request))) {
       const body: ApiError = { code: 'unauthorized', message: 'a valid bearer token is required' };
       return reply.code(401).header('www-authenticate', 'Bearer').send(body);
     }

@@ -1,5 +1,6 @@
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
 import { serveUsage } from '../config/serve-usage.ts';
+import { DroppingLogDestination } from './log-destination.ts';
 import { startServer } from './start-server.ts';
 
 /** `stamper serve`: the web app, the API and the build queue in one process. */
@@ -19,7 +20,8 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const server = await startServer(config, { logger: true });
-  process.stdout.write(`stamper: listening on ${server.url}\n`);
+  // Through the same destination as the log: a stdout on a full disk must not end the server.
+  new DroppingLogDestination().write(`stamper: listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

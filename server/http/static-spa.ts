@@ -4,9 +4,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '../../src/spec/build-api.ts';
-
-/** Paths the server answers itself; a miss there is a 404, never the web app. */
-const serverPaths = /^\/(api|healthz|metrics)(\/|$|\?)/;
+import { isServerPath } from './route-access.ts';
 
 /**
  * Serves the built SPA from `dist/`. Client routes (/builds/abc) have no file, so
@@ -17,9 +15,13 @@ export async function installStaticSpa(app: FastifyInstance, staticDir: string):
   const hasSpa = existsSync(indexPath);
   if (hasSpa) {
     await app.register(async (scope) => {
+      // The file routes are open to page loads without a token (see route-access.ts).
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, webApp: true };
+      });
       // The wildcard file route would otherwise see unmatched API paths first (and answer 403 for ".." in them).
       scope.addHook('onRequest', async (request, reply) => {
-        if (serverPaths.test(request.url)) return reply.callNotFound();
+        if (isServerPath(request.url)) return reply.callNotFound();
       });
       await scope.register(fastifyStatic, {
         root: staticDir,
@@ -36,12 +38,12 @@ export async function installStaticSpa(app: FastifyInstance, staticDir: string):
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const wantsPage = request.method === 'GET' || request.method === 'HEAD';
-    if (wantsPage && !serverPaths.test(request.url) && hasSpa) {
+    if (wantsPage && !isServerPath(request.url) && hasSpa) {
       // Read per request: the SPA may be rebuilt while the server runs.
       const page = await readFile(indexPath);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
     }
-    const body: ApiError = serverPaths.test(request.url) || !wantsPage
+    const body: ApiError = isServerPath(request.url) || !wantsPage
       ? { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` }
       : { code: 'not_found', message: 'the web app is not built; run npm run build' };
     return reply.code(404).send(body);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectPropertyKeyMessage, objectPropertyKeys } from './object-property-keys';
 
 /**
  * Field grammars. These values end up in root commands on the build host, so every
@@ -141,10 +142,22 @@ export const systemdUnitName = z
     'must be a systemd unit name such as "chrony.service"',
   );
 
+/** C0 controls (NUL included), DEL and C1 controls. */
+const hasControlCharacter = (value: string): boolean =>
+  [...value].some((char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+
 export const httpUrl = z
   .string()
   .max(limits.urlLength)
   .superRefine((value, ctx) => {
+    // Checked before parsing: URL parsing strips or percent-encodes these, which would hide them.
+    if (hasControlCharacter(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain control characters (NUL, tab, newline, …)' });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -202,6 +215,11 @@ export function recordWithKeys<V extends z.ZodType<string>>(keyRule: z.ZodType<s
     const keys = Object.keys(record);
     if (keys.length > maxEntries) ctx.addIssue({ code: 'custom', message: `must have at most ${maxEntries} entries` });
     for (const key of keys) {
+      // zod never hands a record's __proto__ to this check (parseSpecYaml catches it in the raw data).
+      if (objectPropertyKeys.has(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: objectPropertyKeyMessage(key) });
+        continue;
+      }
       const result = keyRule.safeParse(key);
       if (!result.success) {
         ctx.addIssue({ code: 'custom', path: [key], message: `key "${key}" ${result.error.issues[0]?.message ?? 'is not allowed'}` });

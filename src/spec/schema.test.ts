@@ -130,6 +130,15 @@ describe('input rules', () => {
     expectRejected({ services: { enable: ['chrony.service'], disable: ['chrony.service'] } }, 'spec.services.disable', 'both enabled and disabled');
   });
 
+  it.each(['\u0000', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085'])('rejects the control character %j in every URL field', (control) => {
+    const url = `http://mirror.example/debian${control}x`;
+    const message = 'control characters';
+    expectRejected({ os: { mirror: url } }, 'spec.os.mirror', message);
+    expectRejected({ os: { mirror: `${control}http://mirror.example/debian` } }, 'spec.os.mirror', message);
+    expectRejected({ kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url, signingKeyUrl: url } } }, 'spec.kubernetes.source.signingKeyUrl', message);
+    expectRejected({ kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url } } }, 'spec.kubernetes.source.repository', message);
+  });
+
   it('accepts only http(s) URLs without credentials', () => {
     expect(issuesOf(minimalInput({ os: { mirror: 'http://127.0.0.1:8000/debian' } }))).toEqual([]);
     expectRejected({ os: { mirror: 'ftp://mirror.example/debian' } }, 'spec.os.mirror', 'http or https');

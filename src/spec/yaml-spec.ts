@@ -1,4 +1,5 @@
 import { Document, isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { objectPropertyKeyIssues } from './object-property-keys';
 import { nodeImageSchema, type NodeImage } from './schema';
 import { issuesFromZod, type SpecIssue } from './validation-error';
 
@@ -32,6 +33,9 @@ export function parseSpecYaml(text: string): ParseResult {
     // The yaml library throws here for alias expansion beyond maxAliasCount (a "billion laughs" document).
     return { ok: false, issues: [{ path: [], message: error instanceof Error ? error.message : 'YAML could not be read', line: 1, column: 1 }] };
   }
+  // Before zod, which would silently drop a __proto__ key from a record.
+  const keyIssues = objectPropertyKeyIssues(data);
+  if (keyIssues.length > 0) return { ok: false, data, issues: keyIssues.map((issue) => withPosition(issue, doc, lineCounter)) };
   const parsed = nodeImageSchema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data, issues: [] };
   return { ok: false, data, issues: issuesFromZod(parsed.error).map((issue) => withPosition(issue, doc, lineCounter)) };

@@ -68,6 +68,26 @@ describe('build events over SSE (real HTTP)', () => {
     expect(nothing.status).toBe(204);
   });
 
+  it('ends a stream resumed beyond the last event once the build finishes, and answers 204 when it already has', async () => {
+    const { body } = await postBuild(server.app, scenarioSpec('stream', 63));
+    const id = body?.build.id ?? '';
+    const ahead = await openSse(`${base}/api/builds/${id}/events`, { headers: { 'last-event-id': '1000000' } });
+    expect(ahead.status).toBe(200);
+    expect((await getBuild(server.app, id)).state).toBe('running');
+    const ended = await Promise.race([ahead.ended.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000))]);
+    ahead.close();
+    expect(ended).toBe(true);
+    expect(ahead.messages).toEqual([]);
+    expect((await getBuild(server.app, id)).state).toBe('succeeded');
+
+    const beyond: [string, Record<string, string>][] = [['', { 'last-event-id': '1000000' }], ['?after=1000000', {}]];
+    for (const [query, headers] of beyond) {
+      const finished = await openSse(`${base}/api/builds/${id}/events${query}`, { headers });
+      expect(finished.status).toBe(204);
+      await finished.ended;
+    }
+  });
+
   it('sends heartbeats as comments while a build is quiet', async () => {
     const { body } = await postBuild(server.app, scenarioSpec('hang', 62));
     const id = body?.build.id ?? '';

@@ -75,6 +75,12 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
       let chunk = '';
       let final = false;
       for (const event of events) {
+        // A client resuming past the end (Last-Event-ID beyond the last seq) already claims
+        // every event; the final state still ends its stream, or it would stay open forever.
+        if (event.seq <= cursor && isFinal(event)) {
+          final = true;
+          break;
+        }
         if (event.seq !== cursor + 1) continue;
         chunk += frameOf(event);
         cursor = event.seq;
@@ -87,13 +93,15 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
       if (final) finish();
       else if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
     };
-    /** Reads whatever the database holds after the cursor. */
+    /** Reads whatever the database holds after the cursor; ends the stream once nothing can follow. */
     const catchUp = () => {
       while (!done) {
         const events = store.eventsAfter(id, cursor);
-        if (events.length === 0) return;
+        if (events.length === 0) break;
         send(events);
       }
+      const current = store.getRow(id);
+      if (!done && (!current || (finishedStates.includes(current.state) && cursor >= current.last_seq))) finish();
     };
     // Subscribe before the first read, so an event committed in between is not lost.
     const unsubscribe = hub.subscribe(id, (events) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
+import { publicRoute } from '../route-access.ts';
 import { isAuthenticated, TOKEN_COOKIE, tokenMatches } from '../request-guard.ts';
 
 const loginSchema = z.object({ token: z.string().min(1) });
@@ -11,9 +12,9 @@ const loginSchema = z.object({ token: z.string().min(1) });
  */
 export const sessionRoutes: FastifyPluginAsync<{ token?: string }> = async (app, options) => {
   const { token } = options;
-  app.get('/api/session', async (request) => ({ authRequired: Boolean(token), authenticated: isAuthenticated(request, token) }));
+  app.get('/api/session', publicRoute, async (request) => ({ authRequired: Boolean(token), authenticated: isAuthenticated(request, token) }));
 
-  app.post('/api/session', async (request, reply) => {
+  app.post('/api/session', publicRoute, async (request, reply) => {
     const login = loginSchema.safeParse(request.body);
     if (!login.success) throw new HttpError(400, 'bad_request', 'send {"token": "..."}');
     if (token && !tokenMatches(token, login.data.token)) throw new HttpError(401, 'unauthorized', 'wrong token');
@@ -23,7 +24,7 @@ export const sessionRoutes: FastifyPluginAsync<{ token?: string }> = async (app,
       .send({ authRequired: Boolean(token), authenticated: true });
   });
 
-  app.delete('/api/session', async (_request, reply) =>
+  app.delete('/api/session', publicRoute, async (_request, reply) =>
     reply.header('set-cookie', `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send({ authRequired: Boolean(token), authenticated: false }),
   );
 };
