@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema, type BuildDetail } from '../../src/spec/build-api.ts';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo.ts';
 import { findBuildProcesses } from './process-tree.ts';
+import { realBuildSpec } from './test-fixtures/real-build-spec.ts';
 import { mountsUnder } from './work-dir-mounts.ts';
 
 /**
@@ -96,21 +97,7 @@ describe('kill -9 of the server during a real build', () => {
   }
 
   it('in rootfs, once mmdebstrap has mounted inside the tree', async () => {
-    const spec = `apiVersion: stamper/v1alpha1
-kind: NodeImage
-metadata:
-  name: kill-test
-spec:
-  kubernetes:
-    version: 1.35.3
-    source:
-      type: apt
-      repository: ${repo.url}
-  disk:
-    sizeGiB: 4
-  outputs:
-    - format: raw
-`;
+    const spec = realBuildSpec('kill-test', repo.url, { verify: true });
     const response = await fetch(`${server.base}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: spec });
     buildId = createBuildResponseSchema.parse(await response.json()).build.id;
     const workDir = path.join(dataDir, 'work', buildId);
