@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import type { BuildRow } from '../store/build-rows.ts';
@@ -7,6 +7,7 @@ import { buildDirs, isInside, keyDir } from './build-dirs.ts';
 import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
 import type { EventHub } from './event-hub.ts';
 import { recoverAbandonedBuilds } from './recover-builds.ts';
+import { removeBuildDir } from './remove-build-dir.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 
 export interface ExecutorOptions {
@@ -22,6 +23,8 @@ export interface ExecutorOptions {
   retention: RetentionPolicy;
   /** How often to look for work, cancels and dead owners written by other processes. */
   pollMs?: number;
+  /** Where trouble the service works around goes (a leftover it could not remove); stderr by default. */
+  warn?: (message: string) => void;
 }
 
 /** Why the service ended a build itself; `failure` covers timeouts and events it could not store. */
@@ -44,14 +47,16 @@ export class BuildExecutor {
   private readonly finishing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private recovering: Promise<void> | undefined;
 
   constructor(private readonly options: ExecutorOptions) {}
 
-  start(): void {
-    recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir);
+  /** Resolves once builds abandoned by dead processes are recorded as interrupted. */
+  async start(): Promise<void> {
     // Not unref'd: a worker has nothing else keeping its process alive.
     this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
     this.wake();
+    await this.recover();
   }
 
   runningCount(): number {
@@ -81,15 +86,41 @@ export class BuildExecutor {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
-    await Promise.all([...this.finishing]);
+    await Promise.all([...this.finishing, this.recovering]);
   }
 
   private poll(): void {
-    for (const [id, build] of this.running) {
-      if (!build.stop && this.options.store.getRow(id)?.cancel_requested === 1) this.stopBuild(id, { kind: 'cancel' });
+    // A throw here would be uncaught in a timer and end the service with every build it runs.
+    try {
+      for (const [id, build] of this.running) {
+        if (!build.stop && this.options.store.getRow(id)?.cancel_requested === 1) this.stopBuild(id, { kind: 'cancel' });
+      }
+      void this.recover();
+      this.wake();
+    } catch (error) {
+      this.warn(`poll failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir);
-    this.wake();
+  }
+
+  /** One recovery at a time: removing a killed build's tree can take longer than a poll. */
+  private recover(): Promise<void> {
+    this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.warn)
+      .then(() => undefined, (error: unknown) => this.warn(`recovery failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.recovering = undefined;
+      });
+    return this.recovering;
+  }
+
+  private readonly warn = (message: string): void => {
+    if (this.options.warn) this.options.warn(message);
+    else process.stderr.write(`stamper: ${message}\n`);
+  };
+
+  /** A build's directory goes without following a mount out of it; what stays is logged, not thrown. */
+  private async removeDir(buildId: string, dir: string): Promise<void> {
+    const problems = await removeBuildDir(dir);
+    if (problems.length > 0) this.warn(`build ${buildId}: leftover files could not be removed: ${problems.join('; ')}`);
   }
 
   private stopBuild(buildId: string, reason: StopReason): void {
@@ -124,7 +155,7 @@ export class BuildExecutor {
     const build = this.running.get(row.id);
     if (!build) throw new Error(`build ${row.id} is not registered`);
     if (build.stop) {
-      await rm(dirs.workDir, { recursive: true, force: true });
+      await this.removeDir(row.id, dirs.workDir);
       return this.record(row, { status: 'failed', error: 'stopped before it started', stage: null, lastLines: [] }, build);
     }
 
@@ -160,7 +191,7 @@ export class BuildExecutor {
     const outcome = await handle.outcome;
     clearTimeout(buildTimer);
     clearTimeout(stageTimer);
-    await rm(dirs.workDir, { recursive: true, force: true });
+    await this.removeDir(row.id, dirs.workDir);
     await this.record(row, outcome, build);
   }
 
@@ -177,7 +208,7 @@ export class BuildExecutor {
       this.publish(row.id, store.finish(row.id, 'succeeded'));
       return;
     }
-    await rm(outDir, { recursive: true, force: true });
+    await this.removeDir(row.id, outDir);
     if (stop?.kind === 'cancel') {
       this.publish(row.id, store.finish(row.id, 'canceled', { reason: 'canceled by request' }));
     } else if (stop?.kind === 'shutdown') {

@@ -7,15 +7,20 @@ import { PipelineAbortError, PipelineError, runPipeline } from '../pipeline/run-
 import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
 import { sha256File, SIGNATURE_FILE, SUMS_FILE } from '../signing/sha256sums.ts';
 import { buildJobSchema, type BuildJobMessage, type BuildProcessMessage } from './build-protocol.ts';
+import { endBuildWhenParentDies } from './parent-watch.ts';
 
 /**
  * The child process that runs one build: reads the job from stdin, runs the pipeline
  * and then signing, and reports events and the result as JSON lines on stdout.
- * SIGTERM, or the parent going away (stdin closes), aborts the pipeline, which ends
- * the tools it started.
+ * SIGTERM, or the parent going away, aborts the pipeline, which ends the tools it
+ * started; after the parent's death whatever is left is killed too.
  */
 
-const send = (message: BuildProcessMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+let parentGone = () => false;
+const send = (message: BuildProcessMessage) => {
+  // Nobody reads any more: writing would only raise EPIPE again.
+  if (!parentGone()) process.stdout.write(`${JSON.stringify(message)}\n`);
+};
 const emit = (event: PipelineEvent) => send({ kind: 'event', event });
 
 /** Reads the first line without ending stdin: its later close is how the parent's death shows. */
@@ -59,9 +64,8 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGTERM', () => abort.abort());
   process.once('SIGINT', () => abort.abort());
-  // stdin closing means the service died: do not leave a build running that nobody records.
-  process.stdin.once('end', () => abort.abort());
-  process.stdin.once('close', () => abort.abort());
+  // The service died: do not leave a build running that nobody records.
+  parentGone = endBuildWhenParentDies(job, abort).parentGone;
   process.stdin.resume();
 
   const spec = nodeImageSchema.parse(job.spec);
@@ -87,6 +91,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => {
     process.exitCode = code;
+    // The parent-death handler ends the remaining tools and then exits.
+    if (parentGone()) return;
     // Pending timers in stage code must not keep a finished build alive.
     process.stdout.write('', () => process.exit(code));
   },

@@ -9,6 +9,7 @@ import { openSse } from '../http/sse-client.ts';
 import { startServer, type RunningServer } from '../http/start-server.ts';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo.ts';
 import { findBuildProcesses } from './process-tree.ts';
+import { realBuildSpec } from './test-fixtures/real-build-spec.ts';
 
 /**
  * The real pipeline through the real API: one cheap build (raw disk only, no boot),
@@ -28,23 +29,7 @@ describe('a real build through the API', () => {
   beforeAll(async () => {
     repo = await startKubernetesAptRepo(path.join(SLOW_ROOT, 'k8s-repo'), [{ kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' }]);
     server = await startServer(loadServerConfig(['--port', '0', '--data-dir', dataDir, '--cache-dir', cacheDir], {}));
-    const spec = `apiVersion: stamper/v1alpha1
-kind: NodeImage
-metadata:
-  name: api-slow
-spec:
-  kubernetes:
-    version: 1.35.3
-    source:
-      type: apt
-      repository: ${repo.url}
-  disk:
-    sizeGiB: 4
-  outputs:
-    - format: raw
-  verify:
-    enabled: false
-`;
+    const spec = realBuildSpec('api-slow', repo.url, { verify: false });
     const response = await fetch(`${server.url}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: spec });
     expect(response.status).toBe(201);
     const { build: created } = createBuildResponseSchema.parse(await response.json());

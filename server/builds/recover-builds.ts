@@ -1,27 +1,37 @@
-import { rmSync } from 'node:fs';
 import type { BuildStore } from '../store/build-store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { EventHub } from './event-hub.ts';
 import { ownerIsDead } from './owner-id.ts';
 import { killBuildProcesses } from './process-tree.ts';
+import { removeBuildDir } from './remove-build-dir.ts';
+
+const INTERRUPTED = 'the process running this build stopped unexpectedly; it was interrupted and can be retried';
 
 /**
  * Builds left "running" by a process that no longer exists (a crash, kill -9, power
- * loss) become "interrupted": their leftover processes are killed, their scratch and
- * partial outputs removed, and the reason is the last event. Queued builds need no
- * help; the queue picks them up again.
+ * loss) become "interrupted": their leftover processes are killed, what their tools
+ * mounted is unmounted, their scratch and partial outputs removed, and the reason is
+ * the last event and the build's error. Nothing here throws: a directory that cannot
+ * be removed is named in the reason and in `warn`, and the service carries on.
+ * Queued builds need no help; the queue picks them up again.
  */
-export function recoverAbandonedBuilds(store: BuildStore, hub: EventHub, dataDir: string): string[] {
+export async function recoverAbandonedBuilds(store: BuildStore, hub: EventHub, dataDir: string, warn: (message: string) => void): Promise<string[]> {
   const recovered: string[] = [];
   for (const row of store.runningRows()) {
     if (!ownerIsDead(row.owner)) continue;
-    killBuildProcesses(row.id, row.pgid);
-    const dirs = buildDirs(dataDir, row.id);
-    rmSync(dirs.workDir, { recursive: true, force: true });
-    rmSync(dirs.outDir, { recursive: true, force: true });
-    const events = store.finish(row.id, 'interrupted', { reason: 'the process running this build stopped unexpectedly; it was interrupted and can be retried' });
-    hub.publish(row.id, events);
-    recovered.push(row.id);
+    try {
+      killBuildProcesses(row.id, row.pgid);
+      const dirs = buildDirs(dataDir, row.id);
+      const problems = [...(await removeBuildDir(dirs.workDir)), ...(await removeBuildDir(dirs.outDir))];
+      if (problems.length > 0) warn(`build ${row.id}: leftover files could not be removed: ${problems.join('; ')}`);
+      // Another process sharing the data dir may have recovered it while we cleaned up.
+      if (store.getRow(row.id)?.state !== 'running') continue;
+      const leftovers = problems.length > 0 ? `; its files could not all be removed: ${problems.slice(0, 5).join('; ')}` : '';
+      hub.publish(row.id, store.finish(row.id, 'interrupted', { reason: `${INTERRUPTED}${leftovers}` }));
+      recovered.push(row.id);
+    } catch (error) {
+      warn(`build ${row.id}: recovery failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return recovered;
 }

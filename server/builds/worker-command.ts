@@ -35,7 +35,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   }
 
   const system = createBuildSystem(config);
-  system.executor.start();
+  await system.executor.start();
   process.stdout.write(`stamper worker: running builds from ${config.dataDir} (concurrency ${config.concurrency})\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

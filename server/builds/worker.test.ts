@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +11,7 @@ import { injectLocal, testConfig } from '../http/test-app.ts';
 import { isAlive } from './process-tree.ts';
 import { getBuild, postBuild, scenarioSpec, waitForLog, waitForState } from './test-builds.ts';
 import { scriptedRunner } from './test-fixtures/scripted-runner.ts';
+import { mountsUnder } from './work-dir-mounts.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const workerScript = path.join(import.meta.dirname, 'test-fixtures', 'worker-scripted.ts');
@@ -53,6 +55,30 @@ describe('an API-only server with a worker process on the same data dir', () => 
     await injectLocal(server.app, { method: 'POST', url: `/api/builds/${id}/cancel` });
     expect((await waitForState(server.app, id, ['canceled', 'failed', 'succeeded'])).state).toBe('canceled');
     expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  // Root only: the scripted build mounts like mmdebstrap in root mode, binding <data dir>/outside into its tree.
+  it.runIf(process.getuid?.() === 0)('keeps serving and recovers when a killed worker and its build left mounts behind', async () => {
+    const outside = path.join(config.dataDir, 'outside');
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(path.join(outside, 'host-file'), 'must survive');
+    const { body } = await postBuild(server.app, scenarioSpec('mounts', 133));
+    const id = body?.build.id ?? '';
+    const pids = (await waitForLog(server.app, id, /pids (\d+) (\d+) (\d+)/)).slice(1, 4).map(Number);
+    expect(await mountsUnder(config.dataDir)).toHaveLength(3);
+    // Worker and build process at once, so nothing but the server's recovery can clean up.
+    worker.kill('SIGKILL');
+    process.kill(pids[0] ?? -1, 'SIGKILL');
+    const build = await waitForState(server.app, id, ['interrupted', 'failed', 'canceled', 'succeeded']);
+    expect(build.state).toBe('interrupted');
+    expect(build.error).toContain('stopped unexpectedly');
+    expect(await mountsUnder(config.dataDir)).toEqual([]);
+    expect(readFileSync(path.join(outside, 'host-file'), 'utf8')).toBe('must survive');
+    expect(pids.filter(isAlive)).toEqual([]);
+    // The server is still up and builds again, with a new worker.
+    worker = await startWorker(config.dataDir);
+    const next = await postBuild(server.app, scenarioSpec('quick', 134));
+    expect((await waitForState(server.app, next.body?.build.id ?? '', ['succeeded', 'failed'])).state).toBe('succeeded');
   });
 
   it('recovers the build of a worker that was killed', async () => {

@@ -37,7 +37,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
   });
   // Stop builds (recorded as interrupted) before the database closes.
   app.addHook('onClose', async () => system.close());
-  system.executor.start();
+  await system.executor.start();
   return { app, system };
 }
 

@@ -28,6 +28,8 @@ export interface RunProcessOptions extends ExecOptions {
 }
 
 const KEPT_LINES = 40;
+/** How tools (through strerror(ENOSPC)) say the disk is full; the C locale is forced below. */
+const NO_SPACE = /No space left on device/;
 const KILL_GRACE_MS = 3000;
 
 export class ExecError extends Error {
@@ -37,6 +39,8 @@ export class ExecError extends Error {
     readonly code: number | null,
     readonly lastLines: string[],
     readonly reason: 'exit' | 'timeout' | 'abort' | 'spawn',
+    /** The tool said it ran out of space somewhere in its output (not only in the last lines). */
+    readonly noSpace = false,
   ) {
     super(message);
     this.name = 'ExecError';
@@ -81,7 +85,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeout = options.timeoutMs ? setTimeout(() => killGroup('timeout'), options.timeoutMs) : undefined;
 
+    let noSpace = false;
     const keep = (line: string, stream: 'stdout' | 'stderr'): void => {
+      if (!noSpace && NO_SPACE.test(line)) noSpace = true;
       lastLines.push(line);
       if (lastLines.length > KEPT_LINES) lastLines.shift();
       options.onLine?.(line, stream);
@@ -112,7 +118,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       } else if (ended === 'timeout') {
         reject(new ExecError(`${command}: timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, command, code, lastLines, 'timeout'));
       } else if (code !== 0 && !options.allowFailure) {
-        reject(new ExecError(`${command} exited with ${code ?? sig}`, command, code, lastLines, 'exit'));
+        reject(new ExecError(`${command} exited with ${code ?? sig}`, command, code, lastLines, 'exit', noSpace));
       } else {
         resolve({ code: code ?? -1, stdout, lastLines });
       }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeImage } from '../../src/spec/schema';
 import { createArtifactRegistry } from './artifact-registry';
-import { PipelineAbortError, PipelineError } from './errors';
+import { outOfDiskSpace, PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent, StageName, VerifyCheck } from './events';
 import { ExecError, runProcess } from './exec';
 import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
@@ -85,7 +85,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         stages.push({ name: stage.name, status: 'canceled', durationMs });
         throw new PipelineAbortError(stage.name);
       }
-      const failure = toPipelineError(err, stage.name, lastLines);
+      const buildDirs = [opts.workDir, opts.outDir, opts.cacheDir];
+      const failure = (await outOfDiskSpace(err, stage.name, buildDirs, lastLines)) ?? toPipelineError(err, stage.name, lastLines);
       emit({ type: 'stage', stage: stage.name, status: 'failed', durationMs, error: failure.message });
       stages.push({ name: stage.name, status: 'failed', durationMs });
       throw failure;

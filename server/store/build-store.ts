@@ -215,8 +215,10 @@ export class BuildStore {
   /** Moves a build to a final state with its reason as the last event. */
   finish(buildId: string, state: BuildState, details: { error?: string; failedStage?: string; reason?: string } = {}): BuildEvent[] {
     const run = this.db.transaction(() => {
+      // An interrupted build has no error of its own; its reason is what a reader of the record needs.
+      const error = details.error ?? (state === 'interrupted' ? details.reason : undefined);
       this.db.prepare('UPDATE builds SET error = ?, failed_stage = ?, pid = NULL, pgid = NULL WHERE id = ?').run(
-        details.error ?? null,
+        error ?? null,
         details.failedStage ?? null,
         buildId,
       );

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineEvent } from '../../../src/spec/build-events.ts';
 import type { BuildJobMessage, BuildProcessMessage } from '../build-protocol.ts';
+import { endBuildWhenParentDies } from '../parent-watch.ts';
 
 /**
  * A stand-in for build-process.ts in tests: same protocol, same process handling,
@@ -11,7 +12,10 @@ import type { BuildJobMessage, BuildProcessMessage } from '../build-protocol.ts'
  * It starts real processes (`sleep`) where a scenario needs something to kill.
  */
 
-const send = (message: BuildProcessMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+let parentGone = () => false;
+const send = (message: BuildProcessMessage) => {
+  if (!parentGone()) process.stdout.write(`${JSON.stringify(message)}\n`);
+};
 const emit = (event: PipelineEvent) => send({ kind: 'event', event });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,8 +74,26 @@ async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) 
   send({ kind: 'done', artifacts });
 }
 
+/**
+ * What mmdebstrap --mode=root leaves in a killed build's tree: a file system of its own
+ * (like proc or devpts) and a bind mount of a directory outside the build (like the
+ * host's /dev/shm), here `<data dir>/outside`, which the test fills with a file that must survive.
+ */
+function mountLikeMmdebstrap(job: BuildJobMessage): void {
+  const tree = path.join(job.workDir, 'tree');
+  for (const dir of ['proc', 'dev/shm']) mkdirSync(path.join(tree, dir), { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'stamper-test', path.join(tree, 'proc')]);
+  writeFileSync(path.join(tree, 'proc', 'inside-tmpfs'), 'x');
+  execFileSync('mount', ['--bind', path.join(job.workDir, '..', '..', 'outside'), path.join(tree, 'dev', 'shm')]);
+  mkdirSync(path.join(tree, 'dev', 'shm', 'proc'), { recursive: true });
+  // A mount below a mount, as rbind'ed /sys brings: it has to go first.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'stamper-test', path.join(tree, 'dev', 'shm', 'proc')]);
+}
+
 async function main() {
   const job = await readJob();
+  parentGone = endBuildWhenParentDies(job, new AbortController(), 1500).parentGone;
+  process.stdin.resume();
   const labels = (job.spec.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
   const scenario = labels.scenario ?? 'quick';
   switch (scenario) {
@@ -83,7 +105,9 @@ async function main() {
       // For the SSE fan-out bench: many events in bursts, not paced by timers.
       return succeed(job, 5000, 0);
     case 'hang':
+    case 'mounts':
     case 'stubborn': {
+      if (scenario === 'mounts') mountLikeMmdebstrap(job);
       if (scenario === 'stubborn') process.on('SIGTERM', () => emit({ type: 'log', stage: 'rootfs', stream: 'info', line: 'ignoring SIGTERM' }));
       emit({ type: 'stage', stage: 'rootfs', status: 'started' });
       const pids = startSleepers();
@@ -110,4 +134,6 @@ async function main() {
   }
 }
 
-void main().then(() => process.stdout.write('', () => process.exit()));
+void main().then(() => {
+  if (!parentGone()) process.stdout.write('', () => process.exit());
+});
