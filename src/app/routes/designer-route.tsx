@@ -6,7 +6,7 @@ import { StatusMessage } from '@/components/status-message';
 import { DesignerPage } from '@/features/designer/components/designer-page';
 import { ExportMenu } from '@/features/interop/components/export-menu';
 import { ImportVarFileDialog } from '@/features/interop/components/import-var-file-dialog';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { ShareToolbar } from '@/features/share/components/share-toolbar';
 import { SpecDropZone } from '@/features/share/components/spec-drop-zone';
 import { useSharedSpecLink } from '@/features/share/hooks/use-shared-spec-link';

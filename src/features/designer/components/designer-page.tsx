@@ -12,7 +12,7 @@ import { ReviewStep } from '@/features/designer/components/steps/review-step';
 import { RuntimeStep } from '@/features/designer/components/steps/runtime-step';
 import { UsersStep } from '@/features/designer/components/steps/users-step';
 import { designerSteps, stepFieldPaths, type DesignerStepId } from '@/features/designer/lib/designer-steps';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 export interface DesignerPageProps {
   /** Import, export and share controls, placed above the form. */

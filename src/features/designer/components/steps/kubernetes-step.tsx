@@ -7,7 +7,7 @@ import type { Catalog } from '@/features/catalog/api/get-catalog';
 import { kubernetesMinorWarning } from '@/features/designer/lib/compatibility';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 const blankToUndefined = (value: string) => (value.trim() === '' ? undefined : value);
 const binaryNames = ['kubelet', 'kubeadm', 'kubectl', 'crictl'] as const;

@@ -8,7 +8,7 @@ import type { Catalog } from '@/features/catalog/api/get-catalog';
 import { defaultOutput, isOutputFormat } from '@/features/designer/lib/output-defaults';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 type Edit = (change: (o: OutputSpec) => void) => void;
 

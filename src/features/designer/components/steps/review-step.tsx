@@ -1,5 +1,5 @@
 import { formatPath } from '@/spec/validation-error';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import type { Catalog } from '@/features/catalog/api/get-catalog';
 
 export interface ReviewStepProps {
