@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { formatBytes } from '@/features/builds/lib/format-bytes';
+import { formatBytes } from '@/lib/format-bytes';
 import { usePackageSearch } from '../api/search-packages';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import '../package-search.css';
