@@ -17,7 +17,7 @@ import { FailureSummary } from './failure-summary';
 import { LogViewer } from './log-viewer';
 import { ReusedNotice } from './reused-notice';
 import { StageList } from './stage-list';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '@/components/state-badge';
 import '../builds.css';
 
 /** `/builds/:id`: a build live while it runs, its results once it is done. */

@@ -4,7 +4,7 @@ import { buildStates, type BuildState } from '@/spec/build-events';
 import type { BuildListFilters } from '../api/build-query-keys';
 import { useBuilds } from '../api/get-builds';
 import { formatDuration } from '../lib/eta';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '@/components/state-badge';
 import '../builds.css';
 
 const PAGE_SIZE = 20;

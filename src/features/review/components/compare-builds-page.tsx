@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { useBuild } from '@/features/builds/api/get-build';
 import { useBuildSbom } from '@/features/builds/api/get-build-sbom';
-import { StateBadge } from '@/features/builds/components/state-badge';
+import { StateBadge } from '@/components/state-badge';
 import type { BuildDetail } from '@/spec/build-api';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';
 import { diffSbom } from '../lib/sbom-diff';

@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
 import { useBuild } from '@/features/builds/api/get-build';
-import { StateBadge } from '@/features/builds/components/state-badge';
+import { StateBadge } from '@/components/state-badge';
 import { useDraftStore } from '@/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { nodeImageSchema } from '@/spec/schema';
