@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { formatBytes } from '@/lib/format-bytes';
 import { usePackageSearch } from '../api/search-packages';
-import { useDebouncedValue } from '../hooks/use-debounced-value';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import '../package-search.css';
 
 export interface PackageSearchProps {
