@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { StatusMessage } from '@/components/status-message';
-import { useCatalog } from '@/features/catalog/api/get-catalog';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import { useCatalog } from '@/lib/api/get-catalog';
+import type { Catalog } from '@/lib/api/get-catalog';
 import { StepList } from '@/features/designer/components/step-list';
 import { KubernetesStep } from '@/features/designer/components/steps/kubernetes-step';
 import { NodeSettingsStep } from '@/features/designer/components/steps/node-settings-step';
