@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FieldIssues } from '@/components/field-issues';
-import { PackageSearch } from '@/features/packages/components/package-search';
+import { PackageSearch } from '@/components/package-search';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/stores/draft-store';
