@@ -1,7 +1,7 @@
 import type { BuildDetail } from '@/spec/build-api';
 import { SigningKeyPanel } from '@/features/interop/components/signing-key-panel';
 import type { VerifyCheck } from '@/spec/build-events';
-import { useBuildSbom } from '../api/get-build-sbom';
+import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';

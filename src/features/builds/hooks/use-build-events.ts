@@ -1,7 +1,7 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { BuildEvent } from '@/spec/build-events';
-import { buildKeys } from '../api/build-query-keys';
+import { buildKeys } from '@/lib/api/build-query-keys';
 import { applyBuildEvents, emptyBuildStream, isFinishedState, type BuildStreamState } from '../lib/build-stream-state';
 
 export const buildEventsQueryOptions = (id: string) =>

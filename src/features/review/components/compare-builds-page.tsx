@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
-import { useBuild } from '@/features/builds/api/get-build';
-import { useBuildSbom } from '@/features/builds/api/get-build-sbom';
+import { useBuild } from '@/lib/api/get-build';
+import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { StateBadge } from '@/components/state-badge';
 import type { BuildDetail } from '@/spec/build-api';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';

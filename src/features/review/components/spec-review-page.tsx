@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { useBuild } from '@/features/builds/api/get-build';
+import { useBuild } from '@/lib/api/get-build';
 import { StateBadge } from '@/components/state-badge';
 import { useDraftStore } from '@/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
