@@ -1,7 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
 import { SubmitBuildButton } from '@/features/builds/components/submit-build-button';
-// The Build button and the interop components share the builds feature's button styles.
-import '@/features/builds/builds.css';
 import { StatusMessage } from '@/components/status-message';
 import { DesignerPage } from '@/features/designer/components/designer-page';
 import { ExportMenu } from '@/features/interop/components/export-menu';

@@ -7,7 +7,6 @@ import type { BuildDetail } from '@/spec/build-api';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';
 import { diffSbom } from '../lib/sbom-diff';
 import { SbomDiffTable } from './sbom-diff-table';
-import '@/features/builds/builds.css';
 
 const SpecDiffEditor = lazy(() => import('./spec-diff-editor'));
 

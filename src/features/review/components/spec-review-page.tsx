@@ -7,7 +7,6 @@ import { ApiRequestError } from '@/lib/api-client';
 import { nodeImageSchema } from '@/spec/schema';
 import { parseSpecYaml } from '@/spec/yaml-spec';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';
-import '@/features/builds/builds.css';
 
 const SpecYamlView = lazy(() => import('./spec-yaml-view'));
 
