@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
 import { buildKeys } from '@/lib/api/build-query-keys';
@@ -21,7 +21,7 @@ import { StateBadge } from '@/components/state-badge';
 import '../builds.css';
 
 /** `/builds/:id`: a build live while it runs, its results once it is done. */
-export default function BuildPage() {
+export default function BuildPage({ verifyDownloads }: { verifyDownloads?: ReactNode }) {
   const { id = '' } = useParams<{ id: string }>();
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
@@ -136,7 +136,7 @@ export default function BuildPage() {
         />
       </section>
 
-      {finished && <BuildResults build={build} verify={verify} stages={stages} />}
+      {finished && <BuildResults build={build} verify={verify} stages={stages} verifyDownloads={verifyDownloads} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
+import type { ReactNode } from 'react';
 import type { BuildDetail } from '@/spec/build-api';
-import { SigningKeyPanel } from '@/features/interop/components/signing-key-panel';
 import type { VerifyCheck } from '@/spec/build-events';
 import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
@@ -13,6 +13,8 @@ interface BuildResultsProps {
   build: BuildDetail;
   verify: readonly VerifyCheck[];
   stages: BuildDetail['stages'];
+  /** How to check a download (the signing key panel); the route passes it in, since another feature owns it. */
+  verifyDownloads?: ReactNode;
 }
 
 function verifyEnabled(spec: BuildDetail['spec']): boolean {
@@ -21,7 +23,7 @@ function verifyEnabled(spec: BuildDetail['spec']): boolean {
 }
 
 /** What a finished build produced: files, published images, checks, timings and contents. */
-export function BuildResults({ build, verify, stages }: BuildResultsProps) {
+export function BuildResults({ build, verify, stages, verifyDownloads }: BuildResultsProps) {
   const sbom = useBuildSbom(build.id, build.state === 'succeeded');
   return (
     <>
@@ -30,7 +32,7 @@ export function BuildResults({ build, verify, stages }: BuildResultsProps) {
         <ArtifactsTable artifacts={build.artifacts} />
         <PublishedImages images={build.published} />
         {/* every successful build is signed with the server's key: show how to check a download */}
-        {build.state === 'succeeded' && <SigningKeyPanel />}
+        {build.state === 'succeeded' && verifyDownloads}
       </section>
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>
