@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine } from '../lib/build-stream-state';
+import type { LogLine } from '../lib/build-log';
 import { LogViewer } from './log-viewer';
 
 const line = (n: number, stage: LogLine['stage'], text: string): LogLine => ({ number: n, seq: n, stage, stream: 'stdout', text });

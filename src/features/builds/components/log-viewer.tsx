@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StageName } from '@/spec/build-events';
-import type { LogLine } from '../lib/build-stream-state';
+import type { LogLine } from '../lib/build-log';
 import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch } from '../lib/log-rows';
 import { stageDescriptions } from '../lib/stage-descriptions';
 import { AnsiText } from './ansi-text';

@@ -1,5 +1,5 @@
 import type { StageName } from '@/spec/build-events';
-import type { LogLine } from './build-stream-state';
+import type { LogLine } from './build-log';
 
 export interface LogGroup {
   stage: StageName;
