@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StageName } from '@/spec/build-events';
 import type { LogLine } from '../lib/build-log';
-import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch } from '../lib/log-rows';
+import { groupLogLines, lineFromHash, lineTone, rowsOfGroups, searchLogLines, stepMatch } from '../lib/log-rows';
 import { stageDescriptions } from '../lib/stage-descriptions';
 import { AnsiText } from './ansi-text';
 import { LogToolbar } from './log-toolbar';
@@ -223,7 +223,7 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
                 );
               }
               const line = lines[row] as LogLine;
-              const classes = ['st-log__row', 'st-log__line', `st-log__line--${line.stream}`];
+              const classes = ['st-log__row', 'st-log__line', `st-log__line--${lineTone(line)}`];
               if (matchSet.has(row)) classes.push('st-log__line--match');
               if (row === currentMatch) classes.push('st-log__line--current');
               if (line.number === selectedLine) classes.push('st-log__line--selected');
