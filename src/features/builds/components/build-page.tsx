@@ -121,6 +121,7 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
           estimate={estimate}
           elapsedMs={elapsedMs}
           historyKnown={Object.keys(history.data ?? {}).length > 0}
+          failedStage={explanation?.stage ?? null}
         />
         <StageList stages={build.stages} now={now} />
       </section>
