@@ -163,37 +163,38 @@ const queuedRecord = (): BuildDetail => ({
   lastEventSeq: 0,
 });
 
+/** Opens the stream on a cached queued record, sends the events from seq 1 and lets the hook flush. */
+async function streamOntoQueuedRecord(events: BuildEventBody[]) {
+  const { client } = setup();
+  client.setQueryData(buildKeys.detail('b1'), queuedRecord());
+  const source = FakeEventSource.instances[0] as FakeEventSource;
+  act(() => {
+    source.open();
+    events.forEach((event, index) => source.send(index + 1, event));
+  });
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(100);
+  });
+  return client;
+}
+
 describe('useBuildEvents and the build detail', () => {
   it('writes state and stage events into the build detail cache entry', async () => {
-    const { client } = setup();
-    client.setQueryData(buildKeys.detail('b1'), queuedRecord());
-    const source = FakeEventSource.instances[0] as FakeEventSource;
-    act(() => {
-      source.open();
-      source.send(1, { type: 'state', state: 'running' });
-      source.send(2, { type: 'stage', stage: 'rootfs', status: 'started' });
-      source.send(3, { type: 'progress', stage: 'rootfs', percent: 40, message: 'unpacking' });
-    });
-    await act(async () => {
-      await vi.advanceTimersByTimeAsync(100);
-    });
+    const client = await streamOntoQueuedRecord([
+      { type: 'state', state: 'running' },
+      { type: 'stage', stage: 'rootfs', status: 'started' },
+      { type: 'progress', stage: 'rootfs', percent: 40, message: 'unpacking' },
+    ]);
     const build = client.getQueryData<BuildDetail>(buildKeys.detail('b1'));
     expect(build).toMatchObject({ state: 'running', lastEventSeq: 3, queuePosition: null });
     expect(build?.stages[0]).toMatchObject({ status: 'running', progress: 40, message: 'unpacking' });
   });
 
   it('applies the newer events again when a fetch answers with an older record', async () => {
-    const { client } = setup();
-    client.setQueryData(buildKeys.detail('b1'), queuedRecord());
-    const source = FakeEventSource.instances[0] as FakeEventSource;
-    act(() => {
-      source.open();
-      source.send(1, { type: 'state', state: 'running' });
-      source.send(2, { type: 'stage', stage: 'rootfs', status: 'succeeded', durationMs: 5 });
-    });
-    await act(async () => {
-      await vi.advanceTimersByTimeAsync(100);
-    });
+    const client = await streamOntoQueuedRecord([
+      { type: 'state', state: 'running' },
+      { type: 'stage', stage: 'rootfs', status: 'succeeded', durationMs: 5 },
+    ]);
     // a GET sent before those events arrives after them
     await act(async () => {
       await client.fetchQuery({ queryKey: buildKeys.detail('b1'), queryFn: () => ({ ...queuedRecord(), state: 'running' as const, lastEventSeq: 1 }) });
