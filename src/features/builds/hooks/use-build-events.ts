@@ -26,8 +26,8 @@ export type StreamConnection = 'connecting' | 'open' | 'reconnecting' | 'closed'
 const FLUSH_MS = 40;
 const MAX_RETRY_MS = 15_000;
 
-/** An SSE frame's data: an event body with the seq and time the service stored it with. */
-const streamedEventSchema = z.intersection(buildEventBodySchema, z.object({ seq: z.number().int().positive(), time: z.string() }));
+/** What the service adds to an event body when it stores it. */
+const storedFieldsSchema = z.object({ seq: z.number().int().positive(), time: z.string() });
 
 /** Parses one frame; anything that is not a valid build event is dropped (and said so in the console). */
 export function parseStreamedEvent(data: string): BuildEvent | null {
@@ -37,9 +37,11 @@ export function parseStreamedEvent(data: string): BuildEvent | null {
   } catch {
     json = undefined;
   }
-  const parsed = streamedEventSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  console.warn('Dropped a build event that does not match the event schema', parsed.error.issues);
+  // two plain parses: zod's intersection would merge both results deeply, a cost paid per log line
+  const stored = storedFieldsSchema.safeParse(json);
+  const body = buildEventBodySchema.safeParse(json);
+  if (stored.success && body.success) return { ...body.data, ...stored.data };
+  console.warn('Dropped a build event that does not match the event schema', [...(stored.error?.issues ?? []), ...(body.error?.issues ?? [])]);
   return null;
 }
 
