@@ -1,7 +1,44 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+// Every folder under src/features is a feature; a new one is fenced in without editing this file.
+const features = readdirSync(path.join(import.meta.dirname, 'src/features'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const shared = ['./src/components', './src/hooks', './src/lib', './src/stores'];
+
+/**
+ * The SPA's import direction (bulletproof-react's zones): src/spec ← shared ← features ← app.
+ * A feature never reaches into another; shared pieces and the spec never reach up.
+ */
+const spaZones = [
+  ...features.map((feature) => ({
+    target: `./src/features/${feature}`,
+    from: './src/features',
+    except: [`./${feature}`],
+    message: 'Features do not import each other: move the shared piece to src/components, src/hooks, src/lib or src/stores, or compose in src/app.',
+  })),
+  {
+    target: ['./src/features', ...shared, './src/spec'],
+    from: './src/app',
+    message: 'Only src/app composes the app; nothing imports it.',
+  },
+  {
+    target: [...shared, './src/spec'],
+    from: './src/features',
+    message: 'Shared code does not depend on a feature.',
+  },
+  {
+    target: './src/spec',
+    from: shared,
+    message: 'src/spec is the domain core shared with the server: no React, no browser helpers.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', '.stamper/**'] },
@@ -15,6 +52,21 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // no-cycle parses the files it follows: with the TypeScript parser, not espree
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      // resolves the `@/` alias through tsconfig.json, so zones see real paths
+      'import-x/resolver-next': [createNodeResolver({ tsconfig: { configFile: path.join(import.meta.dirname, 'tsconfig.json') }, extensions: ['.ts', '.tsx', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: spaZones }],
+      'import-x/no-cycle': 'error',
     },
   },
 );

@@ -52,8 +52,8 @@ class StreamingEventSource {
 window.EventSource = StreamingEventSource;
 
 function Bench() {
-  const { stream } = useBuildEvents('bench', () => { bench.done = performance.now(); });
-  return <LogViewer lines={stream.lines} live={stream.state !== 'succeeded'} downloadUrl="#" height={600} />;
+  const { log } = useBuildEvents('bench', () => { bench.done = performance.now(); });
+  return <LogViewer lines={log.lines} live={!log.ended} downloadUrl="#" height={600} />;
 }
 
 const frame = (t) => { bench.frames.push(t); requestAnimationFrame(frame); };

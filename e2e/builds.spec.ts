@@ -106,6 +106,13 @@ test('a failed build names the failing stage and the cause in plain words, and c
   await expect(page.getByRole('button', { name: /rootfs — Base system/ })).toHaveAttribute('aria-expanded', 'true');
   await expectNoSeriousA11yViolations(page);
 
+  await test.step('the overall progress says where it failed, not how many percent it got', async () => {
+    await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuetext', 'Failed at Base system');
+    const facts = page.getByRole('region', { name: 'Progress' }).locator('.st-facts');
+    await expect(facts).toContainText('Failed at Base system');
+    await expect(facts).not.toContainText('%');
+  });
+
   await test.step('retry asks first, then opens the new build', async () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Retry this build?' });

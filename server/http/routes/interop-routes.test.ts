@@ -115,4 +115,19 @@ describe('GET /api/signing/public-key', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('workers.qcow2: OK');
   });
+
+  it('serves verify commands that work after downloading only some of the files', async () => {
+    const body = signingKeyResponseSchema.parse((await app.inject({ method: 'GET', url: '/api/signing/public-key' })).json());
+    const outDir = join(dataDir, 'partial-download');
+    await rm(outDir, { recursive: true, force: true });
+    await mkdir(outDir);
+    await writeFile(join(outDir, 'workers.qcow2'), 'disk');
+    await writeFile(join(outDir, 'workers.ova'), 'appliance');
+    await signBuildOutputs(outDir, join(dataDir, 'keys'));
+    // the user took the qcow2 and the signed sums, not the OVA
+    await rm(join(outDir, 'workers.ova'));
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('workers.qcow2: OK');
+  });
 });

@@ -1,12 +1,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import { SubmitBuildButton } from '@/features/builds/components/submit-build-button';
-// The Build button and the interop components share the builds feature's button styles.
-import '@/features/builds/builds.css';
 import { StatusMessage } from '@/components/status-message';
 import { DesignerPage } from '@/features/designer/components/designer-page';
 import { ExportMenu } from '@/features/interop/components/export-menu';
 import { ImportVarFileDialog } from '@/features/interop/components/import-var-file-dialog';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { ShareToolbar } from '@/features/share/components/share-toolbar';
 import { SpecDropZone } from '@/features/share/components/spec-drop-zone';
 import { useSharedSpecLink } from '@/features/share/hooks/use-shared-spec-link';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
-import { buildKeys } from './build-query-keys';
+import { buildKeys } from '@/lib/api/build-query-keys';
 
 export async function cancelBuild(id: string): Promise<void> {
   await apiRequest<unknown>(`/api/builds/${encodeURIComponent(id)}/cancel`, { method: 'POST' });

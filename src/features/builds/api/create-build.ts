@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { createBuildResponseSchema, type CreateBuildResponse } from '@/spec/build-api';
 import type { NodeImage } from '@/spec/schema';
-import { buildKeys } from './build-query-keys';
+import { buildKeys } from '@/lib/api/build-query-keys';
 
 export interface CreateBuildInput {
   spec: NodeImage;

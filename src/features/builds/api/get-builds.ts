@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { buildListSchema, type BuildList } from '@/spec/build-api';
-import { buildKeys, type BuildListFilters } from './build-query-keys';
+import { buildKeys, type BuildListFilters } from '@/lib/api/build-query-keys';
 
 export function buildListSearch(filters: BuildListFilters): string {
   const params = new URLSearchParams();

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { historyFromStages, type StageDurationHistory } from '../lib/eta';
-import { buildKeys } from './build-query-keys';
-import { getBuild } from './get-build';
+import { buildKeys } from '@/lib/api/build-query-keys';
+import { getBuild } from '@/lib/api/get-build';
 import { getBuilds } from './get-builds';
 
 const SAMPLE = 5;

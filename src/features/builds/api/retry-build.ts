@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { createBuildResponseSchema, type CreateBuildResponse } from '@/spec/build-api';
-import { buildKeys } from './build-query-keys';
+import { buildKeys } from '@/lib/api/build-query-keys';
 
 /** Retry answers like create: the new (or reused) build. */
 export async function retryBuild(id: string): Promise<CreateBuildResponse> {

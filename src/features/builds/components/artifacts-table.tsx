@@ -1,5 +1,5 @@
 import type { BuildDetail } from '@/spec/build-api';
-import { formatBytes } from '../lib/format-bytes';
+import { formatBytes } from '@/lib/format-bytes';
 import { CopyButton } from './copy-button';
 
 export function ArtifactsTable({ artifacts }: { artifacts: BuildDetail['artifacts'] }) {

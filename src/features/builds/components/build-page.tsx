@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
-import { buildKeys } from '../api/build-query-keys';
-import { buildQueryOptions } from '../api/get-build';
+import { buildKeys } from '@/lib/api/build-query-keys';
+import { buildQueryOptions } from '@/lib/api/get-build';
 import { useStageHistory } from '../api/get-stage-history';
 import { useBuildEvents } from '../hooks/use-build-events';
 import { useNow } from '../hooks/use-now';
-import { isFinishedState, mergeStages } from '../lib/build-stream-state';
+import { isFinishedState } from '../lib/build-log';
 import { estimateRemaining } from '../lib/eta';
 import { explainFailure } from '../lib/explain-failure';
 import { BuildActions } from './build-actions';
@@ -17,11 +17,11 @@ import { FailureSummary } from './failure-summary';
 import { LogViewer } from './log-viewer';
 import { ReusedNotice } from './reused-notice';
 import { StageList } from './stage-list';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '@/components/state-badge';
 import '../builds.css';
 
 /** `/builds/:id`: a build live while it runs, its results once it is done. */
-export default function BuildPage() {
+export default function BuildPage({ verifyDownloads }: { verifyDownloads?: ReactNode }) {
   const { id = '' } = useParams<{ id: string }>();
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
@@ -31,7 +31,7 @@ export default function BuildPage() {
     refetchInterval: (query) => (query.state.data?.state === 'queued' ? 3000 : false),
   });
   const history = useStageHistory();
-  const { stream, connection } = useBuildEvents(
+  const { log, connection } = useBuildEvents(
     id,
     () => {
       void queryClient.invalidateQueries({ queryKey: buildKeys.detail(id), exact: true });
@@ -43,20 +43,19 @@ export default function BuildPage() {
   );
 
   const build = detail.data;
-  // a finished record is final; before that the stream is newer than the record
-  const state = build && isFinishedState(build.state) ? build.state : (stream.state ?? build?.state ?? 'queued');
+  const state = build?.state ?? 'queued';
   const finished = isFinishedState(state);
   const now = useNow(!finished);
-  const stages = useMemo(() => mergeStages(build?.stages ?? [], stream.stages), [build?.stages, stream.stages]);
-  const verify = useMemo(() => (stream.verify.length > 0 ? stream.verify : (build?.verify ?? [])), [stream.verify, build?.verify]);
-  const failedStage = build?.failedStage ?? stages.find((s) => s.status === 'failed')?.name ?? null;
-  const explanation = useMemo(
-    () =>
-      state === 'failed'
-        ? explainFailure({ failedStage, error: build?.error ?? stages.find((s) => s.error)?.error ?? stream.stateReason, lines: stream.lines, verify })
-        : null,
-    [state, failedStage, build?.error, stages, stream.lines, stream.stateReason, verify],
-  );
+  const explanation = useMemo(() => {
+    if (!build || build.state !== 'failed') return null;
+    const failed = build.stages.find((s) => s.status === 'failed');
+    return explainFailure({
+      failedStage: build.failedStage ?? failed?.name ?? null,
+      error: build.error ?? failed?.message ?? log.endReason,
+      lines: log.lines,
+      verify: build.verify,
+    });
+  }, [build, log.lines, log.endReason]);
 
   if (detail.isPending) {
     return (
@@ -78,9 +77,9 @@ export default function BuildPage() {
     );
   }
 
-  const estimate = estimateRemaining(stages, history.data ?? {}, now);
-  const startedAt = build.startedAt ?? stages.find((s) => s.startedAt)?.startedAt ?? null;
-  const endedAt = build.finishedAt ?? (finished ? stages.reduce<string | null>((last, s) => s.finishedAt ?? last, null) : null);
+  const estimate = estimateRemaining(build.stages, history.data ?? {}, now);
+  const startedAt = build.startedAt ?? build.stages.find((s) => s.startedAt)?.startedAt ?? null;
+  const endedAt = build.finishedAt ?? (finished ? build.stages.reduce<string | null>((last, s) => s.finishedAt ?? last, null) : null);
   const elapsedMs = startedAt ? (endedAt ? Date.parse(endedAt) : now) - Date.parse(startedAt) : null;
 
   return (
@@ -109,7 +108,7 @@ export default function BuildPage() {
         </p>
       )}
       {explanation && <FailureSummary explanation={explanation} />}
-      {state === 'canceled' && <p className="st-notice">This build was canceled{stream.stateReason ? `: ${stream.stateReason}` : '.'}</p>}
+      {state === 'canceled' && <p className="st-notice">This build was canceled{log.endReason ? `: ${log.endReason}` : '.'}</p>}
       {state === 'interrupted' && (
         <p className="st-notice">The server stopped while this build ran, so it did not finish. Retry to build it again.</p>
       )}
@@ -122,21 +121,22 @@ export default function BuildPage() {
           estimate={estimate}
           elapsedMs={elapsedMs}
           historyKnown={Object.keys(history.data ?? {}).length > 0}
+          failedStage={explanation?.stage ?? null}
         />
-        <StageList stages={stages} now={now} />
+        <StageList stages={build.stages} now={now} />
       </section>
 
       <section aria-labelledby="log-heading" className="st-card">
         <h2 id="log-heading">Log</h2>
         <LogViewer
-          lines={stream.lines}
+          lines={log.lines}
           live={!finished}
           focusStage={explanation?.stage}
           downloadUrl={`/api/builds/${encodeURIComponent(build.id)}/log`}
         />
       </section>
 
-      {finished && <BuildResults build={build} verify={verify} stages={stages} />}
+      {finished && <BuildResults build={build} verifyDownloads={verifyDownloads} />}
     </div>
   );
 }

@@ -1,7 +1,6 @@
+import type { ReactNode } from 'react';
 import type { BuildDetail } from '@/spec/build-api';
-import { SigningKeyPanel } from '@/features/interop/components/signing-key-panel';
-import type { VerifyCheck } from '@/spec/build-events';
-import { useBuildSbom } from '../api/get-build-sbom';
+import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';
@@ -11,8 +10,8 @@ import { VerifyReport } from './verify-report';
 
 interface BuildResultsProps {
   build: BuildDetail;
-  verify: readonly VerifyCheck[];
-  stages: BuildDetail['stages'];
+  /** How to check a download (the signing key panel); the route passes it in, since another feature owns it. */
+  verifyDownloads?: ReactNode;
 }
 
 function verifyEnabled(spec: BuildDetail['spec']): boolean {
@@ -21,7 +20,7 @@ function verifyEnabled(spec: BuildDetail['spec']): boolean {
 }
 
 /** What a finished build produced: files, published images, checks, timings and contents. */
-export function BuildResults({ build, verify, stages }: BuildResultsProps) {
+export function BuildResults({ build, verifyDownloads }: BuildResultsProps) {
   const sbom = useBuildSbom(build.id, build.state === 'succeeded');
   return (
     <>
@@ -30,15 +29,15 @@ export function BuildResults({ build, verify, stages }: BuildResultsProps) {
         <ArtifactsTable artifacts={build.artifacts} />
         <PublishedImages images={build.published} />
         {/* every successful build is signed with the server's key: show how to check a download */}
-        {build.state === 'succeeded' && <SigningKeyPanel />}
+        {build.state === 'succeeded' && verifyDownloads}
       </section>
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>
-        <VerifyReport checks={verify} enabled={verifyEnabled(build.spec)} />
+        <VerifyReport checks={build.verify} enabled={verifyEnabled(build.spec)} />
       </section>
       <section aria-labelledby="timeline-heading" className="st-card">
         <h2 id="timeline-heading">Timeline</h2>
-        <TimelineChart stages={stages} />
+        <TimelineChart stages={build.stages} />
       </section>
       {build.state === 'succeeded' && (
         <section aria-labelledby="contents-heading" className="st-card">

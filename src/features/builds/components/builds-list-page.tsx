@@ -1,10 +1,10 @@
 import { useDeferredValue, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'wouter';
 import { buildStates, type BuildState } from '@/spec/build-events';
-import type { BuildListFilters } from '../api/build-query-keys';
+import type { BuildListFilters } from '@/lib/api/build-query-keys';
 import { useBuilds } from '../api/get-builds';
 import { formatDuration } from '../lib/eta';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '@/components/state-badge';
 import '../builds.css';
 
 const PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine } from '../lib/build-stream-state';
+import type { LogLine } from '../lib/build-log';
 import { LogViewer } from './log-viewer';
 
 const line = (n: number, stage: LogLine['stage'], text: string): LogLine => ({ number: n, seq: n, stage, stream: 'stdout', text });
@@ -70,6 +70,16 @@ describe('LogViewer', () => {
     expect(screen.getByRole('button', { name: 'Copy a link to line 3' })).toBeTruthy();
     const download = screen.getByRole('link', { name: /Download log/ });
     expect(download.getAttribute('href')).toBe('/api/builds/x/log');
+  });
+
+  it("shows mmdebstrap's I: lines on stderr as information, and its warnings and errors as stderr", () => {
+    const stderr = (n: number, text: string): LogLine => ({ number: n, seq: n, stage: 'rootfs', stream: 'stderr', text });
+    render(<LogViewer lines={[stderr(1, 'I: Retrieving InRelease'), stderr(2, 'W: no signature'), stderr(3, 'E: Can not write log')]} live={false} downloadUrl="/x" />);
+    const tone = (line: number) => document.querySelector(`[data-line="${line}"]`)?.className;
+    expect(tone(1)).toContain('st-log__line--info');
+    expect(tone(1)).not.toContain('st-log__line--stderr');
+    expect(tone(2)).toContain('st-log__line--stderr');
+    expect(tone(3)).toContain('st-log__line--stderr');
   });
 
   it('says when there is nothing yet', () => {

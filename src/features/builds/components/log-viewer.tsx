@@ -1,11 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StageName } from '@/spec/build-events';
-import type { LogLine } from '../lib/build-stream-state';
+import type { LogLine } from '../lib/build-log';
 import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch } from '../lib/log-rows';
-import { stageDescriptions } from '../lib/stage-descriptions';
-import { AnsiText } from './ansi-text';
 import { LogToolbar } from './log-toolbar';
+import { VirtualLogList, type VirtualLogListHandle } from './virtual-log-list';
 
 export interface LogViewerProps {
   lines: readonly LogLine[];
@@ -17,14 +15,13 @@ export interface LogViewerProps {
   height?: number;
 }
 
-const ROW_HEIGHT = 20;
-
 /**
- * The build log: virtualized so 100,000+ lines scroll smoothly, grouped and foldable by
- * stage, searchable, following the end while the build runs, with `#L123` line links.
+ * The build log: grouped and foldable by stage, searchable, following the end while the
+ * build runs, with `#L123` line links. This component keeps the reader's choices (folds,
+ * search, follow, selected line); the toolbar and the virtual list draw them.
  */
 export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }: LogViewerProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<VirtualLogListHandle>(null);
   // What the user folded or opened; other stages follow the default (only the focus stage open).
   const [foldChoices, setFoldChoices] = useState<ReadonlyMap<StageName, boolean>>(new Map());
   // a failed build opens at the end of its failing stage, a live one follows new lines
@@ -32,7 +29,6 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
   const [query, setQuery] = useState('');
   const [matchCursor, setMatchCursor] = useState(-1);
   const [selectedLine, setSelectedLine] = useState<number | null>(() => lineFromHash(window.location.hash));
-  const programmaticScroll = useRef(false);
 
   const groups = useMemo(() => groupLogLines(lines), [lines]);
   // a string, so the folds below are recomputed only when a stage appears, not on every line
@@ -61,24 +57,10 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
   const matchSet = useMemo(() => new Set(matches), [matches]);
   const currentMatch = matchCursor >= 0 && matchCursor < matches.length ? (matches[matchCursor] as number) : -1;
 
-  // the compiler cannot memoize around useVirtualizer; this component does not rely on it
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // a first guess before layout is measured (and the only size jsdom ever reports)
-    initialRect: { width: 800, height },
-    overscan: 30,
-  });
-
-  const scrollToRow = (row: number, align: 'start' | 'center' | 'end') => {
-    if (row < 0) return;
-    programmaticScroll.current = true;
-    virtualizer.scrollToIndex(row, { align });
-  };
+  const scrollToRow = (row: number, align: 'start' | 'center' | 'end') => listRef.current?.scrollToRow(row, align);
 
   // Rows for a line index; a folded stage is unfolded first so the line exists.
+  const pendingReveal = useRef<number | null>(null);
   const revealLine = (index: number) => {
     const line = lines[index];
     if (!line) return;
@@ -91,7 +73,6 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
     }
     scrollToRow(rows.indexOf(index), 'center');
   };
-  const pendingReveal = useRef<number | null>(null);
   useLayoutEffect(() => {
     if (pendingReveal.current === null) return;
     const index = pendingReveal.current;
@@ -99,35 +80,36 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
     scrollToRow(rows.indexOf(index), 'center');
   });
 
+  // scrolling follows new rows only
   useLayoutEffect(() => {
-    if (follow && rows.length > 0) scrollToRow(rows.length - 1, 'end');
-    // scrolling follows new rows only
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (follow && rows.length > 0) listRef.current?.scrollToRow(rows.length - 1, 'end');
   }, [follow, rows.length]);
 
   // A `#L123` link opens at that line once the line has arrived.
   const linkedLineShown = useRef(false);
-  useEffect(() => {
-    if (linkedLineShown.current || selectedLine === null || lines.length < selectedLine) return;
+  const revealLinkedLine = useEffectEvent((line: number) => {
     linkedLineShown.current = true;
     setFollow(false);
-    revealLine(selectedLine - 1);
-    // runs when enough lines exist, not on every reveal helper change
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    revealLine(line - 1);
+  });
+  useEffect(() => {
+    if (linkedLineShown.current || selectedLine === null || lines.length < selectedLine) return;
+    revealLinkedLine(selectedLine);
   }, [lines.length, selectedLine]);
 
-  useEffect(() => {
-    const onHash = () => {
-      const line = lineFromHash(window.location.hash);
-      // a click on a line number already selected it; scrolling it to the centre would jump
-      if (line === null || line === selectedLine) return;
-      setSelectedLine(line);
-      setFollow(false);
-      revealLine(line - 1);
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+  const onHash = useEffectEvent(() => {
+    const line = lineFromHash(window.location.hash);
+    // a click on a line number already selected it; scrolling it to the centre would jump
+    if (line === null || line === selectedLine) return;
+    setSelectedLine(line);
+    setFollow(false);
+    revealLine(line - 1);
   });
+  useEffect(() => {
+    const listener = () => onHash();
+    window.addEventListener('hashchange', listener);
+    return () => window.removeEventListener('hashchange', listener);
+  }, []);
 
   const goToMatch = (direction: 1 | -1) => {
     const next = stepMatch(matchCursor, matches.length, direction);
@@ -143,16 +125,6 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
     else next.add(stage);
     setFolded(next);
   };
-
-  // Deep in a long stage its header has scrolled away: keep it pinned on top so the stage can
-  // still be folded from where the reader is (only while the real header row is off screen).
-  const visibleItems = virtualizer.getVirtualItems();
-  const scrollTop = virtualizer.scrollOffset ?? 0;
-  const firstVisible = visibleItems.find((item) => item.end > scrollTop);
-  const firstRow = firstVisible ? rows[firstVisible.index] : undefined;
-  const readingGroup = firstRow !== undefined && firstRow >= 0 ? groups.findIndex((g) => g.start <= firstRow && firstRow < g.end) : -1;
-  const headerOnScreen = visibleItems.some((item) => rows[item.index] === -(readingGroup + 1) && item.end > scrollTop);
-  const stickyGroup = readingGroup >= 0 && !headerOnScreen ? groups[readingGroup] : undefined;
 
   return (
     <section className="st-log" aria-label="Build log">
@@ -177,75 +149,24 @@ export function LogViewer({ lines, live, downloadUrl, focusStage, height = 480 }
         lineCount={lines.length}
         selectedLine={selectedLine}
       />
-      <div
-        ref={scrollRef}
-        className="st-log__scroll"
-        style={{ height }}
-        tabIndex={0}
-        role="region"
-        aria-label={`Log output, ${lines.length} lines`}
-        onScroll={(e) => {
-          if (programmaticScroll.current) {
-            programmaticScroll.current = false;
-            return;
-          }
-          const el = e.currentTarget;
-          const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2;
+      <VirtualLogList
+        ref={listRef}
+        lines={lines}
+        groups={groups}
+        rows={rows}
+        folded={folded}
+        matchSet={matchSet}
+        needle={needle}
+        currentMatch={currentMatch}
+        selectedLine={selectedLine}
+        live={live}
+        height={height}
+        onToggleStage={toggleStage}
+        onSelectLine={setSelectedLine}
+        onReaderScroll={(atBottom) => {
           if (follow !== atBottom && (live || !atBottom)) setFollow(atBottom);
         }}
-      >
-        {stickyGroup && (
-          <div className="st-log__row st-log__group st-log__sticky">
-            <button type="button" aria-expanded={!folded.has(stickyGroup.stage)} onClick={() => toggleStage(stickyGroup.stage)}>
-              <span aria-hidden="true">{folded.has(stickyGroup.stage) ? '▸' : '▾'}</span> {stickyGroup.stage} — {stageDescriptions[stickyGroup.stage].title}{' '}
-              <span className="st-muted">({(stickyGroup.end - stickyGroup.start).toLocaleString('en')} lines)</span>
-            </button>
-          </div>
-        )}
-        {lines.length === 0 ? (
-          <p className="st-log__empty">{live ? 'Waiting for the first log line…' : 'This build wrote no log.'}</p>
-        ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {visibleItems.map((item) => {
-              const row = rows[item.index] as number;
-              const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
-              if (row < 0) {
-                const group = groups[-row - 1];
-                if (!group) return null;
-                const open = !folded.has(group.stage);
-                return (
-                  <div key={`g${-row}`} className="st-log__row st-log__group" style={style}>
-                    <button type="button" aria-expanded={open} onClick={() => toggleStage(group.stage)}>
-                      <span aria-hidden="true">{open ? '▾' : '▸'}</span> {group.stage} — {stageDescriptions[group.stage].title}{' '}
-                      <span className="st-muted">({(group.end - group.start).toLocaleString('en')} lines)</span>
-                    </button>
-                  </div>
-                );
-              }
-              const line = lines[row] as LogLine;
-              const classes = ['st-log__row', 'st-log__line', `st-log__line--${line.stream}`];
-              if (matchSet.has(row)) classes.push('st-log__line--match');
-              if (row === currentMatch) classes.push('st-log__line--current');
-              if (line.number === selectedLine) classes.push('st-log__line--selected');
-              return (
-                <div key={line.seq} className={classes.join(' ')} style={style} data-line={line.number}>
-                  <a
-                    className="st-log__number"
-                    href={`#L${line.number}`}
-                    aria-label={`Link to line ${line.number}`}
-                    onClick={() => setSelectedLine(line.number)}
-                  >
-                    {line.number}
-                  </a>
-                  <span className="st-log__text">
-                    <AnsiText text={line.text} highlight={matchSet.has(row) ? needle : undefined} />
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-        )}
-      </div>
+      />
     </section>
   );
 }

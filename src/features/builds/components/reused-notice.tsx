@@ -2,7 +2,7 @@ import { useLocation } from 'wouter';
 import type { BuildDetail } from '@/spec/build-api';
 import type { NodeImage } from '@/spec/schema';
 import { useCreateBuild } from '../api/create-build';
-import { isFinishedState } from '../lib/build-stream-state';
+import { isFinishedState } from '../lib/build-log';
 
 /** Shown when the server answered a submit with an existing build of the identical spec. */
 export function ReusedNotice({ build }: { build: BuildDetail }) {

@@ -1,5 +1,5 @@
 import type { SbomPackage } from '@/spec/build-api';
-import { formatBytes } from '../lib/format-bytes';
+import { formatBytes } from '@/lib/format-bytes';
 
 const TOP = 15;
 const ROW = 22;

@@ -1,6 +1,6 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import type { SbomPackage } from '@/spec/build-api';
-import { formatBytes } from '../lib/format-bytes';
+import { formatBytes } from '@/lib/format-bytes';
 
 type SortKey = 'name' | 'size';
 const PAGE = 100;

@@ -22,7 +22,7 @@ const statusIcons: Record<StageStatus, string> = {
 };
 
 interface StageListProps {
-  stages: readonly (StageRecord & { error?: string | null })[];
+  stages: readonly StageRecord[];
   now: number;
 }
 
@@ -56,8 +56,9 @@ export function StageList({ stages, now }: StageListProps) {
               <span className="st-progress__bar" style={{ width: `${percent}%` }} />
             </span>
             <span className="st-stage__time">{elapsed != null ? formatDuration(elapsed) : ''}</span>
-            {(stage.message || stage.error) && (
-              <span className={`st-stage__message ${stage.error ? 'st-error-text' : 'st-muted'}`}>{stage.error ?? stage.message}</span>
+            {/* a failed stage's message is its error */}
+            {stage.message && (
+              <span className={`st-stage__message ${stage.status === 'failed' ? 'st-error-text' : 'st-muted'}`}>{stage.message}</span>
             )}
           </li>
         );

@@ -1,5 +1,5 @@
 import { useLocation } from 'wouter';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { useCreateBuild } from '../api/create-build';
 

@@ -3,6 +3,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildKeys } from '@/lib/api/build-query-keys';
+import type { BuildDetail } from '@/spec/build-api';
 import type { BuildEventBody } from '@/spec/build-events';
 import { useBuildEvents } from './use-build-events';
 
@@ -70,7 +72,7 @@ describe('useBuildEvents', () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(100);
     });
-    expect(hook.result.current.stream.lines.map((l) => l.text)).toEqual(['one', 'two']);
+    expect(hook.result.current.log.lines.map((l) => l.text)).toEqual(['one', 'two']);
 
     act(() => first.drop());
     expect(hook.result.current.connection).toBe('reconnecting');
@@ -88,12 +90,12 @@ describe('useBuildEvents', () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(100);
     });
-    expect(hook.result.current.stream.lines.map((l) => [l.number, l.text])).toEqual([
+    expect(hook.result.current.log.lines.map((l) => [l.number, l.text])).toEqual([
       [1, 'one'],
       [2, 'two'],
       [3, 'three'],
     ]);
-    expect(hook.result.current.stream.duplicatesDropped).toBe(1);
+    expect(hook.result.current.log.duplicatesDropped).toBe(1);
   });
 
   it('closes on the final state, reports it once and does not reconnect', async () => {
@@ -105,7 +107,7 @@ describe('useBuildEvents', () => {
       source.send(2, { type: 'state', state: 'succeeded' });
     });
     expect(source.readyState).toBe(FakeEventSource.CLOSED);
-    expect(hook.result.current.stream.state).toBe('succeeded');
+    expect(hook.result.current.log.ended).toBe(true);
     expect(hook.result.current.connection).toBe('closed');
     expect(onFinished).toHaveBeenCalledTimes(1);
     await act(async () => {
@@ -133,6 +135,88 @@ describe('useBuildEvents', () => {
     hook.rerender({ id: 'b2' });
     expect(first.readyState).toBe(FakeEventSource.CLOSED);
     expect(FakeEventSource.instances[1]?.url).toBe('/api/builds/b2/events');
+  });
+});
+
+/** The record GET /api/builds/b1 would answer with, just before the stream starts. */
+const queuedRecord = (): BuildDetail => ({
+  id: 'b1',
+  buildKey: 'k',
+  name: 'workers',
+  state: 'queued',
+  kubernetesVersion: '1.35.0',
+  release: 'trixie',
+  formats: ['qcow2'],
+  createdAt: '2026-11-24T17:59:00Z',
+  startedAt: null,
+  finishedAt: null,
+  error: null,
+  failedStage: null,
+  queuePosition: 1,
+  deleted: false,
+  spec: {},
+  specYaml: '',
+  stages: [{ name: 'rootfs', status: 'pending', progress: 0, message: null, startedAt: null, finishedAt: null, durationMs: null }],
+  verify: [],
+  artifacts: [],
+  published: [],
+  lastEventSeq: 0,
+});
+
+/** Opens the stream on a cached queued record, sends the events from seq 1 and lets the hook flush. */
+async function streamOntoQueuedRecord(events: BuildEventBody[]) {
+  const { client } = setup();
+  client.setQueryData(buildKeys.detail('b1'), queuedRecord());
+  const source = FakeEventSource.instances[0] as FakeEventSource;
+  act(() => {
+    source.open();
+    events.forEach((event, index) => source.send(index + 1, event));
+  });
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(100);
+  });
+  return client;
+}
+
+describe('useBuildEvents and the build detail', () => {
+  it('writes state and stage events into the build detail cache entry', async () => {
+    const client = await streamOntoQueuedRecord([
+      { type: 'state', state: 'running' },
+      { type: 'stage', stage: 'rootfs', status: 'started' },
+      { type: 'progress', stage: 'rootfs', percent: 40, message: 'unpacking' },
+    ]);
+    const build = client.getQueryData<BuildDetail>(buildKeys.detail('b1'));
+    expect(build).toMatchObject({ state: 'running', lastEventSeq: 3, queuePosition: null });
+    expect(build?.stages[0]).toMatchObject({ status: 'running', progress: 40, message: 'unpacking' });
+  });
+
+  it('applies the newer events again when a fetch answers with an older record', async () => {
+    const client = await streamOntoQueuedRecord([
+      { type: 'state', state: 'running' },
+      { type: 'stage', stage: 'rootfs', status: 'succeeded', durationMs: 5 },
+    ]);
+    // a GET sent before those events arrives after them
+    await act(async () => {
+      await client.fetchQuery({ queryKey: buildKeys.detail('b1'), queryFn: () => ({ ...queuedRecord(), state: 'running' as const, lastEventSeq: 1 }) });
+    });
+    expect(client.getQueryData<BuildDetail>(buildKeys.detail('b1'))?.stages[0]).toMatchObject({ status: 'succeeded', progress: 100 });
+  });
+
+  it('drops frames that do not match the event schema', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { hook } = setup();
+    const source = FakeEventSource.instances[0] as FakeEventSource;
+    act(() => {
+      source.open();
+      source.send(1, { type: 'log', stage: 'no-such-stage', stream: 'stdout', line: 'forged' } as unknown as BuildEventBody);
+      source.onmessage?.(new MessageEvent('message', { data: 'not json', lastEventId: '2' }));
+      source.send(3, log('real'));
+    });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(100);
+    });
+    expect(hook.result.current.log.lines.map((l) => l.text)).toEqual(['real']);
+    vi.restoreAllMocks();
   });
 });
 

@@ -1,14 +1,17 @@
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { hashKey, queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { BuildEvent } from '@/spec/build-events';
-import { buildKeys } from '../api/build-query-keys';
-import { applyBuildEvents, emptyBuildStream, isFinishedState, type BuildStreamState } from '../lib/build-stream-state';
+import { z } from 'zod';
+import { buildKeys } from '@/lib/api/build-query-keys';
+import type { BuildDetail } from '@/spec/build-api';
+import { buildEventBodySchema, type BuildEvent } from '@/spec/build-events';
+import { applyEventsToBuild } from '../lib/apply-events-to-build';
+import { applyLogEvents, emptyBuildLog, isFinishedState, type BuildLog } from '../lib/build-log';
 
-export const buildEventsQueryOptions = (id: string) =>
+export const buildLogQueryOptions = (id: string) =>
   queryOptions({
-    queryKey: buildKeys.events(id),
+    queryKey: buildKeys.log(id),
     // The stream hook is the only writer; a refetch (e.g. a broad invalidation) must keep what it wrote.
-    queryFn: ({ client, queryKey }): BuildStreamState => client.getQueryData<BuildStreamState>(queryKey) ?? emptyBuildStream(),
+    queryFn: ({ client, queryKey }): BuildLog => client.getQueryData<BuildLog>(queryKey) ?? emptyBuildLog(),
     // Events are append-only and a finished build's log never changes: never stale. A long
     // log is large, so an unobserved one is dropped after a few minutes.
     staleTime: Infinity,
@@ -23,28 +26,36 @@ export type StreamConnection = 'connecting' | 'open' | 'reconnecting' | 'closed'
 const FLUSH_MS = 40;
 const MAX_RETRY_MS = 15_000;
 
-function parseEvent(message: MessageEvent<string>): BuildEvent | null {
+/** What the service adds to an event body when it stores it. */
+const storedFieldsSchema = z.object({ seq: z.number().int().positive(), time: z.string() });
+
+/** Parses one frame; anything that is not a valid build event is dropped (and said so in the console). */
+export function parseStreamedEvent(data: string): BuildEvent | null {
+  let json: unknown;
   try {
-    const data: unknown = JSON.parse(message.data);
-    if (typeof data !== 'object' || data === null || !('type' in data)) return null;
-    const record = data as Record<string, unknown>;
-    const seq = typeof record.seq === 'number' ? record.seq : Number(message.lastEventId);
-    if (!Number.isFinite(seq)) return null;
-    return { ...record, seq, time: typeof record.time === 'string' ? record.time : new Date().toISOString() } as BuildEvent;
+    json = JSON.parse(data);
   } catch {
-    return null;
+    json = undefined;
   }
+  // two plain parses: zod's intersection would merge both results deeply, a cost paid per log line
+  const stored = storedFieldsSchema.safeParse(json);
+  const body = buildEventBodySchema.safeParse(json);
+  if (stored.success && body.success) return { ...body.data, ...stored.data };
+  console.warn('Dropped a build event that does not match the event schema', [...(stored.error?.issues ?? []), ...(body.error?.issues ?? [])]);
+  return null;
 }
 
 /**
- * Follows a build's event stream and writes it into the react-query cache under
- * `['builds', id, 'events']`. It owns the EventSource: opened in the effect, reopened from
- * the last seen seq after a drop, closed on the final state, on unmount and when the id
- * changes. Seqs already applied are dropped, so a resume never duplicates a line.
+ * Follows a build's event stream and writes it into the react-query cache: the build's
+ * state, stages, checks and images into its detail entry (`['builds', id]`, the one copy
+ * of the build the page reads) and the lines into `['builds', id, 'log']`. It owns the
+ * EventSource: opened in the effect, reopened from the last seen seq after a drop, closed on
+ * the final state, on unmount and when the id changes. Seqs already applied are dropped,
+ * so a resume never duplicates a line.
  */
-export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamState) => void, enabled = true) {
+export function useBuildEvents(id: string, onFinished?: () => void, enabled = true) {
   const queryClient = useQueryClient();
-  const query = useQuery(buildEventsQueryOptions(id));
+  const query = useQuery(buildLogQueryOptions(id));
   const [reported, setReported] = useState<{ id: string; connection: StreamConnection }>({ id, connection: 'connecting' });
   // a notification, not a reason to reconnect: kept in a ref so the effect does not depend on it
   const onFinishedRef = useRef(onFinished);
@@ -53,17 +64,31 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
   });
 
   useEffect(() => {
-    const key = buildKeys.events(id);
-    const current = () => queryClient.getQueryData<BuildStreamState>(key) ?? emptyBuildStream();
+    const logKey = buildKeys.log(id);
+    const detailKey = buildKeys.detail(id);
+    const current = () => queryClient.getQueryData<BuildLog>(logKey) ?? emptyBuildLog();
     // a build that does not exist (or is still unknown) has no stream worth retrying forever
-    if (!enabled || isFinishedState(current().state)) return;
+    if (!enabled || current().ended) return;
     const setConnection = (connection: StreamConnection) => setReported({ id, connection });
     let source: EventSource | null = null;
     let pending: BuildEvent[] = [];
+    // Everything but log lines, kept so a GET that answers with an older record (it was
+    // sent before these events) gets them again: the record only covers up to its lastEventSeq.
+    let buildEvents: BuildEvent[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let attempts = 0;
     let done = false;
+
+    const foldIntoBuild = () => {
+      queryClient.setQueryData<BuildDetail>(detailKey, (build) => (build ? applyEventsToBuild(build, buildEvents) : build));
+    };
+    const detailHash = hashKey(detailKey);
+    const unsubscribeCache = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.query.queryHash !== detailHash) return;
+      // only a fetched record needs the newer events; our own writes are already folded
+      if (event.action.type === 'success' && !event.action.manual && buildEvents.length > 0) foldIntoBuild();
+    });
 
     const flush = () => {
       flushTimer = undefined;
@@ -71,9 +96,14 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
       const batch = pending;
       pending = [];
       const before = current();
-      const next = applyBuildEvents(before, batch);
-      if (next !== before) queryClient.setQueryData(key, next);
-      if (isFinishedState(next.state) && !isFinishedState(before.state)) onFinishedRef.current?.(next);
+      const next = applyLogEvents(before, batch);
+      if (next !== before) queryClient.setQueryData(logKey, next);
+      const forBuild = batch.filter((e) => e.type !== 'log');
+      if (forBuild.length > 0) {
+        buildEvents = buildEvents.concat(forBuild);
+        foldIntoBuild();
+      }
+      if (next.ended && !before.ended) onFinishedRef.current?.();
     };
 
     const connect = () => {
@@ -88,7 +118,7 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
         setConnection('open');
       };
       es.onmessage = (message: MessageEvent<string>) => {
-        const event = parseEvent(message);
+        const event = parseStreamedEvent(message.data);
         if (!event) return;
         pending.push(event);
         if (event.type === 'state' && isFinishedState(event.state)) {
@@ -130,11 +160,12 @@ export function useBuildEvents(id: string, onFinished?: (stream: BuildStreamStat
       clearTimeout(retryTimer);
       source?.close();
       flush();
+      unsubscribeCache();
     };
   }, [id, queryClient, enabled]);
 
-  const stream = query.data ?? emptyBuildStream();
+  const log = query.data ?? emptyBuildLog();
   // derived rather than set in the effect: a new id starts as connecting, a finished stream is closed
-  const connection: StreamConnection = isFinishedState(stream.state) ? 'closed' : reported.id === id ? reported.connection : 'connecting';
-  return { stream, connection };
+  const connection: StreamConnection = log.ended ? 'closed' : reported.id === id ? reported.connection : 'connecting';
+  return { log, connection };
 }

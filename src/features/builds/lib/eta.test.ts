@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemaining, formatDuration, historyFromStages, median } from './eta';
+import { estimateRemaining, formatDuration, historyFromStages, median, referenceStageMs } from './eta';
 
 const t0 = Date.parse('2026-11-24T18:00:00Z');
 
@@ -56,8 +56,23 @@ describe('estimateRemaining', () => {
     expect(estimate.overallPercent).toBeCloseTo((110 / 130) * 100, 0);
   });
 
-  it('says it does not know when a stage has no history', () => {
-    expect(estimateRemaining([{ name: 'verify', status: 'pending', progress: 0, startedAt: null }], history, t0).remainingMs).toBeNull();
+  it('says it does not know when a stage has neither history nor a reference time', () => {
+    expect(estimateRemaining([{ name: 'publish', status: 'pending', progress: 0, startedAt: null }], history, t0).remainingMs).toBeNull();
+  });
+
+  it('estimates a first build from the reference machine, and says so', () => {
+    const stages = (['rootfs', 'kubernetes', 'configure', 'sbom', 'disk', 'formats', 'verify', 'sign'] as const).map((name) => ({
+      name,
+      status: 'pending' as const,
+      progress: 0,
+      startedAt: null,
+    }));
+    const fresh = estimateRemaining(stages, {}, t0);
+    expect(fresh.fromReference).toBe(true);
+    expect(fresh.remainingMs).toBe(Object.values(referenceStageMs).reduce((sum, ms) => sum + ms, 0));
+    // once every stage has finished here, the server's own history replaces the reference
+    const known = estimateRemaining(stages, Object.fromEntries(stages.map((s) => [s.name, [1_000]])), t0);
+    expect(known).toMatchObject({ fromReference: false, remainingMs: 8_000 });
   });
 });
 

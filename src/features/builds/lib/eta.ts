@@ -23,24 +23,32 @@ export function historyFromStages(builds: readonly { stages: readonly StageRecor
 }
 
 /**
- * Rough shares of a build per stage (seconds, from the pipeline trial on a 2-core host).
- * Only weights the overall bar before any build has finished here; never shown as an ETA.
+ * Measured stage times (ms) of a cold build on the reference machine: 2 cores, quiet, empty
+ * base-tree cache, the default spec (docs/pipeline.md, "Quiet machine", cold column). A new
+ * server has no history, and its first build is a cold one, so these stand in until builds
+ * have finished here; the page labels any ETA that uses them as an estimate. Publishing has
+ * no reference time: it depends on the upload link to the cloud.
  */
-export const fallbackStageWeights: Record<StageName, number> = {
-  rootfs: 130,
-  kubernetes: 20,
-  configure: 10,
-  sbom: 5,
-  disk: 10,
-  formats: 20,
-  verify: 80,
-  publish: 60,
-  sign: 2,
+export const referenceStageMs: Partial<Record<StageName, number>> = {
+  rootfs: 46_600,
+  kubernetes: 2_100,
+  configure: 100,
+  sbom: 100,
+  disk: 2_300,
+  formats: 15_300,
+  verify: 44_800,
+  // not in the table: it signs one small SHA256SUMS file
+  sign: 100,
 };
+
+/** Weights the overall bar for a stage with neither history nor a reference time (publish). */
+const UNMEASURED_STAGE_MS = 60_000;
 
 export interface Estimate {
   /** Milliseconds left, or null when nothing is known about some stage still to run. */
   remainingMs: number | null;
+  /** Some stage still to run has no history here, so the reference machine's time stood in. */
+  fromReference: boolean;
   /** 0–100 across the whole build, weighting each stage by its typical duration. */
   overallPercent: number;
 }
@@ -51,15 +59,18 @@ type StageView = Pick<StageRecord, 'name' | 'status' | 'progress' | 'startedAt'>
  * Time left = for each stage still to run, its median past duration; for the running stage,
  * the larger of (median − time spent) and (median × share not done), so a stage running
  * long never counts down below what its own progress says. Skipped and finished stages cost 0.
+ * A stage that has never finished here counts with its reference time (`referenceStageMs`).
  */
 export function estimateRemaining(stages: readonly StageView[], history: StageDurationHistory, now: number): Estimate {
   let remaining = 0;
   let unknown = false;
+  let fromReference = false;
   let total = 0;
   let done = 0;
   for (const stage of stages) {
-    const typical = median(history[stage.name] ?? []);
-    const weight = typical ?? fallbackStageWeights[stage.name];
+    const measured = median(history[stage.name] ?? []);
+    const typical = measured ?? referenceStageMs[stage.name] ?? null;
+    const weight = typical ?? UNMEASURED_STAGE_MS;
     if (stage.status === 'skipped') continue;
     total += weight;
     if (stage.status === 'succeeded') {
@@ -73,6 +84,7 @@ export function estimateRemaining(stages: readonly StageView[], history: StageDu
       unknown = true;
       continue;
     }
+    if (measured == null) fromReference = true;
     if (stage.status === 'running') {
       const spent = stage.startedAt ? Math.max(0, now - Date.parse(stage.startedAt)) : 0;
       remaining += Math.max(typical - spent, typical * (1 - fraction), 0);
@@ -82,6 +94,7 @@ export function estimateRemaining(stages: readonly StageView[], history: StageDu
   }
   return {
     remainingMs: unknown ? null : Math.round(remaining),
+    fromReference,
     overallPercent: total > 0 ? Math.min(100, Math.round((done / total) * 1000) / 10) : 0,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogLine } from './build-stream-state';
+import type { LogLine } from './build-log';
 import { explainFailure } from './explain-failure';
 
 const line = (n: number, stage: LogLine['stage'], text: string): LogLine => ({ number: n, seq: n, stage, stream: 'stderr', text });

@@ -1,6 +1,6 @@
 import type { StageName, VerifyCheck } from '@/spec/build-events';
 import { stripAnsi } from './log-rows';
-import type { LogLine } from './build-stream-state';
+import type { LogLine } from './build-log';
 import { stageDescriptions } from './stage-descriptions';
 
 export interface FailureExplanation {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogLine } from './build-stream-state';
+import type { LogLine } from './build-log';
 import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch, stripAnsi } from './log-rows';
 
 const line = (number: number, stage: LogLine['stage'], text: string): LogLine => ({ number, seq: number, stage, stream: 'stdout', text });

@@ -1,5 +1,5 @@
 import type { StageName } from '@/spec/build-events';
-import type { LogLine } from './build-stream-state';
+import type { LogLine } from './build-log';
 
 export interface LogGroup {
   stage: StageName;
@@ -67,4 +67,12 @@ export function stepMatch(current: number, count: number, direction: 1 | -1): nu
 export function lineFromHash(hash: string): number | null {
   const match = /^#L(\d+)$/.exec(hash);
   return match ? Number(match[1]) : null;
+}
+
+/**
+ * How a line is coloured. mmdebstrap (like apt) writes its progress to stderr as `I: …`
+ * lines: information, not a warning, so they take the info colour; `W:` and `E:` stay stderr.
+ */
+export function lineTone(line: Pick<LogLine, 'stream' | 'text'>): LogLine['stream'] {
+  return line.stream === 'stderr' && stripAnsi(line.text).startsWith('I: ') ? 'info' : line.stream;
 }

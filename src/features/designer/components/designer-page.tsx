@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { StatusMessage } from '@/components/status-message';
-import { useCatalog } from '@/features/catalog/api/get-catalog';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import { useCatalog } from '@/lib/api/get-catalog';
+import type { Catalog } from '@/lib/api/get-catalog';
 import { StepList } from '@/features/designer/components/step-list';
 import { KubernetesStep } from '@/features/designer/components/steps/kubernetes-step';
 import { NodeSettingsStep } from '@/features/designer/components/steps/node-settings-step';
@@ -12,7 +12,7 @@ import { ReviewStep } from '@/features/designer/components/steps/review-step';
 import { RuntimeStep } from '@/features/designer/components/steps/runtime-step';
 import { UsersStep } from '@/features/designer/components/steps/users-step';
 import { designerSteps, stepFieldPaths, type DesignerStepId } from '@/features/designer/lib/designer-steps';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 export interface DesignerPageProps {
   /** Import, export and share controls, placed above the form. */

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { fieldIssueMessages } from '@/features/designer/lib/field-issues';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 /** Messages for one form field, from the draft's issues (the same ones the editor marks). */
 export function useFieldIssues(path: readonly (string | number)[], options: { nested?: boolean } = {}): string[] {

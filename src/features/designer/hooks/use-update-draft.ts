@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type { NodeImage } from '@/spec/schema';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 /** Edits the draft by mutating a copy, so field handlers stay one line each. */
 export function useUpdateDraft(): (edit: (draft: NodeImage) => void) => void {

@@ -1,5 +1,5 @@
 import { compareVersions } from '@/spec/catalog';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import type { Catalog } from '@/lib/api/get-catalog';
 
 type Minor = Catalog['kubernetesMinors'][number];
 

@@ -1,4 +1,4 @@
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { useExportImageBuilderVarFile } from '@/features/interop/api/export-image-builder-var-file';
 import { useExportPackerTemplate } from '@/features/interop/api/export-packer-template';
 import { saveTextFile } from '@/lib/save-text-file';

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { importImageBuilderVarFile } from '@/spec/interop/image-builder-var-file-import';
 import { specToYaml } from '@/spec/yaml-spec';
 import { ImportVarFileDialog } from './import-var-file-dialog';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { useImportImageBuilderVarFile } from '@/features/interop/api/import-image-builder-var-file';
 import { nodeImageSchema } from '@/spec/schema';
 import { formatPath } from '@/spec/validation-error';

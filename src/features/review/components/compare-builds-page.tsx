@@ -1,13 +1,12 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
-import { useBuild } from '@/features/builds/api/get-build';
-import { useBuildSbom } from '@/features/builds/api/get-build-sbom';
-import { StateBadge } from '@/features/builds/components/state-badge';
+import { useBuild } from '@/lib/api/get-build';
+import { useBuildSbom } from '@/lib/api/get-build-sbom';
+import { StateBadge } from '@/components/state-badge';
 import type { BuildDetail } from '@/spec/build-api';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';
 import { diffSbom } from '../lib/sbom-diff';
 import { SbomDiffTable } from './sbom-diff-table';
-import '@/features/builds/builds.css';
 
 const SpecDiffEditor = lazy(() => import('./spec-diff-editor'));
 

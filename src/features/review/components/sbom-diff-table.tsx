@@ -1,4 +1,4 @@
-import { formatBytes } from '@/features/builds/lib/format-bytes';
+import { formatBytes } from '@/lib/format-bytes';
 import type { SbomChange, SbomDiff } from '../lib/sbom-diff';
 
 const kindWords: Record<SbomChange['kind'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };

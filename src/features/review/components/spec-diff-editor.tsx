@@ -1,6 +1,6 @@
 import { DiffEditor, type Monaco } from '@monaco-editor/react';
 import type { editor as MonacoEditor } from 'monaco-editor';
-import '@/features/spec-editor/lib/monaco-setup';
+import '@/lib/monaco/monaco-setup';
 import { defineReviewTheme, REVIEW_THEME } from '../lib/review-theme';
 
 interface SpecDiffEditorProps {

@@ -1,13 +1,12 @@
 import { lazy, Suspense } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { useBuild } from '@/features/builds/api/get-build';
-import { StateBadge } from '@/features/builds/components/state-badge';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useBuild } from '@/lib/api/get-build';
+import { StateBadge } from '@/components/state-badge';
+import { useDraftStore } from '@/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { nodeImageSchema } from '@/spec/schema';
 import { parseSpecYaml } from '@/spec/yaml-spec';
 import { readableSpecYaml } from '../lib/readable-spec-yaml';
-import '@/features/builds/builds.css';
 
 const SpecYamlView = lazy(() => import('./spec-yaml-view'));
 

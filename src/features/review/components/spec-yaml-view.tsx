@@ -1,6 +1,6 @@
 import { Editor } from '@monaco-editor/react';
 // side effect: hands @monaco-editor/react the bundled Monaco and its workers (no CDN)
-import '@/features/spec-editor/lib/monaco-setup';
+import '@/lib/monaco/monaco-setup';
 import { defineReviewTheme, REVIEW_THEME } from '../lib/review-theme';
 
 /** A build's spec in Monaco, read-only. Loaded lazily with Monaco's own chunk. */

@@ -1,7 +1,7 @@
 import { Editor, type OnMount } from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import type { SpecIssue } from '@/spec/validation-error';
-import { monaco, SPEC_MODEL_URI } from '@/features/spec-editor/lib/monaco-setup';
+import { monaco, SPEC_MODEL_URI } from '@/lib/monaco/monaco-setup';
 
 type CodeEditor = Parameters<OnMount>[0];
 

@@ -2,7 +2,7 @@ import { TextField } from '@/components/text-field';
 import type { FileSpec } from '@/spec/schema';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 function FileCard({ file, index }: { file: FileSpec; index: number }) {
   const update = useUpdateDraft();

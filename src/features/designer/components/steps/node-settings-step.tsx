@@ -5,7 +5,7 @@ import { NumberField } from '@/components/number-field';
 import { SelectField } from '@/components/select-field';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 import { FilesEditor } from '@/features/designer/components/steps/files-editor';
 
 export function NodeSettingsStep() {

@@ -3,8 +3,8 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '@/spec/catalog';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import type { Catalog } from '@/lib/api/get-catalog';
+import { useDraftStore } from '@/stores/draft-store';
 import { OsStep } from './os-step';
 
 const catalog: Catalog = {

@@ -1,10 +1,10 @@
 import { RadioCardGroup } from '@/components/radio-card-group';
 import { TextField } from '@/components/text-field';
 import { kubernetesMinorOf } from '@/spec/catalog';
-import type { Catalog, CatalogRelease } from '@/features/catalog/api/get-catalog';
+import type { Catalog, CatalogRelease } from '@/lib/api/get-catalog';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 const blankToUndefined = (value: string) => (value.trim() === '' ? undefined : value);
 

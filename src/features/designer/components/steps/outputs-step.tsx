@@ -4,11 +4,11 @@ import { NumberField } from '@/components/number-field';
 import { SelectField } from '@/components/select-field';
 import { TextField } from '@/components/text-field';
 import type { OutputFormat, OutputSpec } from '@/spec/schema';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import type { Catalog } from '@/lib/api/get-catalog';
 import { defaultOutput, isOutputFormat } from '@/features/designer/lib/output-defaults';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 type Edit = (change: (o: OutputSpec) => void) => void;
 

@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FieldIssues } from '@/components/field-issues';
-import { PackageSearch } from '@/features/packages/components/package-search';
+import { PackageSearch } from '@/components/package-search';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 export function PackagesStep() {
   const packages = useDraftStore((s) => s.draft.spec.packages);

@@ -1,6 +1,6 @@
 import { formatPath } from '@/spec/validation-error';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
-import type { Catalog } from '@/features/catalog/api/get-catalog';
+import { useDraftStore } from '@/stores/draft-store';
+import type { Catalog } from '@/lib/api/get-catalog';
 
 export interface ReviewStepProps {
   catalog: Catalog;

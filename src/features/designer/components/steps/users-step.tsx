@@ -5,7 +5,7 @@ import { TextField } from '@/components/text-field';
 import type { UserSpec } from '@/spec/schema';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
-import { useDraftStore } from '@/features/designer/stores/draft-store';
+import { useDraftStore } from '@/stores/draft-store';
 
 const shells: UserSpec['shell'][] = ['/bin/bash', '/bin/sh', '/usr/sbin/nologin'];
 

@@ -3,8 +3,8 @@ import { newNodeImage } from '@/spec/defaults';
 import { nodeImageSchema, type NodeImage } from '@/spec/schema';
 import type { SpecIssue } from '@/spec/validation-error';
 import { parseSpecYaml, specToYaml } from '@/spec/yaml-spec';
-import { isRuleIssue, lenientDraft } from '@/features/designer/lib/lenient-draft';
-import { mergeSpecIntoYaml } from '@/features/designer/lib/merge-yaml-document';
+import { isRuleIssue, lenientDraft } from '@/lib/lenient-draft';
+import { mergeSpecIntoYaml } from '@/lib/merge-yaml-document';
 
 /**
  * syntax: the text is not YAML; schema: a field breaks its own rule (the editor's

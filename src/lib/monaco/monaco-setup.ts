@@ -6,7 +6,7 @@ import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import { configureMonacoYaml, type JSONSchema } from 'monaco-yaml';
 import { nodeImageJsonSchema } from '@/spec/json-schema';
-import YamlWorker from '@/features/spec-editor/lib/yaml.worker.ts?worker';
+import YamlWorker from '@/lib/monaco/yaml.worker.ts?worker';
 
 /** The model URI the schema is bound to; the editor opens its model under it. */
 export const SPEC_MODEL_URI = 'file:///stamper/nodeimage.yaml';

@@ -16,6 +16,6 @@ export const buildKeys = {
   list: (filters: BuildListFilters) => ['builds', 'list', filters] as const,
   stageHistory: () => ['builds', 'stage-history'] as const,
   detail: (id: string) => ['builds', id] as const,
-  events: (id: string) => ['builds', id, 'events'] as const,
+  log: (id: string) => ['builds', id, 'log'] as const,
   sbom: (id: string) => ['builds', id, 'sbom'] as const,
 };

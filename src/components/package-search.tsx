@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
-import { formatBytes } from '@/features/builds/lib/format-bytes';
-import { usePackageSearch } from '../api/search-packages';
-import { useDebouncedValue } from '../hooks/use-debounced-value';
-import '../package-search.css';
+import { formatBytes } from '@/lib/format-bytes';
+import { usePackageSearch } from '@/lib/api/search-packages';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
+import './package-search.css';
 
 export interface PackageSearchProps {
   release: string;

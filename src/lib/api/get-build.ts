@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { buildDetailSchema, type BuildDetail } from '@/spec/build-api';
-import { isFinishedState } from '../lib/build-stream-state';
+import { finishedStates } from '@/spec/build-events';
 import { buildKeys } from './build-query-keys';
 
 export async function getBuild(id: string, signal?: AbortSignal): Promise<BuildDetail> {
@@ -14,7 +14,7 @@ export const buildQueryOptions = (id: string) =>
     queryFn: ({ signal }) => getBuild(id, signal),
     // A finished build never changes again (only deletion, which the list reflects), so
     // it is never refetched; the bounded gcTime keeps many opened builds from piling up.
-    staleTime: (query) => (isFinishedState(query.state.data?.state) ? Infinity : 0),
+    staleTime: (query) => (query.state.data && finishedStates.includes(query.state.data.state) ? Infinity : 0),
     gcTime: 10 * 60_000,
   });
 
