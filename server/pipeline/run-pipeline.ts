@@ -205,6 +205,9 @@ async function stageContext(
       verify.push(check);
       opts.emit({ type: 'verify', check });
     },
+    markTestImage(reason) {
+      opts.emit({ type: 'testImage', reason });
+    },
     published(image) {
       opts.emit({ type: 'published', image });
     },
