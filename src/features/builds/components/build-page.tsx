@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { TestImageBanner } from './test-image-banner';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
@@ -101,6 +102,7 @@ export default function BuildPage() {
         <BuildActions id={build.id} state={state} />
       </header>
 
+      <TestImageBanner testImage={build.testImage} />
       {searchParams.get('reused') === '1' && <ReusedNotice build={build} />}
       {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
       {connection === 'reconnecting' && (
