@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../../src/spec/build-api.ts';
 import { preflightResponseSchema } from '../../../src/spec/preflight-api.ts';
@@ -65,6 +66,14 @@ describe('POST /api/preflight', () => {
         ['kubernetes-signing-key', `${served.url}k8s/Release.key`, 200],
       ]);
       expect(result.standIn).toEqual({ repository: served.url, signingKeyUrl: `${served.url}Release.key` });
+
+      // the OpenAPI document describes the same shape, from the same zod schema
+      const document = (await injectLocal(ctx.app, { url: '/api/openapi.json' })).json();
+      expect(Object.keys(document.paths)).toContain('/api/preflight');
+      const ajv = new Ajv2020({ strict: false });
+      const check = ajv.compile(document.components.schemas.PreflightResponse as object);
+      expect(check(result)).toBe(true);
+      expect(check({ ...result, sources: [{ ...result.sources[0], kind: 'bogus' }] })).toBe(false);
     } finally {
       await ctx.close();
     }
