@@ -8,6 +8,7 @@ import { assertSpecSourcesAllowed } from '../sources/preflight';
 import { SourcePolicyError, sourcePolicyFromEnvironment } from '../sources/source-policy';
 import { ExecError, runProcess } from './exec';
 import { hostDebianMirror } from './host-mirror';
+import { withToolErrors } from './tool-error-lines';
 import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
 import type { Stage, StageContext } from './stage';
 import type { Artifact } from './stage';
@@ -218,7 +219,7 @@ function toPipelineError(err: unknown, stage: StageName, lastLines: string[]): P
   if (err instanceof PipelineError) return err.lastLines.length > 0 ? err : new PipelineError(err.message, err.stage, lastLines, { cause: err });
   if (err instanceof ExecError) {
     const lines = err.lastLines.length > 0 ? err.lastLines : lastLines;
-    return new PipelineError(`${stage}: ${err.message}`, stage, lines, { cause: err });
+    return new PipelineError(`${stage}: ${withToolErrors(err.message, lines)}`, stage, lines, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new PipelineError(`${stage}: ${message}`, stage, lastLines, { cause: err });
