@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ describe('README example: stamper build and stamper verify', () => {
     outDir = join(scratch, 'out');
     build = await stamper(['build', 'docs/examples/workers-offline.yaml', '--out', outDir, '--cache', cacheDir], {
       STAMPER_DATA_DIR: join(scratch, 'data'),
+      // as the README says: the stand-in is on loopback, which the source policy refuses unless allowed
+      STAMPER_ALLOW_LOOPBACK_SOURCES: '1',
     });
   });
 
@@ -58,6 +61,13 @@ describe('README example: stamper build and stamper verify', () => {
     expect(report.status).toBe('succeeded');
     expect(report.verify.length).toBeGreaterThan(5);
     expect(report.verify.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('says plainly that the stand-in made a test image', async () => {
+    expect(build.output).toContain(`\n${TEST_IMAGE_NOTICE}\n`);
+    const report = JSON.parse(await readFile(join(outDir, 'build-report.json'), 'utf8')) as { testImage: { notice: string; reason: string } | null };
+    expect(report.testImage?.notice).toBe(TEST_IMAGE_NOTICE);
+    expect(report.testImage?.reason).toMatch(/^kubelet is the Kubernetes stand-in's package/);
   });
 
   it('verifies with stamper verify, and names a tampered file', async () => {

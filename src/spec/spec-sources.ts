@@ -8,7 +8,7 @@ export interface SpecSource {
   url: string;
 }
 
-const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
+export const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
 
 /**
  * Every network source a spec makes the build read, in build order. `hostMirror` is the

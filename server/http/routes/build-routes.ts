@@ -11,7 +11,7 @@ export interface BuildRoutesOptions {
   service: BuildService;
   buildsPerMinute: number;
   /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
-  preflight?: (body: unknown, query: unknown) => Promise<void>;
+  preflight?: (body: unknown, query: unknown, reusable: (buildKey: string) => boolean) => Promise<void>;
 }
 
 const listQuerySchema = z.object({
@@ -63,8 +63,9 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
 
   app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
     const { force } = parseOrThrow(forceQuery, request.query);
-    await preflight?.(request.body, request.query);
-    const result = await service.create(request.body, force === 'true' || force === '1');
+    const forced = force === 'true' || force === '1';
+    await preflight?.(request.body, request.query, (key) => !forced && service.store.findReusable(key) !== undefined);
+    const result = await service.create(request.body, forced);
     const body: CreateBuildResponse = result;
     return reply.code(result.reused ? 200 : 201).send(body);
   });

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../../src/spec/build-api.ts';
 import { preflightResponseSchema } from '../../../src/spec/preflight-api.ts';
-import { postBuild, scriptedApp } from '../../builds/test-builds.ts';
+import { postBuild, scriptedApp, waitForState } from '../../builds/test-builds.ts';
 import { serveDirectory } from '../../pipeline/test-fixtures/kubernetes-apt-repo.ts';
 import { injectLocal } from '../test-app.ts';
 
@@ -132,11 +132,17 @@ describe('POST /api/builds runs the preflight first', () => {
     }
   });
 
-  it('queues a spec whose sources all answer', async () => {
+  it('queues a spec whose sources all answer, and reuses its build later even with the sources gone', async () => {
     const ctx = await scriptedApp(loopbackAllowed);
     try {
-      const { response } = await postBuild(ctx.app, spec(`${served.url}k8s/`));
+      const { response, body } = await postBuild(ctx.app, spec(`${served.url}k8s/`));
       expect(response.statusCode, response.body).toBe(201);
+      await waitForState(ctx.app, body?.build.id ?? '', ['succeeded']);
+      await rm(join(dir, 'k8s/Release.key'));
+      const again = await postBuild(ctx.app, spec(`${served.url}k8s/`));
+      expect(again.response.statusCode, again.response.body).toBe(200);
+      expect(again.body?.reused).toBe(true);
+      expect((await postBuild(ctx.app, spec(`${served.url}k8s/`), '?force=true')).response.statusCode).toBe(422);
     } finally {
       await ctx.close();
     }

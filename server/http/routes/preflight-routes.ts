@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { withSlash } from '../../../src/spec/spec-sources.ts';
 import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } from '../../../src/spec/preflight-api.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
@@ -7,8 +8,6 @@ import { acceptSpecText, checkSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl'>;
-
-const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
 
 function standIn(settings: PreflightSettings): PreflightResponse['standIn'] {
   if (!settings.standInUrl) return null;
@@ -20,15 +19,13 @@ function standIn(settings: PreflightSettings): PreflightResponse['standIn'] {
 export const UNREACHABLE_ADVICE =
   'point the repository at a mirror or proxy the build host can reach, or (to try Stamper offline) serve the Kubernetes stand-in (npm run kubernetes-stand-in) and use it';
 
-/**
- * Checks a submitted spec's sources before it is queued; a spec that is not valid is
- * left to the build service, which reports it with lines and columns.
- */
+/** Checks a submitted spec's sources before it is queued. */
 export function preflightGate(settings: PreflightSettings) {
-  return async (body: unknown, query: unknown): Promise<void> => {
+  return async (body: unknown, query: unknown, reusable: (buildKey: string) => boolean): Promise<void> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, query);
     const checked = await checkSpecText(body).catch(() => undefined);
-    if (!checked?.ok) return;
+    // a spec that is not valid is the build service's to report; a reused build fetches nothing
+    if (!checked?.ok || reusable(checked.buildKey)) return;
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
     const failed = sources.filter((s) => !s.ok);
     if (failed.length === 0) return;
