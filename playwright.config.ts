@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // STAMPER_E2E_PORT lets two checkouts run their browser suites side by side.
 const port = Number(process.env.STAMPER_E2E_PORT ?? 4310);
 const baseURL = `http://127.0.0.1:${port}`;
+/** e2e/review-sources.spec.ts serves a Kubernetes stand-in here; the server offers it in the designer. */
+const standInPort = port + 1000;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -33,7 +35,8 @@ export default defineConfig({
       `trap 'rm -rf "$run_dir"' EXIT INT TERM`,
       'npm run build',
       'cp -R dist "$run_dir/dist"',
-      `STAMPER_STATIC_DIR="$run_dir/dist" node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
+      // loopback sources allowed explicitly: the tests' stand-in and mirror run on 127.0.0.1
+      `STAMPER_ALLOW_LOOPBACK_SOURCES=1 STAMPER_STAND_IN_URL=http://127.0.0.1:${standInPort}/ STAMPER_STATIC_DIR="$run_dir/dist" node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
     ].join(' && '),
     url: `${baseURL}/api/catalog`,
     reuseExistingServer: false,

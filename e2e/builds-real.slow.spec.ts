@@ -29,7 +29,7 @@ const test = base.extend<object, { realServer: RunningServer; kubernetesRepo: Ku
       const server = await startStamperServer({
         scripted: false,
         port: 0,
-        env: { STAMPER_CACHE_DIR: process.env.STAMPER_CACHE_DIR ?? '/var/cache/stamper-test' },
+        env: { STAMPER_CACHE_DIR: process.env.STAMPER_CACHE_DIR ?? '/var/cache/stamper-test', STAMPER_ALLOW_LOOPBACK_SOURCES: '1' },
       });
       await provide(server);
       await server.stop();

@@ -3,7 +3,8 @@
  * hosts that cannot reach pkgs.k8s.io (this project's CI reaches only Debian's mirror
  * and npm). Its kubelet/kubeadm/kubectl/cri-tools/kubernetes-cni packages install tiny
  * executables that report the catalog's versions: the image boots and passes every
- * check, but it is a test image, not a working Kubernetes node.
+ * check, but it is a test image, not a working Kubernetes node, and the repository's
+ * Release Origin/Label and each package's Description say so, for the build to report.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,7 +28,10 @@ const releases = kubernetesMinors.map((m) => ({ kubernetes: m.defaultVersion, cr
 const repo = await startKubernetesAptRepo(resolve(values.dir), releases, port);
 process.stdout.write(
   `Kubernetes apt stand-in serving ${releases.map((r) => r.kubernetes).join(', ')}\n` +
-    `  repository:  ${repo.url}\n  signing key: ${repo.signingKeyUrl}\nPress Ctrl-C to stop.\n`,
+    `  repository:  ${repo.url}\n  signing key: ${repo.signingKeyUrl}\n` +
+    'Its packages are marked as stand-ins: images built from it are labelled test images, not working nodes.\n' +
+    `Build hosts refuse loopback sources unless allowed: STAMPER_ALLOW_LOOPBACK_SOURCES=1 (and STAMPER_STAND_IN_URL=${repo.url} for the designer to offer it).\n` +
+    'Press Ctrl-C to stop.\n',
 );
 const stop = (): void => {
   void repo.close().then(() => process.exit(0));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema, sbomPackageSchema, type BuildDetail } from '../../src/spec/build-api.ts';
-import type { BuildEvent } from '../../src/spec/build-events.ts';
+import { TEST_IMAGE_NOTICE, type BuildEvent } from '../../src/spec/build-events.ts';
 import { loadServerConfig } from '../config/server-config.ts';
 import { openSse } from '../http/sse-client.ts';
 import { startServer, type RunningServer } from '../http/start-server.ts';
@@ -28,7 +28,7 @@ describe('a real build through the API', () => {
 
   beforeAll(async () => {
     repo = await startKubernetesAptRepo(path.join(SLOW_ROOT, 'k8s-repo'), [{ kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' }]);
-    server = await startServer(loadServerConfig(['--port', '0', '--data-dir', dataDir, '--cache-dir', cacheDir], {}));
+    server = await startServer(loadServerConfig(['--port', '0', '--data-dir', dataDir, '--cache-dir', cacheDir], { STAMPER_ALLOW_LOOPBACK_SOURCES: '1' }));
     const spec = realBuildSpec('api-slow', repo.url, { verify: false });
     const response = await fetch(`${server.url}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: spec });
     expect(response.status).toBe(201);
@@ -51,6 +51,11 @@ describe('a real build through the API', () => {
     expect(events.at(-1)).toMatchObject({ type: 'state', state: 'succeeded' });
     expect(build.stages.find((s) => s.name === 'verify')?.status).toBe('skipped');
     expect(build.stages.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(expect.arrayContaining(['rootfs', 'kubernetes', 'disk', 'sign']));
+  });
+
+  it('records that the stand-in made it a test image', () => {
+    expect(build.testImage?.reason).toMatch(/^kubelet is the Kubernetes stand-in's package/);
+    expect(events.some((e) => e.type === 'log' && e.stage === 'kubernetes' && e.line.startsWith(TEST_IMAGE_NOTICE))).toBe(true);
   });
 
   it('records the raw disk, the SBOM and the signed checksums', () => {

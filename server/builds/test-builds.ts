@@ -27,7 +27,8 @@ spec:
 
 export async function scriptedApp(overrides: Partial<ServerConfig> = {}) {
   // Most tests submit many builds; the rate limit has its own test.
-  const config = testConfig({ buildsPerMinute: 10_000, ...overrides });
+  // the scripted runner fetches nothing, so there are no sources to preflight
+  const config = testConfig({ buildsPerMinute: 10_000, preflight: false, ...overrides });
   const { app, system } = await createServerApp(config, { runner: scriptedRunner(), pollMs: 100, heartbeatMs: 200 });
   return {
     app,

@@ -23,7 +23,7 @@ async function startWorker(dataDir: string): Promise<ChildProcess> {
 }
 
 describe('an API-only server with a worker process on the same data dir', () => {
-  const config = testConfig({ port: 0, concurrency: 0, buildsPerMinute: 1000 });
+  const config = testConfig({ port: 0, concurrency: 0, buildsPerMinute: 1000, preflight: false }); // the scripted runner fetches nothing
   let server: RunningServer;
   let worker: ChildProcess;
   beforeAll(async () => {

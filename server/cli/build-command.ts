@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -117,6 +118,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
     stages: result?.stages ?? printer.stages(),
     artifacts: (result?.artifacts ?? []).map(({ name, format, sizeBytes, sha256 }) => ({ name, format, sizeBytes, sha256 })),
     verify: result?.verify ?? [],
+    testImage: printer.testImage() ? { notice: TEST_IMAGE_NOTICE, reason: printer.testImage() } : null,
     ...(failure ? { failure } : {}),
     spec: image,
   };
@@ -127,6 +129,7 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   await signBuildOutputs(outDir, keys, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
   process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(report.durationMs)}\n`);
   for (const artifact of result.artifacts) process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
+  if (printer.testImage()) process.stdout.write(`\n${TEST_IMAGE_NOTICE}\n`);
   return 0;
 }
 
@@ -151,11 +154,13 @@ async function loadSpec(path: string): Promise<NodeImage | undefined> {
 interface EventPrinter {
   (event: PipelineEvent): void;
   stages(): { name: string; status: string; durationMs: number }[];
+  testImage(): string | null;
 }
 
 function eventPrinter(verbose: boolean): EventPrinter {
   const finished: { name: string; status: string; durationMs: number }[] = [];
   const lastPrinted = new Map<string, number>();
+  let testImage: string | null = null;
   const print = ((event: PipelineEvent) => {
     switch (event.type) {
       case 'stage':
@@ -181,6 +186,10 @@ function eventPrinter(verbose: boolean): EventPrinter {
       case 'verify':
         process.stdout.write(`[verify] ${event.check.ok ? 'PASS' : 'FAIL'} ${event.check.name}: ${event.check.detail}\n`);
         break;
+      case 'testImage':
+        testImage = event.reason;
+        process.stdout.write(`[kubernetes] ${TEST_IMAGE_NOTICE} (${event.reason})\n`);
+        break;
       case 'artifact':
         process.stdout.write(`[artifact] ${event.artifact.name} (${formatBytes(event.artifact.sizeBytes)})\n`);
         break;
@@ -189,6 +198,7 @@ function eventPrinter(verbose: boolean): EventPrinter {
     }
   }) as EventPrinter;
   print.stages = () => finished;
+  print.testImage = () => testImage;
   return print;
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ describe('README example: stamper build and stamper verify', () => {
     await writeFile(specPath, exampleOnPort(await readFile(EXAMPLE, 'utf8'), new URL(repo.url).port));
     build = await stamper(['build', specPath, '--out', outDir, '--cache', cacheDir], {
       STAMPER_DATA_DIR: join(scratch, 'data'),
+      // as the README says: the stand-in is on loopback, which the source policy refuses unless allowed
+      STAMPER_ALLOW_LOOPBACK_SOURCES: '1',
     });
   });
 
@@ -71,6 +74,13 @@ describe('README example: stamper build and stamper verify', () => {
     expect(report.status).toBe('succeeded');
     expect(report.verify.length).toBeGreaterThan(5);
     expect(report.verify.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('says plainly that the stand-in made a test image', async () => {
+    expect(build.output).toContain(`\n${TEST_IMAGE_NOTICE}\n`);
+    const report = JSON.parse(await readFile(join(outDir, 'build-report.json'), 'utf8')) as { testImage: { notice: string; reason: string } | null };
+    expect(report.testImage?.notice).toBe(TEST_IMAGE_NOTICE);
+    expect(report.testImage?.reason).toMatch(/^kubelet is the Kubernetes stand-in's package/);
   });
 
   it('verifies with stamper verify, and names a tampered file', async () => {

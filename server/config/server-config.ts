@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_SOURCE_POLICY, sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { isLoopbackHost } from './loopback.ts';
 
 /**
@@ -31,6 +32,12 @@ const configSchema = z
     buildTimeoutMs: positiveInt.default(4 * 60 * 60 * 1000),
     stageTimeoutMs: positiveInt.default(2 * 60 * 60 * 1000),
     buildsPerMinute: positiveInt.default(20),
+    /** Loopback and allowlist rules for the URLs a spec names (see server/sources/source-policy.ts). */
+    sourcePolicy: z.object({ allowLoopback: z.boolean(), allowedHosts: z.array(z.string()).nullable() }).default({ ...DEFAULT_SOURCE_POLICY, allowedHosts: null }),
+    /** Off only for servers whose pipeline fetches nothing (the scripted test server). */
+    preflight: z.boolean().default(true),
+    /** The Kubernetes stand-in repository this server's operator serves, offered in the designer. */
+    standInUrl: z.url().optional(),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token) {
@@ -76,6 +83,9 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     buildTimeoutMs: seconds(env.STAMPER_BUILD_TIMEOUT_SECONDS),
     stageTimeoutMs: seconds(env.STAMPER_STAGE_TIMEOUT_SECONDS),
     buildsPerMinute: env.STAMPER_BUILDS_PER_MINUTE,
+    sourcePolicy: sourcePolicyFromEnvironment(env),
+    preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
+    standInUrl: env.STAMPER_STAND_IN_URL,
   };
 }
 

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { interopRoutes } from './routes/interop-routes.ts';
 import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
+import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openApiRoute);
   await app.register(interopRoutes, { dataDir: config.dataDir });
   await app.register(packagesRoutes, { dataDir: config.dataDir });
+  await app.register(preflightRoutes, { settings: config });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);

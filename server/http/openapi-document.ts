@@ -9,6 +9,7 @@ import {
 } from '../../src/spec/build-api.ts';
 import { buildEventBodySchema, buildStates } from '../../src/spec/build-events.ts';
 import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
+import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { catalogSchema, healthSchema, sessionSchema, specValidationSchema } from './api-schemas.ts';
 
@@ -32,6 +33,12 @@ const specBody = {
   },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const skipPreflightParam = {
+  name: 'skipPreflight',
+  in: 'query',
+  schema: { type: 'string' },
+  description: 'Comma-separated hosts the user vouches for that this server cannot see: their sources are not requested',
+};
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the handlers and the SPA use. */
 export function openApiDocument(): JsonObject {
@@ -50,6 +57,7 @@ export function openApiDocument(): JsonObject {
         SbomPackages: component(z.array(sbomPackageSchema)),
         Catalog: component(catalogSchema),
         SpecValidation: component(specValidationSchema),
+        PreflightResponse: component(preflightResponseSchema),
         Health: component(healthSchema),
         Session: component(sessionSchema),
         ApiError: component(apiErrorSchema),
@@ -62,15 +70,23 @@ export function openApiDocument(): JsonObject {
       '/api/specs/validate': {
         post: { summary: 'Validate a spec', requestBody: specBody, responses: { 200: ok('Result; ok=false lists issues with line/column', ref('SpecValidation')), 413: error('Too large') } },
       },
+      '/api/preflight': {
+        post: {
+          summary: 'Request every source the spec names, at once, with a short timeout',
+          parameters: [skipPreflightParam],
+          requestBody: specBody,
+          responses: { 200: ok('Each source with its result', ref('PreflightResponse')), 422: error('Invalid spec') },
+        },
+      },
       '/api/builds': {
         post: {
           summary: 'Start a build, or reuse the build with the same build key',
-          parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Build even when a build with the same key exists' }],
+          parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Build even when a build with the same key exists' }, skipPreflightParam],
           requestBody: specBody,
           responses: {
             201: ok('New build', ref('CreateBuildResponse')),
             200: ok('Existing build reused', ref('CreateBuildResponse')),
-            422: error('Invalid spec (issues carry path, line and column)'),
+            422: error('Invalid spec (issues carry path, line and column), or sources_unreachable: a source the build host cannot use'),
             429: error('Too many builds'),
             507: error('Not enough free disk'),
           },

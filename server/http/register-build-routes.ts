@@ -2,18 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { BuildSystem } from '../builds/build-system.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
 import { buildEventsRoute } from './routes/build-events-route.ts';
-import { buildRoutes } from './routes/build-routes.ts';
+import { buildRoutes, type BuildRoutesOptions } from './routes/build-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
 
 export interface BuildRouteSettings {
   dataDir: string;
   buildsPerMinute: number;
   heartbeatMs?: number;
+  preflight?: BuildRoutesOptions['preflight'];
 }
 
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {
   return async (app: FastifyInstance): Promise<void> => {
-    await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute });
+    await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute, preflight: settings.preflight });
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });

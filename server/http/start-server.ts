@@ -8,6 +8,7 @@ import { hostForHeader } from '../config/loopback.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './build-app.ts';
 import { buildRouteRegistrar } from './register-build-routes.ts';
+import { preflightGate } from './routes/preflight-routes.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -33,7 +34,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
     config,
     logger: options.logger,
     queueLength: () => system.store.queueLength(),
-    registerBuildRoutes: buildRouteRegistrar(system, { dataDir: config.dataDir, buildsPerMinute: config.buildsPerMinute, heartbeatMs: options.heartbeatMs }),
+    registerBuildRoutes: buildRouteRegistrar(system, { dataDir: config.dataDir, buildsPerMinute: config.buildsPerMinute, heartbeatMs: options.heartbeatMs, preflight: config.preflight ? preflightGate(config) : undefined }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
   app.addHook('onClose', async () => system.close());

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SourceFetchError, describeStatus, fetchSource } from '../sources/source-fetch';
+import { type SourcePolicy, sourcePolicyFromEnvironment } from '../sources/source-policy';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -11,11 +12,15 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The build's policy comes from the operator's environment, which a build child inherits. */
+const operatorPolicy = (): SourcePolicy => sourcePolicyFromEnvironment(process.env);
+
 /**
  * Downloads `url` into a content-addressed cache and checks its SHA-256; a cached
  * file is re-hashed before use, so a corrupted cache can never slip into an image.
+ * Errors name the URL and the HTTP status or network error.
  */
-export async function downloadVerified(url: string, sha256: string, cacheDir: string, signal: AbortSignal): Promise<string> {
+export async function downloadVerified(url: string, sha256: string, cacheDir: string, signal: AbortSignal, policy = operatorPolicy()): Promise<string> {
   const dir = join(cacheDir, 'downloads');
   await mkdir(dir, { recursive: true });
   const target = join(dir, sha256.toLowerCase());
@@ -24,9 +29,15 @@ export async function downloadVerified(url: string, sha256: string, cacheDir: st
     await rm(target, { force: true });
   }
   const partial = `${target}.${process.pid}.part`;
-  const response = await fetch(url, { signal });
-  if (!response.ok || !response.body) throw new Error(`download ${url}: HTTP ${response.status}`);
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(partial), { signal });
+  // a large tarball may take long; only the wait for the first answer is bounded
+  const response = await fetchSource(url, { policy, signal, timeoutMs: 60 * 60_000 }).catch((err: unknown) => {
+    throw err instanceof SourceFetchError ? new Error(`download ${err.message}`, { cause: err }) : err;
+  });
+  if (response.status < 200 || response.status >= 300) {
+    response.body.resume();
+    throw new Error(`download ${url}: ${describeStatus(response)}`);
+  }
+  await pipeline(response.body, createWriteStream(partial), { signal });
   const actual = await sha256File(partial);
   if (actual !== sha256.toLowerCase()) {
     await rm(partial, { force: true });
@@ -36,8 +47,15 @@ export async function downloadVerified(url: string, sha256: string, cacheDir: st
   return target;
 }
 
-export async function fetchBytes(url: string, signal: AbortSignal, timeoutMs = 30_000): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+export async function fetchBytes(url: string, signal: AbortSignal, timeoutMs = 30_000, policy = operatorPolicy()): Promise<Buffer> {
+  const response = await fetchSource(url, { policy, signal, timeoutMs }).catch((err: unknown) => {
+    throw err instanceof SourceFetchError ? new Error(`GET ${err.message}`, { cause: err }) : err;
+  });
+  if (response.status < 200 || response.status >= 300) {
+    response.body.resume();
+    throw new Error(`GET ${url}: ${describeStatus(response)}`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

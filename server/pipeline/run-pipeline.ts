@@ -4,7 +4,11 @@ import type { NodeImage } from '../../src/spec/schema';
 import { createArtifactRegistry } from './artifact-registry';
 import { outOfDiskSpace, PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent, StageName, VerifyCheck } from './events';
+import { assertSpecSourcesAllowed } from '../sources/preflight';
+import { SourcePolicyError, sourcePolicyFromEnvironment } from '../sources/source-policy';
 import { ExecError, runProcess } from './exec';
+import { hostDebianMirror } from './host-mirror';
+import { withToolErrors } from './tool-error-lines';
 import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
 import type { Stage, StageContext } from './stage';
 import type { Artifact } from './stage';
@@ -56,6 +60,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const { spec, emit, signal } = opts;
   const missing = await checkHostTools(spec);
   if (missing.length > 0) throw new PipelineError(describeMissingTools(missing), 'rootfs');
+  await checkSourcePolicy(spec);
 
   await Promise.all([opts.workDir, opts.outDir, opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
   const publish = spec.spec.outputs.some((o) => o.format === 'ami') ? await loadPublishStage() : undefined;
@@ -202,6 +207,9 @@ async function stageContext(
       verify.push(check);
       opts.emit({ type: 'verify', check });
     },
+    markTestImage(reason) {
+      opts.emit({ type: 'testImage', reason });
+    },
     published(image) {
       opts.emit({ type: 'published', image });
     },
@@ -212,10 +220,25 @@ function toPipelineError(err: unknown, stage: StageName, lastLines: string[]): P
   if (err instanceof PipelineError) return err.lastLines.length > 0 ? err : new PipelineError(err.message, err.stage, lastLines, { cause: err });
   if (err instanceof ExecError) {
     const lines = err.lastLines.length > 0 ? err.lastLines : lastLines;
-    return new PipelineError(`${stage}: ${err.message}`, stage, lines, { cause: err });
+    return new PipelineError(`${stage}: ${withToolErrors(err.message, lines)}`, stage, lines, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new PipelineError(`${stage}: ${message}`, stage, lastLines, { cause: err });
+}
+
+/**
+ * mmdebstrap and apt inside the image fetch by themselves, past the policy-checking
+ * client, so their sources are checked here, before any stage runs. apt resolves the
+ * names again later; a host that changes its answer in between is not caught.
+ */
+async function checkSourcePolicy(spec: NodeImage): Promise<void> {
+  const hostMirror = spec.spec.os.mirror ? undefined : await hostDebianMirror();
+  try {
+    await assertSpecSourcesAllowed(spec.spec, sourcePolicyFromEnvironment(process.env), hostMirror);
+  } catch (err) {
+    if (err instanceof SourcePolicyError) throw new PipelineError(err.message, 'rootfs', [], { cause: err });
+    throw err;
+  }
 }
 
 const PUBLISH_MODULE = './stages/publish';

@@ -35,6 +35,8 @@ export interface StageContext {
   artifacts: ArtifactRegistry;
   /** Verify stage records each boot check here. */
   recordCheck(check: VerifyCheck): void;
+  /** The kubernetes stage reports a test image (stand-in packages) here. */
+  markTestImage(reason: string): void;
   /** Publish stage reports each cloud image it registered here. */
   published(image: PublishedImage): void;
 }

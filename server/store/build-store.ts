@@ -116,6 +116,9 @@ export class BuildStore {
       detail: string;
     }[];
     const published = this.db.prepare('SELECT body FROM published_images WHERE build_id = ? ORDER BY position').all(id) as { body: string }[];
+    const testImage = this.db.prepare(`SELECT json_extract(body, '$.reason') AS reason FROM events WHERE build_id = ? AND json_extract(body, '$.type') = 'testImage' LIMIT 1`).get(id) as
+      | { reason: string }
+      | undefined;
     return {
       ...this.summary(row),
       spec: JSON.parse(row.spec_json) as Record<string, unknown>,
@@ -130,6 +133,7 @@ export class BuildStore {
         url: `/api/builds/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(a.name)}`,
       })),
       published: published.map((p) => JSON.parse(p.body) as PublishedImage),
+      testImage: testImage ? { reason: testImage.reason } : null,
       lastEventSeq: row.last_seq,
     };
   }

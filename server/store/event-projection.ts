@@ -77,6 +77,7 @@ export function projectEvent(db: SqliteDatabase, buildId: string, event: BuildEv
       return;
     }
     case 'log':
+    case 'testImage': // read from the event log by detail(): no table of its own
       return;
   }
 }

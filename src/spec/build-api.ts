@@ -40,6 +40,8 @@ export const buildDetailSchema = buildSummarySchema.extend({
   verify: z.array(verifyCheckSchema),
   artifacts: z.array(artifactSchema.extend({ url: z.string() })),
   published: z.array(publishedImageSchema),
+  /** Set when the Kubernetes packages came from the stand-in repository. */
+  testImage: z.object({ reason: z.string() }).nullable().optional(),
   lastEventSeq: z.number(),
 });
 export type BuildDetail = z.infer<typeof buildDetailSchema>;

@@ -55,7 +55,12 @@ export const pipelineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verify'), check: verifyCheckSchema }),
   z.object({ type: z.literal('artifact'), artifact: artifactSchema }),
   z.object({ type: z.literal('published'), image: publishedImageSchema }),
+  /** The image holds stand-ins for Kubernetes (the offline test repository): never a node to deploy. */
+  z.object({ type: z.literal('testImage'), reason: z.string() }),
 ]);
+
+/** Said wherever a test image shows up: the release file, the build page, the CLI, the reports. */
+export const TEST_IMAGE_NOTICE = 'test image — Kubernetes binaries are stand-ins; this is not a working node';
 export type PipelineEvent = z.infer<typeof pipelineEventSchema>;
 
 /** Events the service adds around the pipeline's own. */

@@ -6,7 +6,8 @@ import { scriptedRunner } from './scripted-runner.ts';
  * `stamper serve` with the scripted runner, as a real process that tests can kill -9.
  * Prints {"port": N} once listening.
  */
-const config = loadServerConfig(process.argv.slice(2));
+// the scripted runner fetches nothing, so there are no sources to preflight
+const config = { ...loadServerConfig(process.argv.slice(2)), preflight: false };
 const server = await startServer(config, { runner: scriptedRunner(), pollMs: 200 });
 process.stdout.write(`${JSON.stringify({ port: server.port, pid: process.pid })}\n`);
 process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));

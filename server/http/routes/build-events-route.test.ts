@@ -16,7 +16,7 @@ const waitFor = async (check: () => boolean, timeoutMs = 15_000) => {
 };
 
 describe('build events over SSE (real HTTP)', () => {
-  const config = testConfig({ port: 0, buildsPerMinute: 1000 });
+  const config = testConfig({ port: 0, buildsPerMinute: 1000, preflight: false }); // the scripted runner fetches nothing
   let server: RunningServer;
   let base: string;
   beforeAll(async () => {

@@ -10,6 +10,8 @@ import { acceptSpecText } from '../spec-body.ts';
 export interface BuildRoutesOptions {
   service: BuildService;
   buildsPerMinute: number;
+  /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
+  preflight?: (body: unknown, query: unknown, reusable: (buildKey: string) => boolean) => Promise<void>;
 }
 
 const listQuerySchema = z.object({
@@ -26,7 +28,7 @@ const listQuerySchema = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
-const forceQuery = z.object({ force: z.enum(['true', 'false', '1', '0']).optional() });
+const forceQuery = z.object({ force: z.enum(['true', 'false', '1', '0']).optional(), skipPreflight: z.string().optional() });
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -55,13 +57,15 @@ function logLine(event: BuildEvent): string | null {
   }
 }
 
-export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute }) => {
+export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute, preflight }) => {
   acceptSpecText(app);
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
 
   app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
     const { force } = parseOrThrow(forceQuery, request.query);
-    const result = await service.create(request.body, force === 'true' || force === '1');
+    const forced = force === 'true' || force === '1';
+    await preflight?.(request.body, request.query, (key) => !forced && service.store.findReusable(key) !== undefined);
+    const result = await service.create(request.body, forced);
     const body: CreateBuildResponse = result;
     return reply.code(result.reused ? 200 : 201).send(body);
   });

@@ -1,3 +1,4 @@
+import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import { ESP_LABEL, ROOT_LABEL } from '../disk/grub-config';
 
 /** Modules kubeadm's preflight and the CRI need: overlayfs for images, br_netfilter for bridged pod traffic. */
@@ -117,6 +118,8 @@ export interface ReleaseInfo {
   kubernetesVersion: string;
   containerdVersion: string;
   buildDate: string;
+  /** Set for images whose Kubernetes packages are stand-ins. */
+  testImage?: string | null;
 }
 
 /** /etc/stamper-release: shell- and systemd-EnvironmentFile-compatible KEY='value' lines. */
@@ -129,6 +132,7 @@ export function renderStamperRelease(info: ReleaseInfo): string {
     `STAMPER_KUBERNETES_VERSION=${quote(info.kubernetesVersion)}`,
     `STAMPER_CONTAINERD_VERSION=${quote(info.containerdVersion)}`,
     `STAMPER_BUILD_DATE=${quote(info.buildDate)}`,
+    ...(info.testImage ? [`STAMPER_TEST_IMAGE=${quote(`${TEST_IMAGE_NOTICE} (${info.testImage})`)}`] : []),
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { chrootExec } from '../chroot';
+import { readTestImage } from '../kubernetes/stand-in';
 import {
   applyFiles,
   applyServices,
@@ -77,6 +78,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
       kubernetesVersion: versions.kubernetes,
       containerdVersion,
       buildDate: new Date().toISOString(),
+      testImage: await readTestImage(ctx.workDir),
     }),
   );
   // kubelet is enabled but not started here: it waits for kubeadm to write its config

@@ -12,6 +12,8 @@ import {
   renderKubernetesAptSource,
 } from '../kubernetes/apt-source';
 import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
+import { recordTestImage, standInReason } from '../kubernetes/stand-in';
+import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
 import { treeDir } from './rootfs';
 
@@ -53,6 +55,12 @@ async function installFromApt(ctx: StageContext, tree: string): Promise<void> {
   await chrootExec(ctx, tree, 'apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confold', ...kubernetesPackagePins(versions)]);
   ctx.progress(90, 'holding Kubernetes packages');
   await chrootExec(ctx, tree, 'apt-mark', ['hold', ...HELD_PACKAGES]);
+  const standIn = await standInReason(tree);
+  if (standIn) {
+    await recordTestImage(ctx.workDir, standIn);
+    ctx.log(`${TEST_IMAGE_NOTICE} (${standIn})`, 'info');
+    ctx.markTestImage(standIn);
+  }
   ctx.progress(100);
 }
 

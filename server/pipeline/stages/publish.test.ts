@@ -46,6 +46,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     exec: () => Promise.reject(new Error('publish runs no programs')),
     artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [], find: () => undefined },
     recordCheck: () => undefined,
+    markTestImage: () => undefined,
     published: (image) => events.push({ type: 'published', image }),
   };
 }

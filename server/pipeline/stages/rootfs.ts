@@ -2,6 +2,8 @@ import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findRelease } from '../../../src/spec/catalog';
 import type { NodeImageSpec } from '../../../src/spec/schema';
+import { describeStatus, fetchSource } from '../../sources/source-fetch';
+import { SourcePolicyError, sourcePolicyFromEnvironment } from '../../sources/source-policy';
 import { hostDebianMirror } from '../host-mirror';
 import { osLayerKey } from '../rootfs/os-layer-key';
 import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
@@ -111,22 +113,12 @@ async function resolveMirror(spec: NodeImageSpec): Promise<string> {
 /** Fails in seconds with a clear message instead of minutes into mmdebstrap. */
 export async function checkMirrorReachable(mirror: string, release: string, signal: AbortSignal): Promise<void> {
   const url = `${mirror.replace(/\/+$/, '')}/dists/${release}/InRelease`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'HEAD', signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]) });
-  } catch (err) {
-    if (signal.aborted) throw err;
-    throw new Error(`package mirror ${mirror} is unreachable (${describeFetchError(err)}); check os.mirror and the build host's network`, { cause: err });
-  }
-  if (!response.ok) throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: HTTP ${response.status})`);
-}
-
-function describeFetchError(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return `${err.message}${cause}`;
-  }
-  return String(err);
+  const response = await fetchSource(url, { method: 'HEAD', policy: sourcePolicyFromEnvironment(process.env), signal, timeoutMs: 15_000 }).catch((err: unknown) => {
+    if (signal.aborted || err instanceof SourcePolicyError) throw err;
+    throw new Error(`package mirror ${mirror} is unreachable (${err instanceof Error ? err.message : String(err)}); check os.mirror and the build host's network`, { cause: err });
+  });
+  response.body.resume();
+  if (response.status < 200 || response.status >= 300) throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: ${describeStatus(response)})`);
 }
 
 async function exists(path: string): Promise<boolean> {

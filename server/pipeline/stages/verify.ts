@@ -1,3 +1,5 @@
+import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
+import { readTestImage } from '../kubernetes/stand-in';
 import type { Stage } from '../stage';
 import { BootCheckError, bootAndCheck } from '../verify/boot-check';
 import { guestExpectations } from '../verify/expectations';
@@ -24,6 +26,8 @@ export const verifyStage: Stage = {
       });
       for (const check of result.checks) ctx.recordCheck(check);
       ctx.log(`booted and checked in ${Math.round(result.bootMs / 1000)} s`, 'info');
+      const testImage = await readTestImage(ctx.workDir);
+      if (testImage) ctx.log(`these checks ran on a ${TEST_IMAGE_NOTICE}`, 'info');
       const failed = result.checks.filter((c) => !c.ok);
       if (failed.length > 0) {
         throw new PipelineError(`verify failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'verify', failed.map((c) => `${c.name}: ${c.detail}`));

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { runProcess } from '../exec';
+import { STAND_IN_MARKER } from '../kubernetes/stand-in';
 
 /**
  * A stand-in for pkgs.k8s.io on 127.0.0.1: a flat apt repository, signed with a
@@ -28,7 +29,17 @@ export interface KubernetesAptRepo {
 
 const REVISION = '1.1';
 
-export async function buildKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[]): Promise<void> {
+export interface AptRepoOptions {
+  /**
+   * Marks the repository (Release Origin and Label) and every package's Description as
+   * the Stamper stand-in, so builds from it say they are test images. Off only for the
+   * test that shows a repository without the marks is not labelled.
+   */
+  standIn?: boolean;
+}
+
+export async function buildKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[], options: AptRepoOptions = {}): Promise<void> {
+  const standIn = options.standIn ?? true;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'stamper-k8s-repo-'));
@@ -47,10 +58,10 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
         const id = `${pkg.name}_${pkg.version}`;
         if (built.has(id)) continue;
         built.add(id);
-        await buildDeb(work, dir, pkg);
+        await buildDeb(work, dir, { ...pkg, description: standIn ? `${pkg.name} stand-in [${STAND_IN_MARKER}]: a tiny script, not Kubernetes; test images only` : `${pkg.name} test fixture` });
       }
     }
-    await signRepository(work, dir);
+    await signRepository(work, dir, standIn);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -91,7 +102,7 @@ export async function writeKubernetesBinaries(repoDir: string, release: FixtureR
   return { path, sha256 };
 }
 
-async function buildDeb(work: string, repo: string, pkg: { name: string; version: string; files: Record<string, string>; depends?: string }): Promise<void> {
+async function buildDeb(work: string, repo: string, pkg: { name: string; version: string; files: Record<string, string>; depends?: string; description: string }): Promise<void> {
   const root = join(work, `${pkg.name}-${pkg.version}`);
   await mkdir(join(root, 'DEBIAN'), { recursive: true });
   for (const [path, content] of Object.entries(pkg.files)) {
@@ -106,14 +117,14 @@ async function buildDeb(work: string, repo: string, pkg: { name: string; version
     'Architecture: amd64',
     'Maintainer: Stamper tests <tests@stamper.invalid>',
     ...(pkg.depends ? [`Depends: ${pkg.depends}`] : []),
-    `Description: ${pkg.name} test fixture`,
+    `Description: ${pkg.description}`,
     '',
   ].join('\n');
   await writeFile(join(root, 'DEBIAN/control'), control);
   await runProcess('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, join(repo, `${pkg.name}_${pkg.version}-${REVISION}_amd64.deb`)]);
 }
 
-async function signRepository(work: string, repo: string): Promise<void> {
+async function signRepository(work: string, repo: string, standIn: boolean): Promise<void> {
   const gnupgHome = join(work, 'gnupg');
   await mkdir(gnupgHome, { mode: 0o700 });
   const env = { GNUPGHOME: gnupgHome };
@@ -121,7 +132,10 @@ async function signRepository(work: string, repo: string): Promise<void> {
   const packages = await runProcess('apt-ftparchive', ['packages', '.'], { cwd: repo, captureStdout: true, env });
   await writeFile(join(repo, 'Packages'), packages.stdout);
   await runProcess('gzip', ['-k', '-f', 'Packages'], { cwd: repo });
-  const release = await runProcess('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Origin=stamper-test', 'release', '.'], { cwd: repo, captureStdout: true, env });
+  const marks = standIn
+    ? ['-o', `APT::FTPArchive::Release::Origin=${STAND_IN_MARKER}`, '-o', 'APT::FTPArchive::Release::Label=Stamper Kubernetes stand-in (test images only)']
+    : ['-o', 'APT::FTPArchive::Release::Origin=stamper-test'];
+  const release = await runProcess('apt-ftparchive', [...marks, 'release', '.'], { cwd: repo, captureStdout: true, env });
   await writeFile(join(repo, 'Release'), release.stdout);
   await runProcess('gpg', ['--batch', '--yes', '--clearsign', '-o', 'InRelease', 'Release'], { cwd: repo, env });
   await runProcess('gpg', ['--batch', '--yes', '-abs', '-o', 'Release.gpg', 'Release'], { cwd: repo, env });
@@ -161,10 +175,12 @@ export async function serveDirectory(dir: string, port = 0): Promise<{ url: stri
   };
 }
 
-export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[], port = 0): Promise<KubernetesAptRepo> {
+export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[], port = 0, options: AptRepoOptions = {}): Promise<KubernetesAptRepo> {
   const existing = await readdir(dir).catch(() => [] as string[]);
   const wanted = releases.map((r) => `kubelet_${r.kubernetes}-${REVISION}_amd64.deb`);
-  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w))) await buildKubernetesAptRepo(dir, releases);
+  // a repository built before the stand-in marks (or with other marks) is built again
+  const marked = (await readFile(join(dir, 'Release'), 'utf8').catch(() => '')).includes(`Origin: ${STAND_IN_MARKER}`);
+  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w)) || marked !== (options.standIn ?? true)) await buildKubernetesAptRepo(dir, releases, options);
   const served = await serveDirectory(dir, port);
   return { url: served.url, signingKeyUrl: `${served.url}Release.key`, dir, close: served.close };
 }

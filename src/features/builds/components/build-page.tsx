@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, type ReactNode } from 'react';
+import { TestImageBanner } from './test-image-banner';
 import { Link, useParams, useSearchParams } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
 import { buildKeys } from '@/lib/api/build-query-keys';
@@ -100,6 +101,7 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
         <BuildActions id={build.id} state={state} />
       </header>
 
+      <TestImageBanner testImage={build.testImage} />
       {searchParams.get('reused') === '1' && <ReusedNotice build={build} />}
       {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
       {connection === 'reconnecting' && (

@@ -1,6 +1,7 @@
 import { formatPath } from '@/spec/validation-error';
 import { useDraftStore } from '@/stores/draft-store';
 import type { Catalog } from '@/lib/api/get-catalog';
+import { ReviewSources } from './review-sources';
 
 export interface ReviewStepProps {
   catalog: Catalog;
@@ -57,6 +58,7 @@ export function ReviewStep({ catalog }: ReviewStepProps) {
           </ul>
         </section>
       )}
+      <ReviewSources enabled={status === 'valid'} />
     </>
   );
 }

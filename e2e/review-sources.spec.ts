@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDirectory } from '../server/pipeline/test-fixtures/kubernetes-apt-repo';
+import { expect, replaceYaml, test } from './fixtures';
+
+/** The port playwright.config.ts tells the server its stand-in is served on. */
+const standInPort = Number(process.env.STAMPER_E2E_PORT ?? 4310) + 1000;
+const root = `http://127.0.0.1:${standInPort}/`;
+
+let dir: string;
+let served: { close(): Promise<void> };
+
+test.beforeAll(async () => {
+  // a Debian mirror's release file and a flat stand-in repository, on the loopback port the server knows
+  dir = await mkdtemp(join(tmpdir(), 'stamper-e2e-sources-'));
+  await mkdir(join(dir, 'debian/dists/trixie'), { recursive: true });
+  await writeFile(join(dir, 'debian/dists/trixie/InRelease'), 'Suite: trixie\n');
+  await writeFile(join(dir, 'InRelease'), 'Origin: stamper-stand-in\n');
+  await writeFile(join(dir, 'Release.key'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n');
+  served = await serveDirectory(dir, standInPort);
+});
+test.afterAll(async () => {
+  await served.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('the Review step checks each source, Build is refused while one fails, and the stand-in is offered', async ({ page }) => {
+  await page.goto('/');
+  await replaceYaml(
+    page,
+    [
+      'apiVersion: stamper/v1alpha1',
+      'kind: NodeImage',
+      'metadata:',
+      '  name: preflighted',
+      'spec:',
+      '  os:',
+      `    mirror: ${root}debian`,
+      '  kubernetes:',
+      '    source:',
+      '      type: apt',
+      `      repository: ${root}missing/`,
+      '',
+    ].join('\n'),
+  );
+  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Review/ }).click();
+  const sources = page.getByRole('region', { name: 'Sources' });
+  const checks = sources.getByRole('list', { name: 'Source checks' });
+
+  await test.step('each source shows its result', async () => {
+    await expect(checks.getByRole('listitem')).toHaveCount(3);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Distribution mirror' })).toContainText(/reachable \(HTTP 200, \d+ ms\)/);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(`${root}missing/InRelease unreachable: HTTP 404 Not Found`);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes signing key' })).toContainText('unreachable: HTTP 404 Not Found');
+    await expect(sources.getByRole('alert')).toContainText('Point the repository at a mirror or proxy the build host can reach');
+  });
+
+  await test.step('Build is refused, naming each URL and its error', async () => {
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await expect(page.getByText(`${root}missing/InRelease: HTTP 404 Not Found`, { exact: false }).last()).toBeVisible();
+    await expect(page.getByText(/cannot use 2 sources this spec names/)).toBeVisible();
+    await expect(page).not.toHaveURL(/\/builds\//);
+  });
+
+  await test.step("the server's stand-in is a labelled choice, and its sources pass", async () => {
+    await page.getByRole('button', { name: /Use this server's Kubernetes stand-in \(test image/ }).click();
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(`${root}InRelease reachable (HTTP 200`);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes signing key' })).toContainText(`${root}Release.key reachable (HTTP 200`);
+    await expect(sources.getByRole('alert')).toHaveCount(0);
+  });
+});

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { withSlash } from '../../../src/spec/spec-sources.ts';
+import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } from '../../../src/spec/preflight-api.ts';
+import type { ServerConfig } from '../../config/server-config.ts';
+import { runPreflight } from '../../sources/preflight.ts';
+import { HttpError } from '../http-error.ts';
+import { acceptSpecText, checkSpecText } from '../spec-body.ts';
+import { parseOrThrow } from './build-routes.ts';
+
+export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl'>;
+
+function standIn(settings: PreflightSettings): PreflightResponse['standIn'] {
+  if (!settings.standInUrl) return null;
+  const repository = withSlash(settings.standInUrl);
+  return { repository, signingKeyUrl: `${repository}Release.key` };
+}
+
+/** What to do about an unreachable source, in the words the page and the API both use. */
+export const UNREACHABLE_ADVICE =
+  'point the repository at a mirror or proxy the build host can reach, or (to try Stamper offline) serve the Kubernetes stand-in (npm run kubernetes-stand-in) and use it';
+
+/** Checks a submitted spec's sources before it is queued. */
+export function preflightGate(settings: PreflightSettings) {
+  return async (body: unknown, query: unknown, reusable: (buildKey: string) => boolean): Promise<void> => {
+    const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, query);
+    const checked = await checkSpecText(body).catch(() => undefined);
+    // a spec that is not valid is the build service's to report; a reused build fetches nothing
+    if (!checked?.ok || reusable(checked.buildKey)) return;
+    const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
+    const failed = sources.filter((s) => !s.ok);
+    if (failed.length === 0) return;
+    throw new HttpError(
+      422,
+      'sources_unreachable',
+      `the build host cannot use ${failed.length === 1 ? 'a source' : `${failed.length} sources`} this spec names: ${failed.map(describeFailure).join('; ')}. To fix: ${UNREACHABLE_ADVICE}; or, for a host only the build machine's apt can see, resubmit with ?skipPreflight=<host>`,
+      failed.map((s) => ({ path: ['sources', s.kind], message: describeFailure(s) })),
+    );
+  };
+}
+
+const describeFailure = (source: SourceCheck): string => (source.error?.startsWith('refused by policy') ? source.error : `${source.url}: ${source.error ?? 'failed'}`);
+
+/** `POST /api/preflight`: every source the spec names, requested now, with its result. */
+export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {
+  acceptSpecText(app);
+  app.post('/api/preflight', async (request): Promise<PreflightResponse> => {
+    const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
+    const checked = await checkSpecText(request.body);
+    if (!checked.ok) throw new HttpError(422, 'invalid_spec', 'the spec is not valid', checked.issues);
+    const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
+    return { ok: sources.every((s) => s.ok), sources, standIn: standIn(settings) };
+  });
+};
