@@ -1,7 +1,8 @@
 /**
  * `stamper serve --help` and `stamper worker --help`: every flag and environment variable
- * the server configuration reads (server-config.ts), with its default. A test checks that
- * no STAMPER_* variable read there is missing here.
+ * the server configuration reads (server-config.ts, and the source policy in
+ * server/sources/source-policy.ts), with its default. A test checks that no STAMPER_*
+ * variable read there is missing here.
  */
 const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database, artifacts, logs, keys (default ./data)
   --cache-dir DIR      STAMPER_CACHE_DIR        base-tree and download cache (default <data-dir>/cache)
@@ -10,7 +11,10 @@ const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database,
                        STAMPER_KEEP_BUILDS      finished builds kept before the oldest are pruned (default 50)
                        STAMPER_MAX_ARTIFACTS_GB artifact storage kept at most (default 100)
                        STAMPER_BUILD_TIMEOUT_SECONDS  a build's time limit (default 14400)
-                       STAMPER_STAGE_TIMEOUT_SECONDS  one stage's time limit (default 7200)`;
+                       STAMPER_STAGE_TIMEOUT_SECONDS  one stage's time limit (default 7200)
+                       STAMPER_ALLOW_LOOPBACK_SOURCES=1  let specs name loopback sources (default: refused;
+                                                link-local and cloud metadata addresses are always refused)
+                       STAMPER_SOURCE_HOSTS     only these source hosts, comma-separated (default: any)`;
 
 export const serveUsage = `usage: stamper serve [--host ADDR] [--port N] [--data-dir DIR] [--cache-dir DIR] [--concurrency N]
 
@@ -26,6 +30,8 @@ ${shared}
                        STAMPER_ALLOWED_ORIGINS  extra origins accepted besides the server's own, comma-separated
                        STAMPER_STATIC_DIR       the built web app to serve (default ./dist)
                        STAMPER_BUILDS_PER_MINUTE  build submissions accepted per minute (default 20)
+                       STAMPER_PREFLIGHT=0      do not check a spec's sources before queueing it (default: check)
+                       STAMPER_STAND_IN_URL     a Kubernetes stand-in repository the designer offers for test images
 `;
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]

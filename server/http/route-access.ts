@@ -17,7 +17,7 @@ const serverPath = /^\/(api|healthz|metrics)(\/|$)/i;
 
 /**
  * Whether a raw request URL names a server path, judged on its decoded and
- * normalised form (repeated decoding, duplicate slashes, dot segments, case), so no spelling of
+ * normalised form (repeated decoding, duplicate slashes, `.` segments, case; any `..` closes), so no spelling of
  * `/api/...` is taken for a web-app page. A URL that does not decode counts as a
  * server path: being wrong here must close, never open.
  */
@@ -34,8 +34,9 @@ export function isServerPath(url: string): boolean {
   const segments: string[] = [];
   for (const segment of decoded.split('/')) {
     if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
+    // No page of the web app has a ".." in its path; closing is the safe answer.
+    if (segment === '..') return true;
+    segments.push(segment);
   }
   return serverPath.test(`/${segments.join('/')}`);
 }
