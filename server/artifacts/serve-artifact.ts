@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../http/http-error.ts';
+import { ServiceError } from '../builds/service-error.ts';
 import type { ArtifactRow } from '../store/build-rows.ts';
 import { parseRange } from './byte-range.ts';
 import { attachmentDisposition } from './content-disposition.ts';
@@ -14,7 +14,7 @@ const contentType = (name: string) => (name.endsWith('.json') ? 'application/jso
  */
 export async function serveArtifact(request: FastifyRequest, reply: FastifyReply, artifact: ArtifactRow & { path: string }): Promise<FastifyReply> {
   const info = await stat(artifact.path).catch(() => undefined);
-  if (!info?.isFile()) throw new HttpError(410, 'artifact_gone', `${artifact.name} is no longer on disk`);
+  if (!info?.isFile()) throw new ServiceError('artifact_gone', `${artifact.name} is no longer on disk`);
   const etag = `"${artifact.sha256}"`;
   reply
     .header('etag', etag)

@@ -1,15 +1,15 @@
 import { rm } from 'node:fs/promises';
-import type { BuildDetail, BuildList } from '../../src/spec/build-api.ts';
+import type { BuildList } from '../../src/spec/build-api.ts';
 import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
-import { HttpError, notFound } from '../http/http-error.ts';
-import { checkSpecText } from '../http/spec-body.ts';
-import type { BuildFilters, BuildStore } from '../store/build-store.ts';
+import { checkSpecText } from '../specs/check-spec-text.ts';
+import type { BuildFilters, BuildStore, StoredBuild } from '../store/build-store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
 import { freeBytes } from './disk-space.ts';
 import type { EventHub } from './event-hub.ts';
 import { expectedStages } from './expected-stages.ts';
+import { notFound, ServiceError } from './service-error.ts';
 
 export interface BuildServiceOptions {
   store: BuildStore;
@@ -32,16 +32,16 @@ export class BuildService {
     return this.options.store;
   }
 
-  async create(body: unknown, force: boolean): Promise<{ build: BuildDetail; reused: boolean }> {
+  async create(body: unknown, force: boolean): Promise<{ build: StoredBuild; reused: boolean }> {
     const checked = await checkSpecText(body);
-    if (!checked.ok) throw new HttpError(422, 'invalid_spec', 'the spec is not valid', checked.issues);
+    if (!checked.ok) throw new ServiceError('invalid_spec', 'the spec is not valid', checked.issues);
     return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force);
   }
 
-  async retry(id: string): Promise<{ build: BuildDetail; reused: boolean }> {
+  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
     const row = this.requireRow(id);
     if (!['failed', 'canceled', 'interrupted'].includes(row.state)) {
-      throw new HttpError(409, 'not_retryable', `a ${row.state} build cannot be retried`);
+      throw new ServiceError('not_retryable', `a ${row.state} build cannot be retried`);
     }
     const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
     return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, retryOf: row.id }, false);
@@ -50,14 +50,14 @@ export class BuildService {
   private async submit(
     input: { buildKey: string; spec: NodeImage; specYaml: string; retryOf?: string },
     force: boolean,
-  ): Promise<{ build: BuildDetail; reused: boolean }> {
+  ): Promise<{ build: StoredBuild; reused: boolean }> {
     const { store } = this.options;
     const existing = force ? undefined : store.findReusable(input.buildKey);
     if (existing) return { build: this.detail(existing.id), reused: true };
     const free = await freeBytes(this.options.dataDir);
     if (free < this.options.minFreeBytes) {
       const gib = (n: number) => (n / 1024 ** 3).toFixed(1);
-      throw new HttpError(507, 'insufficient_storage', `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`);
+      throw new ServiceError('insufficient_storage', `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`);
     }
     const created = store.createOrReuse({ ...input, stages: expectedStages(input.spec) }, force);
     this.options.hub.publish(created.row.id, created.events);
@@ -65,7 +65,7 @@ export class BuildService {
     return { build: this.detail(created.row.id), reused: created.reused };
   }
 
-  detail(id: string): BuildDetail {
+  detail(id: string): StoredBuild {
     const detail = this.options.store.detail(id);
     if (!detail) throw notFound('build');
     return detail;
@@ -75,10 +75,10 @@ export class BuildService {
     return this.options.store.list(filters);
   }
 
-  cancel(id: string): BuildDetail {
+  cancel(id: string): StoredBuild {
     const { store, hub, executor } = this.options;
     const row = this.requireRow(id);
-    if (finishedStates.includes(row.state)) throw new HttpError(409, 'not_cancelable', `the build already ${row.state}`);
+    if (finishedStates.includes(row.state)) throw new ServiceError('not_cancelable', `the build already ${row.state}`);
     const canceled = store.cancelIfQueued(id);
     if (canceled) {
       hub.publish(id, canceled);
@@ -90,10 +90,10 @@ export class BuildService {
     return this.detail(id);
   }
 
-  async remove(id: string): Promise<BuildDetail> {
+  async remove(id: string): Promise<StoredBuild> {
     const row = this.requireRow(id);
     if (row.state === 'running' || row.state === 'queued') {
-      throw new HttpError(409, 'build_active', 'cancel the build before deleting it');
+      throw new ServiceError('build_active', 'cancel the build before deleting it');
     }
     await rm(buildDirs(this.options.dataDir, id).outDir, { recursive: true, force: true });
     this.options.store.dropArtifacts(id, 'deleted');

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiError } from '../../src/spec/build-api.ts';
+import { ServiceError } from '../builds/service-error.ts';
 import { HttpError } from './http-error.ts';
+import { serviceErrorStatus } from './service-error-status.ts';
 
 /** Codes for Fastify's own client errors, so every 4xx body has the same shape. */
 const fastifyCodes: Record<string, string> = {
@@ -38,6 +40,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       const body: ApiError = { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
       return reply.code(error.statusCode).send(body);
+    }
+    if (error instanceof ServiceError) {
+      const body: ApiError = { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+      return reply.code(serviceErrorStatus[error.code]).send(body);
     }
     if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       const code = error.statusCode === 429 ? 'rate_limited' : (fastifyCodes[error.code] ?? 'bad_request');

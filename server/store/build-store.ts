@@ -6,6 +6,9 @@ import { type ArtifactRow, type BuildRow, type StageRow, toStageRecord, toSummar
 import { projectEvent } from './event-projection.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
+/** A build as stored: its artifacts by name; download URLs are the HTTP layer's to add. */
+export type StoredBuild = Omit<BuildDetail, 'artifacts'> & { artifacts: Omit<BuildDetail['artifacts'][number], 'url'>[] };
+
 export interface NewBuild {
   buildKey: string;
   spec: NodeImage;
@@ -106,7 +109,7 @@ export class BuildStore {
     return toSummary(row, this.queuePosition(row));
   }
 
-  detail(id: string): BuildDetail | undefined {
+  detail(id: string): StoredBuild | undefined {
     const row = this.getRow(id);
     if (!row) return undefined;
     const stages = this.db.prepare('SELECT * FROM stages WHERE build_id = ? ORDER BY position').all(id) as StageRow[];
@@ -130,7 +133,6 @@ export class BuildStore {
         format: a.format,
         sizeBytes: a.size_bytes,
         sha256: a.sha256,
-        url: `/api/builds/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(a.name)}`,
       })),
       published: published.map((p) => JSON.parse(p.body) as PublishedImage),
       testImage: testImage ? { reason: testImage.reason } : null,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CreateBuildResponse } from '../../../src/spec/build-api.ts';
 import { buildStates, type BuildEvent } from '../../../src/spec/build-events.ts';
 import type { BuildService } from '../../builds/build-service.ts';
+import { toBuildDetail } from '../build-detail.ts';
 import { HttpError } from '../http-error.ts';
 import { acceptSpecText } from '../spec-body.ts';
 
@@ -66,23 +67,23 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     const forced = force === 'true' || force === '1';
     await preflight?.(request.body, request.query, (key) => !forced && service.store.findReusable(key) !== undefined);
     const result = await service.create(request.body, forced);
-    const body: CreateBuildResponse = result;
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
   app.get('/api/builds', async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
 
-  app.get('/api/builds/:id', async (request) => service.detail(parseOrThrow(idParams, request.params).id));
+  app.get('/api/builds/:id', async (request) => toBuildDetail(service.detail(parseOrThrow(idParams, request.params).id)));
 
-  app.post('/api/builds/:id/cancel', async (request) => service.cancel(parseOrThrow(idParams, request.params).id));
+  app.post('/api/builds/:id/cancel', async (request) => toBuildDetail(service.cancel(parseOrThrow(idParams, request.params).id)));
 
   app.post('/api/builds/:id/retry', { config: { rateLimit } }, async (request, reply) => {
     const result = await service.retry(parseOrThrow(idParams, request.params).id);
-    const body: CreateBuildResponse = result;
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
-  app.delete('/api/builds/:id', async (request) => service.remove(parseOrThrow(idParams, request.params).id));
+  app.delete('/api/builds/:id', async (request) => toBuildDetail(await service.remove(parseOrThrow(idParams, request.params).id)));
 
   app.get('/api/builds/:id/log', async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);

@@ -4,7 +4,8 @@ import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } fr
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
 import { HttpError } from '../http-error.ts';
-import { acceptSpecText, checkSpecText } from '../spec-body.ts';
+import { checkSpecText } from '../../specs/check-spec-text.ts';
+import { acceptSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl'>;

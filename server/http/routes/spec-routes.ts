@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { nodeImageJsonSchema } from '../../../src/spec/json-schema.ts';
 import type { SpecValidation } from '../api-schemas.ts';
-import { acceptSpecText, checkSpecText } from '../spec-body.ts';
+import { checkSpecText } from '../../specs/check-spec-text.ts';
+import { acceptSpecText } from '../spec-body.ts';
 
 /** Validation without building, for the editor and CI; and the JSON Schema the editor uses. */
 export const specRoutes: FastifyPluginAsync = async (app) => {

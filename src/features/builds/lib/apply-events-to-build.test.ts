@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The server's store is the reference: the client's fold must end where its projection does.
+import { toBuildDetail } from '../../../../server/http/build-detail.ts';
 import { BuildStore } from '../../../../server/store/build-store.ts';
 import { openDatabase } from '../../../../server/store/open-database.ts';
 import { buildKey } from '@/spec/build-key';
@@ -42,8 +43,9 @@ describe('applyEventsToBuild', () => {
   it('turns the record a GET returned into the record a later GET returns, from the events in between', async () => {
     const spec = nodeImageSchema.parse(minimalInput());
     const { row } = store.createOrReuse({ buildKey: await buildKey(spec), spec, specYaml: '# spec', stages: ['rootfs', 'kubernetes', 'configure'] }, false);
-    const fetched = store.detail(row.id);
-    if (!fetched) throw new Error('no detail');
+    const stored = store.detail(row.id);
+    if (!stored) throw new Error('no detail');
+    const fetched = toBuildDetail(stored);
     const streamed = bodies.flatMap((batch) => store.appendEvents(row.id, batch));
     streamed.push(...store.finish(row.id, 'failed', { error: 'apt-get failed', failedStage: 'kubernetes' }));
 
@@ -51,7 +53,8 @@ describe('applyEventsToBuild', () => {
     let folded = fetched;
     for (const batch of [streamed.slice(0, 3), streamed.slice(2, 7), streamed.slice(7)]) folded = applyEventsToBuild(folded, batch);
 
-    const { queuePosition: _q, ...expected } = store.detail(row.id) ?? fetched;
+    const after = store.detail(row.id);
+    const { queuePosition: _q, ...expected } = after ? toBuildDetail(after) : fetched;
     const { queuePosition: _p, ...actual } = folded;
     expect(actual).toEqual(expected);
   });
@@ -60,8 +63,9 @@ describe('applyEventsToBuild', () => {
     const spec = nodeImageSchema.parse(minimalInput());
     const { row } = store.createOrReuse({ buildKey: await buildKey(spec), spec, specYaml: '# spec', stages: ['rootfs'] }, false);
     const events = store.appendEvents(row.id, [{ type: 'stage', stage: 'rootfs', status: 'started' }]);
-    const fetched = store.detail(row.id);
-    if (!fetched) throw new Error('no detail');
+    const stored = store.detail(row.id);
+    if (!stored) throw new Error('no detail');
+    const fetched = toBuildDetail(stored);
     expect(applyEventsToBuild(fetched, events)).toBe(fetched);
   });
 });

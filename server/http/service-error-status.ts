@@ -1,0 +1,13 @@
+import type { ServiceErrorCode } from '../builds/service-error.ts';
+
+/** The HTTP status of each thing the service can refuse; the one place that knows both. */
+export const serviceErrorStatus: Record<ServiceErrorCode, number> = {
+  empty_body: 400,
+  invalid_spec: 422,
+  not_found: 404,
+  not_retryable: 409,
+  not_cancelable: 409,
+  build_active: 409,
+  insufficient_storage: 507,
+  artifact_gone: 410,
+};
