@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Stamper needs on the build host: the hypervisor-free
 # pipeline tools, QEMU for the boot check, Chromium for the browser tests, and the
-# tools the tests use to build and sign a local apt repository.
+# tools the tests use to build and sign a local apt repository, and the unprivileged
+# build user with its subordinate ids.
 set -euo pipefail
 
 packages=(
   mmdebstrap qemu-system-x86 qemu-utils ovmf mtools dosfstools fdisk genisoimage
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
+  uidmap
   gnupg dpkg-dev apt-utils openssh-client tar
   chromium fonts-dejavu-core
   packer
@@ -17,13 +19,15 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "host packages: all present"
-  exit 0
-fi
-
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "host packages: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "host packages: all present"
+else
+  echo "host packages: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# rootless builds run as this user in a user namespace (newuidmap/newgidmap come from uidmap)
+$SUDO "$(dirname "$0")/setup-build-user.sh"
