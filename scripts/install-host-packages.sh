@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Stamper needs on the build host: the hypervisor-free
 # pipeline tools, QEMU for the boot check, Chromium for the browser tests, and the
-# tools the tests use to build and sign a local apt repository, and the compiler and
-# python3 that node-gyp needs to build better-sqlite3.
+# tools the tests use to build and sign a local apt repository, the compiler and
+# python3 that node-gyp needs to build better-sqlite3, and the unprivileged build user
+# with its subordinate ids.
 set -euo pipefail
 
 packages=(
   ca-certificates python3 make g++
   mmdebstrap qemu-system-x86 qemu-utils ovmf mtools dosfstools fdisk genisoimage
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
+  uidmap
   gnupg dpkg-dev apt-utils openssh-client tar
   chromium fonts-dejavu-core
 )
@@ -21,21 +23,23 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "host packages: all present"
-  exit 0
-fi
-
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-for p in "${optional[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
-  if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-    missing+=("$p")
-  else
-    echo "host packages: $p is not in this Debian release; the tests that need it are skipped"
-  fi
-done
-echo "host packages: installing ${missing[*]}"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "host packages: all present"
+else
+  $SUDO apt-get update -qq
+  for p in "${optional[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+    if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      missing+=("$p")
+    else
+      echo "host packages: $p is not in this Debian release; the tests that need it are skipped"
+    fi
+  done
+  echo "host packages: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# rootless builds run as this user in a user namespace (newuidmap/newgidmap come from uidmap)
+$SUDO bash "$(dirname "$0")/setup-build-user.sh"

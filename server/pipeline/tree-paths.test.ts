@@ -2,33 +2,30 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveInTree } from './tree-paths';
+import { symlinkFreeTreePath } from './tree-paths';
 
-describe('resolveInTree', () => {
+describe('symlinkFreeTreePath', () => {
   const tree = mkdtempSync(join(tmpdir(), 'tree-'));
   mkdirSync(join(tree, 'usr/bin'), { recursive: true });
   mkdirSync(join(tree, 'etc'), { recursive: true });
-  mkdirSync(join(tree, 'run/systemd/resolve'), { recursive: true });
   symlinkSync('usr/bin', join(tree, 'bin'));
-  symlinkSync('/run/systemd/resolve/stub-resolv.conf', join(tree, 'etc/resolv.conf'));
   symlinkSync('/etc', join(tree, 'etc/escape'));
+  symlinkSync('/run/systemd/resolve/stub-resolv.conf', join(tree, 'etc/resolv.conf'));
 
-  it('follows relative links inside the tree', async () => {
-    expect(await resolveInTree(tree, '/bin/tool')).toBe(join(tree, 'usr/bin/tool'));
+  it('maps a plain path, also one whose directories do not exist yet', async () => {
+    expect(await symlinkFreeTreePath(tree, '/etc/new/dir/file')).toBe(join(tree, 'etc/new/dir/file'));
   });
 
-  it('resolves absolute links against the tree, never the host', async () => {
-    expect(await resolveInTree(tree, '/etc/resolv.conf')).toBe(join(tree, 'run/systemd/resolve/stub-resolv.conf'));
-    expect(await resolveInTree(tree, '/etc/escape/passwd')).toBe(join(tree, 'etc/passwd'));
+  it('refuses a link in any directory, relative or absolute', async () => {
+    await expect(symlinkFreeTreePath(tree, '/bin/tool')).rejects.toThrow(/\/bin is a symlink in the image \(to usr\/bin\)/);
+    await expect(symlinkFreeTreePath(tree, '/etc/escape/passwd')).rejects.toThrow(/\/etc\/escape is a symlink/);
   });
 
-  it('cannot climb out with ..', async () => {
-    expect(await resolveInTree(tree, '/../../../etc/shadow')).toBe(join(tree, 'etc/shadow'));
+  it('leaves a link at the last component to the caller, which replaces it', async () => {
+    expect(await symlinkFreeTreePath(tree, '/etc/resolv.conf')).toBe(join(tree, 'etc/resolv.conf'));
   });
 
-  it('stops on link loops', async () => {
-    symlinkSync('/loop-b', join(tree, 'loop-a'));
-    symlinkSync('/loop-a', join(tree, 'loop-b'));
-    await expect(resolveInTree(tree, '/loop-a/x')).rejects.toThrow(/too many symlinks/);
+  it('refuses paths that climb with ..', async () => {
+    await expect(symlinkFreeTreePath(tree, '/../../../etc/shadow')).rejects.toThrow(/not a normalized/);
   });
 });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { FileSpec, UserSpec } from '../../../src/spec/schema';
 import { chrootExec } from '../chroot';
 import type { StageContext } from '../stage';
-import { resolveInTree } from '../tree-paths';
+import { symlinkFreeTreePath } from '../tree-paths';
 import { readTreeAccounts, resolveOwner } from './tree-accounts';
 
 /**
@@ -28,7 +28,7 @@ export async function applyUsers(ctx: StageContext, tree: string, users: readonl
     const account = (await readTreeAccounts(tree)).users.get(user.name);
     if (!account) throw new Error(`useradd did not create ${user.name}`);
     if (user.sshAuthorizedKeys.length > 0) {
-      const sshDir = await resolveInTree(tree, `${account.home}/.ssh`);
+      const sshDir = await symlinkFreeTreePath(tree, `${account.home}/.ssh`);
       await mkdir(sshDir, { recursive: true, mode: 0o700 });
       const keys = join(sshDir, 'authorized_keys');
       await writeFile(keys, user.sshAuthorizedKeys.join('\n') + '\n', { mode: 0o600 });
@@ -46,14 +46,16 @@ export async function applyUsers(ctx: StageContext, tree: string, users: readonl
 
 export async function applyFiles(tree: string, files: readonly FileSpec[]): Promise<void> {
   for (const file of files) {
-    const target = await resolveInTree(tree, file.path);
+    const target = await symlinkFreeTreePath(tree, file.path);
+    const { uid, gid } = await resolveOwner(tree, file.owner);
     await mkdir(dirname(target), { recursive: true });
+    // a link at the last component is replaced, never written through
     await rm(target, { force: true });
     const mode = parseInt(file.mode, 8);
-    await writeFile(target, file.content, { mode });
-    await chmod(target, mode); // writeFile's mode is filtered by the umask
-    const { uid, gid } = await resolveOwner(tree, file.owner);
+    await writeFile(target, file.content, { mode: mode & 0o777 });
+    // chown clears setuid/setgid, so the full mode (and the umask-filtered bits) comes after it
     await chown(target, uid, gid);
+    await chmod(target, mode);
   }
 }
 

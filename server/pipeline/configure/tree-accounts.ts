@@ -16,12 +16,18 @@ export async function readTreeAccounts(tree: string): Promise<{ users: Map<strin
   return { users, groups };
 }
 
+const NUMERIC_ID = /^[0-9]+$/;
+/** (uid_t)-1 means "leave unchanged" to chown(2), so the largest usable id is one less. */
+const MAX_ID = 4_294_967_294;
+
+/** The schema allows names or numeric ids on either side of `user:group`; numbers need no account. */
 export async function resolveOwner(tree: string, owner: string): Promise<{ uid: number; gid: number }> {
-  const [userName, groupName] = owner.split(':');
+  const [userName = '', groupName = ''] = owner.split(':');
   const { users, groups } = await readTreeAccounts(tree);
-  const user = userName ? users.get(userName) : undefined;
-  if (!user) throw new Error(`owner ${owner}: no user ${userName ?? ''} in the image`);
-  const gid = groupName ? groups.get(groupName) : user.gid;
-  if (gid === undefined) throw new Error(`owner ${owner}: no group ${groupName ?? ''} in the image`);
-  return { uid: user.uid, gid };
+  const uid = NUMERIC_ID.test(userName) ? Number(userName) : users.get(userName)?.uid;
+  if (uid === undefined) throw new Error(`owner ${owner}: no user ${userName} in the image`);
+  const gid = NUMERIC_ID.test(groupName) ? Number(groupName) : groups.get(groupName);
+  if (gid === undefined) throw new Error(`owner ${owner}: no group ${groupName} in the image`);
+  if (uid > MAX_ID || gid > MAX_ID) throw new Error(`owner ${owner}: ids must be at most ${MAX_ID}`);
+  return { uid, gid };
 }

@@ -24,6 +24,7 @@ import {
 import { sysprep } from '../configure/sysprep';
 import { renderGrubConfig } from '../disk/grub-config';
 import { installedVersion } from '../sbom/installed-packages';
+import { symlinkFreeTreePath } from '../tree-paths';
 import type { Stage, StageContext } from '../stage';
 import { treeDir } from './rootfs';
 
@@ -86,7 +87,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
 }
 
 async function put(tree: string, imagePath: string, content: string): Promise<void> {
-  const target = join(tree, imagePath);
+  const target = await symlinkFreeTreePath(tree, imagePath);
   await mkdir(dirname(target), { recursive: true });
   // replace symlinks (e.g. a packaged link) instead of writing through them
   if (await lstat(target).then((s) => s.isSymbolicLink(), () => false)) await rm(target);

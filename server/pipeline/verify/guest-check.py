@@ -151,6 +151,21 @@ def users():
     return not problems, "; ".join(problems) or "%d users present" % len(expect["users"])
 
 
+def owner_as_written(expected, st):
+    """The file's owner in the spec's own notation: numeric ids where the spec used numbers."""
+    want_user, want_group = expected.split(":")
+    user = str(st.st_uid) if want_user.isdigit() else name_or_id(pwd.getpwuid, st.st_uid, "pw_name")
+    group = str(st.st_gid) if want_group.isdigit() else name_or_id(grp.getgrgid, st.st_gid, "gr_name")
+    return "%s:%s" % (user, group)
+
+
+def name_or_id(lookup, number, field):
+    try:
+        return getattr(lookup(number), field)
+    except KeyError:
+        return str(number)
+
+
 def files():
     problems = []
     for f in expect["files"]:
@@ -160,7 +175,7 @@ def files():
         except OSError as e:
             problems.append("%s: %s" % (f["path"], e.strerror))
             continue
-        owner = "%s:%s" % (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name)
+        owner = owner_as_written(f["owner"], st)
         mode = "%04o" % stat.S_IMODE(st.st_mode)
         if digest != f["sha256"]:
             problems.append("%s content differs" % f["path"])
