@@ -40,6 +40,25 @@ const spaZones = [
   },
 ];
 
+/**
+ * The server's layers: the service and the store know nothing of HTTP (server/http maps
+ * their errors to statuses and owns URLs), and production code never reaches into
+ * server/testing (tests, e2e fixtures and benches may).
+ */
+const serverZones = [
+  {
+    target: ['./server/builds', './server/store', './server/pipeline', './server/specs', './server/sources'],
+    from: './server/http',
+    message: 'The service, store and pipeline do not know about HTTP: throw a ServiceError and let server/http map it.',
+  },
+  {
+    target: './server',
+    from: './server/testing',
+    except: [],
+    message: 'Production code does not import test helpers (server/testing).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', '.stamper/**'] },
   js.configs.recommended,
@@ -67,6 +86,19 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: spaZones }],
       'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts', 'server/testing/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: serverZones }],
     },
   },
 );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildKey } from '../src/spec/build-key';
 import { nodeImageSchema, type NodeImage } from '../src/spec/schema';
 import { type PipelineResult, runPipeline } from '../server/pipeline/run-pipeline';
-import { startKubernetesAptRepo } from '../server/pipeline/test-fixtures/kubernetes-apt-repo';
+import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo';
 
 interface BenchRun {
   label: string;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createBuildResponseSchema } from '../src/spec/build-api.ts';
-import { scenarioSpec } from '../server/builds/test-builds.ts';
-import { openSse, type SseSession } from '../server/http/sse-client.ts';
+import { scenarioSpec } from '../server/testing/test-builds.ts';
+import { openSse, type SseSession } from '../server/testing/sse-client.ts';
 
 /**
  * SSE fan-out: N clients on loopback follow one build of a server running in its own
@@ -20,7 +20,7 @@ const timeoutMs = Number(process.argv[3] ?? 120) * 1000;
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-bench-'));
-const server = spawn(process.execPath, ['--import', tsx, path.join(root, 'server/builds/test-fixtures/serve-scripted.ts'), '--port', '0', '--data-dir', dataDir], {
+const server = spawn(process.execPath, ['--import', tsx, path.join(root, 'server/testing/serve-scripted.ts'), '--port', '0', '--data-dir', dataDir], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 

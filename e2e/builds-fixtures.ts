@@ -122,7 +122,7 @@ export async function startStamperServer(options: { scripted: boolean; port: num
     else await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const mirror = await startPackageMirror();
-  const entry = options.scripted ? ['server/builds/test-fixtures/serve-scripted.ts'] : ['server/main.ts', 'serve'];
+  const entry = options.scripted ? ['server/testing/serve-scripted.ts'] : ['server/main.ts', 'serve'];
   const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--host', '127.0.0.1', '--port', String(options.port), '--data-dir', dataDir], {
     cwd: repoRoot,
     env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, STAMPER_STATIC_DIR: staticDir, ...options.env }),

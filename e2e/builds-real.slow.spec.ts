@@ -1,7 +1,7 @@
 import { test as base } from './fixtures';
 import { replaceYaml } from './fixtures';
 import { expect, expectNoSeriousA11yViolations, sha256OfFile, startStamperServer, type RunningServer } from './builds-fixtures';
-import { startKubernetesAptRepo, type KubernetesAptRepo } from '../server/pipeline/test-fixtures/kubernetes-apt-repo.ts';
+import { startKubernetesAptRepo, type KubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo.ts';
 
 /**
  * @slow: the real pipeline (mmdebstrap, the disk, zstd) behind the real server, driven from

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDirectory } from '../server/pipeline/test-fixtures/kubernetes-apt-repo';
+import { serveDirectory } from '../server/stand-in/kubernetes-apt-repo';
 import { expect, replaceYaml, test } from './fixtures';
 
 /** The port playwright.config.ts tells the server its stand-in is served on. */

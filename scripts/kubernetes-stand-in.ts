@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { kubernetesMinors } from '../src/spec/catalog.ts';
-import { startKubernetesAptRepo } from '../server/pipeline/test-fixtures/kubernetes-apt-repo.ts';
+import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo.ts';
 
 const { values } = parseArgs({
   options: {

@@ -20,11 +20,11 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return (await import('./http/serve-command.ts')).runServeCommand(rest);
+      return (await import('./cli/serve-command.ts')).runServeCommand(rest);
     case 'build':
       return (await import('./cli/build-command.ts')).runBuildCommand(rest);
     case 'worker':
-      return (await import('./builds/worker-command.ts')).runWorkerCommand(rest);
+      return (await import('./cli/worker-command.ts')).runWorkerCommand(rest);
     case 'verify':
       return (await import('./cli/verify-command.ts')).runVerifyCommand(rest);
     case undefined:

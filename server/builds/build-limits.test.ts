@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { injectLocal } from '../http/test-app.ts';
+import { injectLocal } from '../testing/test-app.ts';
 import { buildDirs } from './build-dirs.ts';
 import { isAlive } from './process-tree.ts';
-import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from './test-builds.ts';
+import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from '../testing/test-builds.ts';
 
 describe('timeouts', () => {
   it.each([

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema, sbomPackageSchema, type BuildDetail } from '../../src/spec/build-api.ts';
 import { TEST_IMAGE_NOTICE, type BuildEvent } from '../../src/spec/build-events.ts';
 import { loadServerConfig } from '../config/server-config.ts';
-import { openSse } from '../http/sse-client.ts';
+import { openSse } from '../testing/sse-client.ts';
 import { startServer, type RunningServer } from '../http/start-server.ts';
-import { type KubernetesAptRepo, startKubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo.ts';
+import { type KubernetesAptRepo, startKubernetesAptRepo } from '../stand-in/kubernetes-apt-repo.ts';
 import { findBuildProcesses } from './process-tree.ts';
-import { realBuildSpec } from './test-fixtures/real-build-spec.ts';
+import { realBuildSpec } from '../testing/real-build-spec.ts';
 
 /**
  * The real pipeline through the real API: one cheap build (raw disk only, no boot),

@@ -1,8 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, buildListSchema, sbomPackageSchema } from '../../src/spec/build-api.ts';
-import { injectLocal } from '../http/test-app.ts';
-import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from './test-builds.ts';
+import { injectLocal } from '../testing/test-app.ts';
+import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from '../testing/test-builds.ts';
 
 describe('build service through the API', () => {
   let ctx: Awaited<ReturnType<typeof scriptedApp>>;

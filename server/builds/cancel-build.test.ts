@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectLocal } from '../http/test-app.ts';
+import { injectLocal } from '../testing/test-app.ts';
 import { findBuildProcesses, isAlive } from './process-tree.ts';
-import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from './test-builds.ts';
+import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForState } from '../testing/test-builds.ts';
 
 describe('cancel', () => {
   let ctx: Awaited<ReturnType<typeof scriptedApp>>;

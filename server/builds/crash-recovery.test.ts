@@ -7,13 +7,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import type { BuildEvent } from '../../src/spec/build-events.ts';
-import { openSse } from '../http/sse-client.ts';
+import { openSse } from '../testing/sse-client.ts';
 import { findBuildProcesses, isAlive } from './process-tree.ts';
-import { scenarioSpec } from './test-builds.ts';
+import { scenarioSpec } from '../testing/test-builds.ts';
 import { mountsUnder } from './work-dir-mounts.ts';
 
 const tsxLoader = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-const serveScript = path.join(import.meta.dirname, 'test-fixtures', 'serve-scripted.ts');
+const serveScript = path.join(import.meta.dirname, '..', 'testing', 'serve-scripted.ts');
 
 /** A real `serve` process (scripted runner) on a free port. */
 async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; base: string }> {

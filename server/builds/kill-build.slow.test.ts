@@ -5,9 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema, type BuildDetail } from '../../src/spec/build-api.ts';
-import { type KubernetesAptRepo, startKubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo.ts';
+import { type KubernetesAptRepo, startKubernetesAptRepo } from '../stand-in/kubernetes-apt-repo.ts';
 import { findBuildProcesses } from './process-tree.ts';
-import { realBuildSpec } from './test-fixtures/real-build-spec.ts';
+import { realBuildSpec } from '../testing/real-build-spec.ts';
 import { mountsUnder } from './work-dir-mounts.ts';
 
 /**

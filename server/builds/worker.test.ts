@@ -5,16 +5,16 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../src/spec/build-events.ts';
-import { openSse } from '../http/sse-client.ts';
+import { openSse } from '../testing/sse-client.ts';
 import { startServer, type RunningServer } from '../http/start-server.ts';
-import { injectLocal, testConfig } from '../http/test-app.ts';
+import { injectLocal, testConfig } from '../testing/test-app.ts';
 import { isAlive } from './process-tree.ts';
-import { getBuild, postBuild, scenarioSpec, waitForLog, waitForState } from './test-builds.ts';
-import { scriptedRunner } from './test-fixtures/scripted-runner.ts';
+import { getBuild, postBuild, scenarioSpec, waitForLog, waitForState } from '../testing/test-builds.ts';
+import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { mountsUnder } from './work-dir-mounts.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-const workerScript = path.join(import.meta.dirname, 'test-fixtures', 'worker-scripted.ts');
+const workerScript = path.join(import.meta.dirname, '..', 'testing', 'worker-scripted.ts');
 
 async function startWorker(dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', tsx, workerScript, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });

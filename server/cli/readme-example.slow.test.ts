@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubernetesMinors } from '../../src/spec/catalog';
-import { startKubernetesAptRepo, type KubernetesAptRepo } from '../pipeline/test-fixtures/kubernetes-apt-repo';
+import { startKubernetesAptRepo, type KubernetesAptRepo } from '../stand-in/kubernetes-apt-repo';
 
 /**
  * The README's command-line example, run as a user would: the stand-in Kubernetes

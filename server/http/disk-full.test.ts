@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/spec/build-api.ts';
-import { postBuild, scenarioSpec } from '../builds/test-builds.ts';
-import { scriptedRunner } from '../builds/test-fixtures/scripted-runner.ts';
+import { postBuild, scenarioSpec } from '../testing/test-builds.ts';
+import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { createServerApp } from './start-server.ts';
-import { injectLocal, testConfig } from './test-app.ts';
-import { canMountTmpfs, fillUp, mountTmpfs, unmount } from './test-full-disk.ts';
+import { injectLocal, testConfig } from '../testing/test-app.ts';
+import { canMountTmpfs, fillUp, mountTmpfs, unmount } from '../testing/test-full-disk.ts';
 
 // A real full disk: a small tmpfs as the data directory.
 describe.skipIf(!canMountTmpfs)('a full data directory (real tmpfs)', () => {

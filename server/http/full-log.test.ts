@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canMountTmpfs, fillUp, mountTmpfs, unmount } from './test-full-disk.ts';
+import { canMountTmpfs, fillUp, mountTmpfs, unmount } from '../testing/test-full-disk.ts';
 
 const main = path.join(import.meta.dirname, '..', 'main.ts');
 const port = Number(process.env.STAMPER_E2E_PORT ?? 4321);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/spec/build-api.ts';
-import { buildApp } from './build-app.ts';
-import { injectLocal, testConfig } from './test-app.ts';
+import { buildApp } from './http-app.ts';
+import { injectLocal, testConfig } from '../testing/test-app.ts';
 
 describe('Host and Origin checks', () => {
   const config = testConfig();

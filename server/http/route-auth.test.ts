@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, buildListSchema } from '../../src/spec/build-api.ts';
-import { scenarioSpec } from '../builds/test-builds.ts';
-import { scriptedRunner } from '../builds/test-fixtures/scripted-runner.ts';
+import { scenarioSpec } from '../testing/test-builds.ts';
+import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { createServerApp } from './start-server.ts';
-import { testConfig } from './test-app.ts';
+import { testConfig } from '../testing/test-app.ts';
 
 const token = 'a-long-enough-secret-token';
 const host = '192.0.2.10:8080';

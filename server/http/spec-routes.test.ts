@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/spec/build-api.ts';
 import { MAX_SPEC_BYTES } from '../../src/spec/yaml-spec.ts';
 import { catalogSchema, specValidationSchema } from './api-schemas.ts';
-import { buildApp } from './build-app.ts';
-import { injectLocal, testConfig } from './test-app.ts';
+import { buildApp } from './http-app.ts';
+import { injectLocal, testConfig } from '../testing/test-app.ts';
 
 const validYaml = `apiVersion: stamper/v1alpha1
 kind: NodeImage

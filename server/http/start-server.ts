@@ -6,7 +6,7 @@ import { createBuildSystem, type BuildSystem } from '../builds/build-system.ts';
 import { ensureSigningKey } from '../signing/signing-key.ts';
 import { hostForHeader } from '../config/loopback.ts';
 import type { ServerConfig } from '../config/server-config.ts';
-import { buildApp } from './build-app.ts';
+import { buildApp } from './http-app.ts';
 import { buildRouteRegistrar } from './register-build-routes.ts';
 import { preflightGate } from './routes/preflight-routes.ts';
 

@@ -71,7 +71,7 @@ describe('build store', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 40; i += 1) ids.add(store.createOrReuse(await newBuild(30 + i), false).row.id);
     const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-    const script = path.join(import.meta.dirname, '..', 'builds', 'test-fixtures', 'claim-loop.ts');
+    const script = path.join(import.meta.dirname, '..', 'testing', 'claim-loop.ts');
     const outputs = await Promise.all(
       Array.from({ length: 4 }, () => {
         const child = spawn(process.execPath, ['--import', tsx, script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postBuild, scenarioSpec, scriptedApp, waitForState } from '../../builds/test-builds.ts';
-import { injectLocal } from '../test-app.ts';
+import { postBuild, scenarioSpec, scriptedApp, waitForState } from '../../testing/test-builds.ts';
+import { injectLocal } from '../../testing/test-app.ts';
 
 /** The bytes the scripted runner writes as workers.raw. */
 const rawBytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => i % 251));

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../../src/spec/build-events.ts';
-import { getBuild, postBuild, scenarioSpec, waitForState } from '../../builds/test-builds.ts';
-import { scriptedRunner } from '../../builds/test-fixtures/scripted-runner.ts';
+import { getBuild, postBuild, scenarioSpec, waitForState } from '../../testing/test-builds.ts';
+import { scriptedRunner } from '../../testing/scripted-runner.ts';
 import { startServer, type RunningServer } from '../start-server.ts';
-import { openSse, type SseSession } from '../sse-client.ts';
-import { injectLocal, testConfig } from '../test-app.ts';
+import { openSse, type SseSession } from '../../testing/sse-client.ts';
+import { injectLocal, testConfig } from '../../testing/test-app.ts';
 
 const eventsOf = (session: SseSession) => session.messages.map((m) => JSON.parse(m.data) as BuildEvent);
 const waitFor = async (check: () => boolean, timeoutMs = 15_000) => {

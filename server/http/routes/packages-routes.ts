@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ApiError } from '../../../src/spec/build-api.ts';
-import { PackageIndex, PackageIndexError } from '../../packages/package-index.ts';
-import { searchPackages } from '../../packages/packages-file.ts';
+import { PackageIndex, PackageIndexError } from '../../debian-packages/package-index.ts';
+import { searchPackages } from '../../debian-packages/packages-file.ts';
 import type { RouteOptions } from './route-options.ts';
 
 export interface PackagesRouteOptions extends RouteOptions {

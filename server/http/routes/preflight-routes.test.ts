@@ -5,9 +5,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../../src/spec/build-api.ts';
 import { preflightResponseSchema } from '../../../src/spec/preflight-api.ts';
-import { postBuild, scriptedApp, waitForState } from '../../builds/test-builds.ts';
-import { serveDirectory } from '../../pipeline/test-fixtures/kubernetes-apt-repo.ts';
-import { injectLocal } from '../test-app.ts';
+import { postBuild, scriptedApp, waitForState } from '../../testing/test-builds.ts';
+import { serveDirectory } from '../../stand-in/kubernetes-apt-repo.ts';
+import { injectLocal } from '../../testing/test-app.ts';
 
 let dir: string;
 let served: { url: string; close(): Promise<void> };

@@ -11,7 +11,7 @@ import { BuildStore } from '../../store/build-store.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { renderStamperRelease } from '../configure/node-config.ts';
 import { runProcess } from '../exec.ts';
-import { buildKubernetesAptRepo } from '../test-fixtures/kubernetes-apt-repo.ts';
+import { buildKubernetesAptRepo } from '../../stand-in/kubernetes-apt-repo.ts';
 import { STAND_IN_MARKER, standInReason } from './stand-in.ts';
 
 const release = { kubernetes: '1.35.0', crictl: '1.35.0', cni: '1.7.1' };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exec } from '../disk/build-disk-image';
 import { runProcess } from '../exec';
-import { makeTinyRootDisk } from '../test-fixtures/tiny-root-disk';
+import { makeTinyRootDisk } from '../../testing/tiny-root-disk';
 import { BootCheckError, bootAndCheck } from './boot-check';
 import type { GuestExpectations } from './expectations';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../exec';
-import { makeTinyRootDisk } from '../test-fixtures/tiny-root-disk';
+import { makeTinyRootDisk } from '../../testing/tiny-root-disk';
 import { injectGuestCheck } from './inject-check';
 
 describe('injectGuestCheck', () => {

@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import { runProcess } from '../exec';
-import { STAND_IN_MARKER } from '../kubernetes/stand-in';
+import { runProcess } from '../pipeline/exec';
+import { STAND_IN_MARKER } from '../pipeline/kubernetes/stand-in';
 
 /**
  * A stand-in for pkgs.k8s.io on 127.0.0.1: a flat apt repository, signed with a

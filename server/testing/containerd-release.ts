@@ -5,9 +5,9 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { downloadVerified, sha256File } from '../download';
-import { runProcess } from '../exec';
-import { hostDebianMirror } from '../host-mirror';
+import { downloadVerified, sha256File } from '../pipeline/download';
+import { runProcess } from '../pipeline/exec';
+import { hostDebianMirror } from '../pipeline/host-mirror';
 
 export interface ContainerdRelease {
   /** File name of the tarball written into the target directory. */

@@ -1,7 +1,7 @@
 import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProcess } from '../exec';
-import { rootPartitionOffset } from '../verify/inject-check';
+import { runProcess } from '../pipeline/exec';
+import { rootPartitionOffset } from '../pipeline/verify/inject-check';
 
 /**
  * A 64 MiB GPT disk with an ext4 root written at its partition offset, as the disk stage

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ProcessBuildRunner } from '../process-build-runner.ts';
+import { ProcessBuildRunner } from '../builds/process-build-runner.ts';
 
 export const scriptedBuildScript = path.join(import.meta.dirname, 'scripted-build-process.ts');
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
 import { serveUsage } from '../config/serve-usage.ts';
-import { DroppingLogDestination } from './log-destination.ts';
-import { startServer } from './start-server.ts';
+import { DroppingLogDestination } from '../http/log-destination.ts';
+import { startServer } from '../http/start-server.ts';
 
 /** `stamper serve`: the web app, the API and the build queue in one process. */
 export async function runServeCommand(argv: string[]): Promise<number> {

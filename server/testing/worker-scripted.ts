@@ -1,5 +1,5 @@
-import { loadServerConfig } from '../../config/server-config.ts';
-import { createBuildSystem } from '../build-system.ts';
+import { loadServerConfig } from '../config/server-config.ts';
+import { createBuildSystem } from '../builds/build-system.ts';
 import { scriptedRunner } from './scripted-runner.ts';
 
 /** `stamper worker` with the scripted runner, as a separate process sharing a data dir. Prints "ready". */

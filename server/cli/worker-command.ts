@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
 import { workerUsage } from '../config/serve-usage.ts';
-import { createBuildSystem } from './build-system.ts';
+import { createBuildSystem } from '../builds/build-system.ts';
 
 /**
  * `stamper worker`: runs queued builds from the same data dir as `stamper serve`,

@@ -2,9 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PipelineEvent } from '../../../src/spec/build-events.ts';
-import type { BuildJobMessage, BuildProcessMessage } from '../build-protocol.ts';
-import { endBuildWhenParentDies } from '../parent-watch.ts';
+import type { PipelineEvent } from '../../src/spec/build-events.ts';
+import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-protocol.ts';
+import { endBuildWhenParentDies } from '../builds/parent-watch.ts';
 
 /**
  * A stand-in for build-process.ts in tests: same protocol, same process handling,

@@ -1,5 +1,5 @@
-import { loadServerConfig } from '../../config/server-config.ts';
-import { startServer } from '../../http/start-server.ts';
+import { loadServerConfig } from '../config/server-config.ts';
+import { startServer } from '../http/start-server.ts';
 import { scriptedRunner } from './scripted-runner.ts';
 
 /**

@@ -4,8 +4,8 @@ import { buildDetailSchema, createBuildResponseSchema, type BuildDetail } from '
 import type { BuildState } from '../../src/spec/build-events.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { createServerApp } from '../http/start-server.ts';
-import { injectLocal, testConfig } from '../http/test-app.ts';
-import { scriptedRunner } from './test-fixtures/scripted-runner.ts';
+import { injectLocal, testConfig } from './test-app.ts';
+import { scriptedRunner } from './scripted-runner.ts';
 
 /** A spec for the scripted runner; `sizeGiB` changes the build key, `scenario` (a label) does not. */
 export function scenarioSpec(scenario: string, sizeGiB = 20): string {
