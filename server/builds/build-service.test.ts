@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, buildListSchema, sbomPackageSchema } from '../../src/spec/build-api.ts';
 import { injectLocal } from '../testing/test-app.ts';
@@ -87,24 +88,13 @@ describe('build service through the API', () => {
   });
 
   it('lists builds with filters, sorting and pages', async () => {
-    const all = buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?pageSize=100' })).json());
-    expect(all.total).toBeGreaterThanOrEqual(6);
-    const dates = all.items.map((b) => b.createdAt);
-    expect([...dates].sort().reverse()).toEqual(dates);
-
-    const failed = buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?state=failed' })).json());
-    expect(failed.items.length).toBeGreaterThan(0);
-    expect(failed.items.every((b) => b.state === 'failed')).toBe(true);
-
-    const page = buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?pageSize=2&page=2&sort=oldest' })).json());
-    expect(page.items).toHaveLength(2);
-    const oldest = buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?pageSize=100&sort=oldest' })).json());
-    expect(page.items.map((b) => b.id)).toEqual(oldest.items.slice(2, 4).map((b) => b.id));
-
-    expect(buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?kubernetesVersion=1.35' })).json()).total).toBe(all.total);
-    expect(buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?kubernetesVersion=1.34' })).json()).total).toBe(0);
-    expect(buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?name=nomatch' })).json()).total).toBe(0);
-    expect((await injectLocal(ctx.app, { url: '/api/builds?state=bogus' })).statusCode).toBe(400);
+    // Its own server and builds: this case must not depend on what the others submitted.
+    const own = await scriptedApp();
+    try {
+      await listCase(own.app);
+    } finally {
+      await own.close();
+    }
   });
 
   it('serves the full log as text', async () => {
@@ -195,3 +185,29 @@ describe('build admission', () => {
     await ctx.close();
   });
 });
+
+/** Six builds of its own: five that succeed (sizes 40-44 GiB, distinct keys) and one that fails. */
+async function listCase(app: FastifyInstance): Promise<void> {
+  const created = [];
+  for (const size of [40, 41, 42, 43, 44]) created.push((await postBuild(app, scenarioSpec('quick', size))).body?.build.id ?? '');
+  created.push((await postBuild(app, scenarioSpec('fail', 45))).body?.build.id ?? '');
+  for (const id of created) await waitForState(app, id, ['succeeded', 'failed']);
+  const all = buildListSchema.parse((await injectLocal(app, { url: '/api/builds?pageSize=100' })).json());
+  expect(all.total).toBe(6);
+  const dates = all.items.map((b) => b.createdAt);
+  expect([...dates].sort().reverse()).toEqual(dates);
+
+  const failed = buildListSchema.parse((await injectLocal(app, { url: '/api/builds?state=failed' })).json());
+  expect(failed.items.map((b) => b.id)).toEqual([created[5]]);
+  expect(failed.items.every((b) => b.state === 'failed')).toBe(true);
+
+  const page = buildListSchema.parse((await injectLocal(app, { url: '/api/builds?pageSize=2&page=2&sort=oldest' })).json());
+  expect(page.items).toHaveLength(2);
+  const oldest = buildListSchema.parse((await injectLocal(app, { url: '/api/builds?pageSize=100&sort=oldest' })).json());
+  expect(page.items.map((b) => b.id)).toEqual(oldest.items.slice(2, 4).map((b) => b.id));
+
+  expect(buildListSchema.parse((await injectLocal(app, { url: '/api/builds?kubernetesVersion=1.35' })).json()).total).toBe(all.total);
+  expect(buildListSchema.parse((await injectLocal(app, { url: '/api/builds?kubernetesVersion=1.34' })).json()).total).toBe(0);
+  expect(buildListSchema.parse((await injectLocal(app, { url: '/api/builds?name=nomatch' })).json()).total).toBe(0);
+  expect((await injectLocal(app, { url: '/api/builds?state=bogus' })).statusCode).toBe(400);
+}

@@ -28,8 +28,9 @@ export interface BuildServiceOptions {
 export class BuildService {
   constructor(private readonly options: BuildServiceOptions) {}
 
-  get store(): BuildStore {
-    return this.options.store;
+  /** Whether a finished or active build already answers this build key (so it needs no preflight). */
+  hasReusable(buildKey: string): boolean {
+    return this.options.store.findReusable(buildKey) !== undefined;
   }
 
   async create(body: unknown, force: boolean): Promise<{ build: StoredBuild; reused: boolean }> {

@@ -27,8 +27,4 @@ export class EventHub {
     if (events.length === 0) return;
     for (const listener of this.listeners.get(buildId) ?? []) listener(events);
   }
-
-  subscriberCount(buildId: string): number {
-    return this.listeners.get(buildId)?.size ?? 0;
-  }
 }

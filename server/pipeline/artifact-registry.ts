@@ -14,6 +14,5 @@ export function createArtifactRegistry(onAdd: (artifact: ArtifactInfo) => void):
       return artifact;
     },
     list: () => [...artifacts],
-    find: (name) => artifacts.find((a) => a.name === name),
   };
 }

@@ -13,7 +13,6 @@ export interface ArtifactRegistry {
   add(entry: { name: string; format: string; path: string }): Promise<Artifact>;
   list(): Artifact[];
   /** The path of an intermediate file another stage left behind (e.g. 'disk.raw'). */
-  find(name: string): Artifact | undefined;
 }
 
 export interface StageContext {

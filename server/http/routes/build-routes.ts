@@ -65,7 +65,7 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
     const { force } = parseOrThrow(forceQuery, request.query);
     const forced = force === 'true' || force === '1';
-    await preflight?.(request.body, request.query, (key) => !forced && service.store.findReusable(key) !== undefined);
+    await preflight?.(request.body, request.query, (key) => !forced && service.hasReusable(key));
     const result = await service.create(request.body, forced);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);

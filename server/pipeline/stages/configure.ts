@@ -26,7 +26,7 @@ import { renderGrubConfig } from '../disk/grub-config';
 import { installedVersion } from '../sbom/installed-packages';
 import { symlinkFreeTreePath } from '../tree-paths';
 import type { Stage, StageContext } from '../stage';
-import { treeDir } from './rootfs';
+import { treeDir } from '../work-layout';
 
 export const configureStage: Stage = {
   name: 'configure',

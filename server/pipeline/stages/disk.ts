@@ -1,12 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildDiskImage } from '../disk/build-disk-image';
 import { planDiskLayout } from '../disk/partition-layout';
 import type { Stage } from '../stage';
-import { treeDir } from './rootfs';
+import { rawDiskPath, treeDir } from '../work-layout';
 
 /** The raw disk every output is converted from; also what `publish` uploads. */
-export const rawDiskPath = (workDir: string): string => join(workDir, 'disk.raw');
 
 export const diskStage: Stage = {
   name: 'disk',

@@ -7,7 +7,7 @@ import { sha256File } from '../download';
 import { parseQemuImgProgress, qcow2ConvertArgs, vmdkConvertArgs } from '../formats/conversions';
 import { renderOvfDescriptor, renderOvfManifest } from '../formats/ovf-descriptor';
 import type { Stage, StageContext } from '../stage';
-import { rawDiskPath } from './disk';
+import { rawDiskPath } from '../work-layout';
 
 type OvaOutput = Extract<OutputSpec, { format: 'ova' }>;
 

@@ -15,7 +15,7 @@ import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
 import { recordTestImage, standInReason } from '../kubernetes/stand-in';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
-import { treeDir } from './rootfs';
+import { treeDir } from '../work-layout';
 
 export const kubernetesStage: Stage = {
   name: 'kubernetes',

@@ -44,7 +44,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     log: (line) => events.push({ type: 'log', stage: 'publish', stream: 'info', line }),
     progress: (percent, message) => events.push({ type: 'progress', stage: 'publish', percent, ...(message ? { message } : {}) }),
     exec: () => Promise.reject(new Error('publish runs no programs')),
-    artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [], find: () => undefined },
+    artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [] },
     recordCheck: () => undefined,
     markTestImage: () => undefined,
     published: (image) => events.push({ type: 'published', image }),

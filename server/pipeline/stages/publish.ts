@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NodeImage } from '../../../src/spec/schema.ts';
 import { publishAmi, type AmiOutput, type AwsClients, type PublishAmiOptions } from '../../publish/aws/publish-ami.ts';
 import type { Stage, StageContext } from '../stage.ts';
+import { rawDiskPath } from '../work-layout';
 
 export interface PublishStageDependencies {
   clients?: AwsClients;
@@ -43,7 +43,7 @@ export function createPublishStage(dependencies: PublishStageDependencies = {}):
 
 /** AWS imports the whole raw disk the disk stage wrote, not a converted format. */
 async function rawDisk(ctx: StageContext): Promise<string> {
-  const path = ctx.artifacts.find('disk.raw')?.path ?? join(ctx.workDir, 'disk.raw');
+  const path = rawDiskPath(ctx.workDir);
   try {
     await stat(path);
   } catch {

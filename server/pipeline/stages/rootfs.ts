@@ -9,8 +9,8 @@ import { osLayerKey } from '../rootfs/os-layer-key';
 import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
 import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
 import type { Stage, StageContext } from '../stage';
+import { treeDir } from '../work-layout';
 
-export const treeDir = (workDir: string): string => join(workDir, 'tree');
 export const baseTreeCachePath = (cacheDir: string, key: string): string => join(cacheDir, 'base-trees', `${key}.tar.zst`);
 
 /** tar flags that keep owners, modes, ACLs and file capabilities (ping, newuidmap) intact. */

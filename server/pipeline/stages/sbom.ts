@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { listInstalledPackages } from '../sbom/installed-packages';
 import { renderSpdx } from '../sbom/spdx';
 import type { Stage } from '../stage';
-import { treeDir } from './rootfs';
+import { treeDir } from '../work-layout';
 
 export const sbomStage: Stage = {
   name: 'sbom',

@@ -4,7 +4,7 @@ import type { Stage } from '../stage';
 import { BootCheckError, bootAndCheck } from '../verify/boot-check';
 import { guestExpectations } from '../verify/expectations';
 import { PipelineError } from '../errors';
-import { rawDiskPath } from './disk';
+import { rawDiskPath } from '../work-layout';
 
 export const verifyStage: Stage = {
   name: 'verify',
