@@ -50,14 +50,39 @@ afterEach(() => {
 });
 
 describe('SubmitBuildButton', () => {
-  it('posts the last valid spec and opens the new build', async () => {
+  it('posts exactly the YAML on screen and opens the new build', async () => {
     const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(JSON.stringify({ build: detail('b-new', 'queued'), reused: false }), { status: 201 }));
     vi.stubGlobal('fetch', fetchMock);
+    const text = `${useDraftStore.getState().yamlText}# my comment\n`;
+    useDraftStore.getState().setFromYaml(text);
     const location = renderButton();
     fireEvent.click(screen.getByRole('button', { name: 'Build' }));
     await waitFor(() => expect(location.history.at(-1)).toBe('/builds/b-new'));
-    const body = JSON.parse(String(fetchMock.mock.calls[0]?.[1]?.body)) as { metadata: { name: string } };
-    expect(body.metadata.name).toBe(useDraftStore.getState().lastValid.metadata.name);
+    expect(fetchMock.mock.calls[0]?.[1]?.body).toBe(text);
+  });
+
+  it('is disabled, says why and links the first problem while the draft differs from the last valid spec', () => {
+    const fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+    const valid = useDraftStore.getState().yamlText;
+    useDraftStore.getState().setFromYaml(valid.replace('packages: []', 'packages: [jq, ";rm -rf /"]'));
+    // The trap the issue describes: the store still holds an older valid spec it could build.
+    expect(useDraftStore.getState().status).toBe('invalid-spec');
+    expect(useDraftStore.getState().lastValid.spec.packages).toEqual([]);
+    renderButton();
+    const button = screen.getByRole('button', { name: 'Build' });
+    expect(button.hasAttribute('disabled')).toBe(true);
+    fireEvent.click(button);
+    expect(fetchMock).not.toHaveBeenCalled();
+    const link = screen.getByRole('link', { name: /First problem: Packages, item 2: must be a Debian package name/ });
+    expect(link.getAttribute('href')).toBe('#spec-issue-0');
+    expect(screen.getByText(/Build is disabled until the spec has no problems/)).toBeTruthy();
+  });
+
+  it('is disabled while the YAML does not parse', () => {
+    useDraftStore.getState().setFromYaml('spec: [unclosed');
+    renderButton();
+    expect(screen.getByRole('button', { name: 'Build' }).hasAttribute('disabled')).toBe(true);
   });
 
   it('opens the existing build of an identical spec and marks it reused', async () => {
@@ -75,6 +100,6 @@ describe('SubmitBuildButton', () => {
     renderButton();
     fireEvent.click(screen.getByRole('button', { name: 'Build' }));
     expect(await screen.findByText(/The build was not started: the spec is not valid/)).toBeTruthy();
-    expect(screen.getByText('spec.disk.sizeGiB')).toBeTruthy();
+    expect(screen.getByText('Disk size: too small')).toBeTruthy();
   });
 });

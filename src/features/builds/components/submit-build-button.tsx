@@ -1,33 +1,40 @@
 import { useLocation } from 'wouter';
 import { useDraftStore } from '@/stores/draft-store';
 import { ApiRequestError } from '@/lib/api-client';
+import { describeIssue } from '@/spec/issue-labels';
 import { useCreateBuild } from '../api/create-build';
 
 /**
- * The Review step's "Build" button: submits the last valid draft and opens the build.
- * When the server reuses a build of an identical spec, the build page says so (`?reused=1`)
- * and offers to build again anyway.
+ * The Review step's "Build" button: submits the draft's YAML exactly as shown and opens the
+ * build. While the spec has any problem the button is disabled and says why: building some
+ * other ("last valid") version would ship an image different from the one on screen.
+ * When the server reuses a build of an identical spec, the build page says so (`?reused=1`).
  */
 export function SubmitBuildButton() {
-  const lastValid = useDraftStore((s) => s.lastValid);
+  const yamlText = useDraftStore((s) => s.yamlText);
   const status = useDraftStore((s) => s.status);
+  const issues = useDraftStore((s) => s.issues);
   const [, navigate] = useLocation();
   const create = useCreateBuild();
+  const first = issues[0];
+  const blocked = status !== 'valid';
 
   const error = create.error;
   return (
     <div className="st-submit">
-      {status !== 'valid' && (
-        <p className="st-notice" role="status">
-          The spec has errors right now; the build uses its last valid version.
+      {blocked && (
+        <p className="st-notice" role="status" id="build-blocked-reason">
+          Build is disabled until the spec has no problems ({issues.length} now).{' '}
+          {first ? <a href="#spec-issue-0">First problem: {describeIssue(first)}</a> : null}
         </p>
       )}
       <button
         type="button"
         className="st-button st-button--primary"
-        disabled={create.isPending}
+        disabled={blocked || create.isPending}
+        aria-describedby={blocked ? 'build-blocked-reason' : undefined}
         onClick={() =>
-          create.mutate({ spec: lastValid }, { onSuccess: (response) => navigate(`/builds/${response.build.id}${response.reused ? '?reused=1' : ''}`) })
+          create.mutate({ spec: yamlText }, { onSuccess: (response) => navigate(`/builds/${response.build.id}${response.reused ? '?reused=1' : ''}`) })
         }
       >
         {create.isPending ? 'Submitting…' : 'Build'}
@@ -38,9 +45,7 @@ export function SubmitBuildButton() {
           {error instanceof ApiRequestError && error.body.issues && (
             <ul>
               {error.body.issues.map((issue, i) => (
-                <li key={i}>
-                  <code>{issue.path.join('.') || 'spec'}</code>: {issue.message}
-                </li>
+                <li key={i}>{describeIssue(issue)}</li>
               ))}
             </ul>
           )}

@@ -16,9 +16,9 @@ describe('field issue mapping', () => {
   });
 
   it('names nested issues relative to the field', () => {
-    expect(fieldIssueMessages(issues, ['spec', 'packages'], { nested: true })).toEqual(['line 3: must be a Debian package name']);
+    expect(fieldIssueMessages(issues, ['spec', 'packages'], { nested: true })).toEqual(['item 3: must be a Debian package name']);
     expect(fieldIssueMessages(issues, ['spec', 'sysctl'], { nested: true })).toEqual(['bad key: key "bad key" is not allowed']);
-    expect(fieldIssueMessages(issues, ['spec', 'users'], { nested: true })).toEqual(['line 1 (name): is reserved']);
+    expect(fieldIssueMessages(issues, ['spec', 'users'], { nested: true })).toEqual(['item 1 (name): is reserved']);
   });
 
   it('lists issues that no field shows', () => {

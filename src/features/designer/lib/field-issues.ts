@@ -7,7 +7,7 @@ const startsWith = (path: Path, prefix: Path) => prefix.length <= path.length &&
 /**
  * The messages a form field shows for `path`. With `nested`, issues deeper down
  * (a list item, a record key) are included too, named relative to the field so
- * "[2]: must be a package name" says which line is wrong.
+ * "item 2: must be a package name" says which entry is wrong.
  */
 export function fieldIssueMessages(issues: readonly SpecIssue[], path: Path, options: { nested?: boolean } = {}): string[] {
   const messages = new Set<string>();
@@ -15,7 +15,8 @@ export function fieldIssueMessages(issues: readonly SpecIssue[], path: Path, opt
     if (issue.path.length === path.length && startsWith(issue.path, path)) messages.add(issue.message);
     else if (options.nested && startsWith(issue.path, path)) {
       const rest = issue.path.slice(path.length);
-      const where = typeof rest[0] === 'number' ? `line ${rest[0] + 1}${rest.length > 1 ? ` (${formatPath(rest.slice(1))})` : ''}` : formatPath(rest);
+      // Chip lists and line lists alike: "item 2", counted from 1 as the user counts.
+      const where = typeof rest[0] === 'number' ? `item ${rest[0] + 1}${rest.length > 1 ? ` (${formatPath(rest.slice(1))})` : ''}` : formatPath(rest);
       messages.add(`${where}: ${issue.message}`);
     }
   }

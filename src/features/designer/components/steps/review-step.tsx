@@ -1,3 +1,4 @@
+import { describeIssue } from '@/spec/issue-labels';
 import { formatPath } from '@/spec/validation-error';
 import { useDraftStore } from '@/stores/draft-store';
 import type { Catalog } from '@/lib/api/get-catalog';
@@ -50,9 +51,10 @@ export function ReviewStep({ catalog }: ReviewStepProps) {
           <h3 id="review-issues">{status === 'invalid-yaml' ? 'The YAML does not parse' : `${issues.length} problem${issues.length === 1 ? '' : 's'} to fix`}</h3>
           <ul>
             {issues.map((issue, i) => (
-              <li key={i}>
-                {issue.path.length > 0 ? <code>{formatPath(issue.path)}</code> : null} {issue.message}
-                {issue.line ? ` (line ${issue.line})` : ''}
+              // The id is what the Build button's "first problem" link points at; the YAML path stays in the tooltip.
+              <li key={i} id={`spec-issue-${i}`} tabIndex={-1} title={issue.path.length > 0 ? formatPath(issue.path) : undefined}>
+                {describeIssue(issue)}
+                {issue.kind === 'syntax' && issue.line ? ` (YAML line ${issue.line})` : ''}
               </li>
             ))}
           </ul>
