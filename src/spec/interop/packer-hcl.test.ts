@@ -54,6 +54,12 @@ describe('exportPackerTemplate', () => {
     expect(text).toContain("echo 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  /tmp/containerd.tar.gz' | sha256sum -c -");
   });
 
+  it('passes the provisioner environment (BUILD_USER) to the script through {{ .Vars }}', () => {
+    const executes = template.split('\n').filter((line) => line.includes('execute_command'));
+    expect(executes.length).toBeGreaterThan(0);
+    for (const line of executes) expect(line.trim()).toBe(`execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E bash -eu -o pipefail '{{ .Path }}'"`);
+  });
+
   it('writes provisioner scripts that bash can parse', () => {
     for (const { name, script } of nodeSetupScripts(image)) {
       const check = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });

@@ -81,7 +81,8 @@ export function exportPackerTemplate(image: NodeImage): string {
       `  # ${name}`,
       '  provisioner "shell" {',
       '    environment_vars = ["BUILD_USER=${var.ssh_username}"]',
-      `    execute_command  = "sudo -E bash -eu -o pipefail '{{ .Path }}'"`,
+      // {{ .Vars }} carries environment_vars (BUILD_USER) to the script; sudo -E keeps them past sudo.
+      `    execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E bash -eu -o pipefail '{{ .Path }}'"`,
       `    inline = [${hclHeredoc(script)}]`,
       '  }',
     );
