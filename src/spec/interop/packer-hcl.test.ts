@@ -60,6 +60,18 @@ describe('exportPackerTemplate', () => {
     for (const line of executes) expect(line.trim()).toBe(`execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E bash -eu -o pipefail '{{ .Path }}'"`);
   });
 
+  it('points loopback source URLs at the QEMU host (10.0.2.2) and says so', () => {
+    const local = nodeImageSchema.parse(
+      minimalInput({ kubernetes: { version: '1.34.5', source: { type: 'apt', repository: 'http://127.0.0.1:8080/k8s/deb/' } }, files: [{ path: '/etc/note', content: 'http://127.0.0.1/keep' }] }),
+    );
+    const out = exportPackerTemplate(local);
+    expect(out).toContain('deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] http://10.0.2.2:8080/k8s/deb/ /');
+    expect(out).toContain('#   http://127.0.0.1:8080/k8s/deb/ -> http://10.0.2.2:8080/k8s/deb/');
+    // File contents are the user's, not a download: they stay as written (the script carries them base64-encoded).
+    expect(out).toContain(Buffer.from('http://127.0.0.1/keep').toString('base64'));
+    expect(out.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/127\.0\.0\.1:8080/);
+  });
+
   it('writes provisioner scripts that bash can parse', () => {
     for (const { name, script } of nodeSetupScripts(image)) {
       const check = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
