@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveVersions } from '../defaults';
-import { CRICTL_CONFIG, renderContainerdConfig } from '../node-definition';
+import { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContainerdConfig, renderModulesLoad, renderSysctlConf } from '../node-definition';
 import { nodeImageSchema, type NodeImage } from '../schema';
 import { minimalInput } from '../test-specs';
 import { nodeSetupScripts } from './node-setup-scripts';
@@ -14,6 +14,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const specs: [string, NodeImage, string][] = [
   ['distro containerd 1.x', nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.34.5' } })), '1.7.0'],
+  [
+    'extra sysctls and modules',
+    nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.34.5' }, sysctl: { 'vm.max_map_count': '262144', 'fs.inotify.max_user_watches': '524288' }, kernelModules: ['ip_vs', 'ip_vs_rr'] })),
+    '1.7.0',
+  ],
   [
     'upstream containerd 2.x',
     nodeImageSchema.parse(
@@ -25,21 +30,22 @@ const specs: [string, NodeImage, string][] = [
 
 /** Runs the export's file-writing heredocs for real, with /etc moved under a scratch root. */
 function writtenByExport(image: NodeImage, root: string): Record<string, string> {
-  const runtime = nodeSetupScripts(image).find((s) => s.name === 'runtime')?.script ?? '';
-  const lines = runtime.split('\n');
+  const lines = nodeSetupScripts(image)
+    .filter((s) => s.name === 'runtime' || s.name === 'node-settings')
+    .flatMap((s) => s.script.split('\n'));
+  const written: string[] = [];
   const fileWriting: string[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const start = /^cat > (\S+) <<'(\w+)'$/.exec(lines[i]);
-    if (!start) continue;
+    // Only the files the node definition covers (the upstream containerd unit is the export's own).
+    if (!start || !/^\/etc\/(containerd\/|crictl\.yaml|modules-load\.d\/|sysctl\.d\/)/.test(start[1])) continue;
     const end = lines.indexOf(start[2], i + 1);
+    written.push(start[1]);
     fileWriting.push(`mkdir -p "$(dirname '${root}${start[1]}')"`, `cat > '${root}${start[1]}' <<'${start[2]}'`, ...lines.slice(i + 1, end + 1));
   }
   const result = spawnSync('bash', ['-euc', fileWriting.join('\n')], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
-  return {
-    '/etc/containerd/config.toml': readFileSync(join(root, 'etc/containerd/config.toml'), 'utf8'),
-    '/etc/crictl.yaml': readFileSync(join(root, 'etc/crictl.yaml'), 'utf8'),
-  };
+  return Object.fromEntries(written.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
 }
 
 describe('the Packer/shell export and the configure stage build the same node', () => {
@@ -50,6 +56,10 @@ describe('the Packer/shell export and the configure stage build the same node', 
       expect(writtenByExport(image, root)).toEqual({
         '/etc/containerd/config.toml': renderContainerdConfig({ containerdVersion, systemdCgroup: runtime.systemdCgroup, pauseImage: resolveVersions(image.spec).pauseImage }),
         '/etc/crictl.yaml': CRICTL_CONFIG,
+        '/etc/modules-load.d/kubernetes.conf': renderModulesLoad(REQUIRED_KERNEL_MODULES),
+        '/etc/sysctl.d/99-kubernetes-cri.conf': renderSysctlConf(REQUIRED_SYSCTLS),
+        ...(image.spec.kernelModules.length > 0 ? { '/etc/modules-load.d/stamper-user.conf': renderModulesLoad(image.spec.kernelModules) } : {}),
+        ...(Object.keys(image.spec.sysctl).length > 0 ? { '/etc/sysctl.d/99-stamper-user.conf': renderSysctlConf(image.spec.sysctl) } : {}),
       });
     });
   }

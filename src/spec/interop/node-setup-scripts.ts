@@ -1,7 +1,7 @@
 import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
 import type { NodeImage } from '../schema';
-import { CRICTL_CONFIG, renderContainerdConfig } from '../node-definition';
+import { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContainerdConfig, renderModulesLoad, renderSysctlConf } from '../node-definition';
 import { base64Utf8, shellQuote as q } from './shell-quote';
 
 export interface NodeSetupScript {
@@ -137,16 +137,15 @@ function kubernetesScript(image: NodeImage): string {
 
 function nodeSettingsScript(image: NodeImage): string {
   const { spec } = image;
-  const modules = [...new Set(['overlay', 'br_netfilter', ...spec.kernelModules])];
-  const sysctl: Record<string, string> = {
-    'net.bridge.bridge-nf-call-iptables': '1',
-    'net.bridge.bridge-nf-call-ip6tables': '1',
-    'net.ipv4.ip_forward': '1',
-    ...spec.sysctl,
-  };
+  // The configure stage's files, paths and renderers exactly (see node-definition.test via node-setup-scripts.test).
+  const files: [string, string][] = [
+    ['/etc/modules-load.d/kubernetes.conf', renderModulesLoad(REQUIRED_KERNEL_MODULES)],
+    ['/etc/sysctl.d/99-kubernetes-cri.conf', renderSysctlConf(REQUIRED_SYSCTLS)],
+    ...(spec.kernelModules.length > 0 ? [['/etc/modules-load.d/stamper-user.conf', renderModulesLoad(spec.kernelModules)] as [string, string]] : []),
+    ...(Object.keys(spec.sysctl).length > 0 ? [['/etc/sysctl.d/99-stamper-user.conf', renderSysctlConf(spec.sysctl)] as [string, string]] : []),
+  ];
   const lines = [
-    `printf '%s\\n' ${modules.map(q).join(' ')} > /etc/modules-load.d/stamper-kubernetes.conf`,
-    `printf '%s\\n' ${Object.entries(sysctl).map(([key, value]) => q(`${key} = ${value}`)).join(' ')} > /etc/sysctl.d/99-stamper-kubernetes.conf`,
+    ...files.flatMap(([path, content]) => [`cat > ${path} <<'CONF'`, content.replace(/\n$/, ''), 'CONF']),
     '# kubelet refuses to run with swap on',
     'swapoff -a',
     "sed -i '/\\sswap\\s/d' /etc/fstab",

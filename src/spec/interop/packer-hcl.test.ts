@@ -37,8 +37,8 @@ describe('exportPackerTemplate', () => {
     expect(template).toContain("'kubelet=1.34.5-*' 'kubeadm=1.34.5-*' 'kubectl=1.34.5-*' 'cri-tools=1.34.0-*' 'kubernetes-cni=1.7.1-*'");
     expect(template).toContain('sandbox_image = "registry.k8s.io/pause:3.10.1"');
     expect(template).toContain('https://pkgs.k8s.io/core:/stable:/v1.34/deb/');
-    expect(template).toContain("'vm.max_map_count = 262144'");
-    expect(template).toContain("'ip_vs'");
+    expect(template).toContain('\nvm.max_map_count = 262144\n');
+    expect(template).toContain('\nip_vs\n');
     expect(template).toContain('SystemdCgroup = true');
     expect(template).toContain('source_image_url');
     expect(template).toContain('Not produced here (Stamper builds them without a hypervisor): ova.');
