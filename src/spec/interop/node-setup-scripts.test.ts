@@ -35,14 +35,14 @@ function writtenByExport(image: NodeImage, root: string): Record<string, string>
     .flatMap((s) => s.script.split('\n'));
   const written: string[] = [];
   const fileWriting: string[] = [];
-  for (let i = 0; i < lines.length; i += 1) {
-    const start = /^cat > (\S+) <<'(\w+)'$/.exec(lines[i]);
+  lines.forEach((line, i) => {
+    const [, path, marker] = /^cat > (\S+) <<'(\w+)'$/.exec(line) ?? [];
     // Only the files the node definition covers (the upstream containerd unit is the export's own).
-    if (!start || !/^\/etc\/(containerd\/|crictl\.yaml|modules-load\.d\/|sysctl\.d\/)/.test(start[1])) continue;
-    const end = lines.indexOf(start[2], i + 1);
-    written.push(start[1]);
-    fileWriting.push(`mkdir -p "$(dirname '${root}${start[1]}')"`, `cat > '${root}${start[1]}' <<'${start[2]}'`, ...lines.slice(i + 1, end + 1));
-  }
+    if (!path || !marker || !/^\/etc\/(containerd\/|crictl\.yaml|modules-load\.d\/|sysctl\.d\/)/.test(path)) return;
+    const end = lines.indexOf(marker, i + 1);
+    written.push(path);
+    fileWriting.push(`mkdir -p "$(dirname '${root}${path}')"`, `cat > '${root}${path}' <<'${marker}'`, ...lines.slice(i + 1, end + 1));
+  });
   const result = spawnSync('bash', ['-euc', fileWriting.join('\n')], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
   return Object.fromEntries(written.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
