@@ -1,6 +1,7 @@
 import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
 import type { NodeImage } from '../schema';
+import { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContainerdConfig, renderModulesLoad, renderSysctlConf } from '../node-definition';
 import { base64Utf8, shellQuote as q } from './shell-quote';
 
 export interface NodeSetupScript {
@@ -65,44 +66,15 @@ function runtimeScript(image: NodeImage): string {
   lines.push(
     'install -d -m 0755 /etc/containerd',
     "cat > /etc/containerd/config.toml <<'TOML'",
-    containerdConfig(Number(containerdVersion.split('.')[0]), runtime.systemdCgroup, pause),
+    renderContainerdConfig({ containerdVersion, systemdCgroup: runtime.systemdCgroup, pauseImage: pause }).replace(/\n$/, ''),
     'TOML',
-    "printf '%s\\n' 'runtime-endpoint: unix:///run/containerd/containerd.sock' 'image-endpoint: unix:///run/containerd/containerd.sock' 'timeout: 10' > /etc/crictl.yaml",
+    "cat > /etc/crictl.yaml <<'YAML'",
+    CRICTL_CONFIG.replace(/\n$/, ''),
+    'YAML',
     'systemctl daemon-reload',
     'systemctl enable containerd',
   );
   return lines.join('\n');
-}
-
-/** The same CRI settings the pipeline writes: systemd cgroups and the minor's pause image, in containerd 1.x or 2.x layout. */
-function containerdConfig(major: number, systemdCgroup: boolean, pauseImage: string): string {
-  const pause = JSON.stringify(pauseImage);
-  if (major >= 2) {
-    return [
-      'version = 3',
-      "[plugins.'io.containerd.cri.v1.images'.pinned_images]",
-      `  sandbox = ${pause}`,
-      "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]",
-      "  runtime_type = 'io.containerd.runc.v2'",
-      "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]",
-      `  SystemdCgroup = ${systemdCgroup}`,
-      "[plugins.'io.containerd.cri.v1.runtime'.cni]",
-      "  bin_dirs = ['/opt/cni/bin']",
-      "  conf_dir = '/etc/cni/net.d'",
-    ].join('\n');
-  }
-  return [
-    'version = 2',
-    '[plugins."io.containerd.grpc.v1.cri"]',
-    `  sandbox_image = ${pause}`,
-    '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
-    '  runtime_type = "io.containerd.runc.v2"',
-    '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
-    `  SystemdCgroup = ${systemdCgroup}`,
-    '[plugins."io.containerd.grpc.v1.cri".cni]',
-    '  bin_dir = "/opt/cni/bin"',
-    '  conf_dir = "/etc/cni/net.d"',
-  ].join('\n');
 }
 
 function kubernetesScript(image: NodeImage): string {
@@ -165,16 +137,15 @@ function kubernetesScript(image: NodeImage): string {
 
 function nodeSettingsScript(image: NodeImage): string {
   const { spec } = image;
-  const modules = [...new Set(['overlay', 'br_netfilter', ...spec.kernelModules])];
-  const sysctl: Record<string, string> = {
-    'net.bridge.bridge-nf-call-iptables': '1',
-    'net.bridge.bridge-nf-call-ip6tables': '1',
-    'net.ipv4.ip_forward': '1',
-    ...spec.sysctl,
-  };
+  // The configure stage's files, paths and renderers exactly (see node-definition.test via node-setup-scripts.test).
+  const files: [string, string][] = [
+    ['/etc/modules-load.d/kubernetes.conf', renderModulesLoad(REQUIRED_KERNEL_MODULES)],
+    ['/etc/sysctl.d/99-kubernetes-cri.conf', renderSysctlConf(REQUIRED_SYSCTLS)],
+    ...(spec.kernelModules.length > 0 ? [['/etc/modules-load.d/stamper-user.conf', renderModulesLoad(spec.kernelModules)] as [string, string]] : []),
+    ...(Object.keys(spec.sysctl).length > 0 ? [['/etc/sysctl.d/99-stamper-user.conf', renderSysctlConf(spec.sysctl)] as [string, string]] : []),
+  ];
   const lines = [
-    `printf '%s\\n' ${modules.map(q).join(' ')} > /etc/modules-load.d/stamper-kubernetes.conf`,
-    `printf '%s\\n' ${Object.entries(sysctl).map(([key, value]) => q(`${key} = ${value}`)).join(' ')} > /etc/sysctl.d/99-stamper-kubernetes.conf`,
+    ...files.flatMap(([path, content]) => [`cat > ${path} <<'CONF'`, content.replace(/\n$/, ''), 'CONF']),
     '# kubelet refuses to run with swap on',
     'swapoff -a',
     "sed -i '/\\sswap\\s/d' /etc/fstab",

@@ -37,8 +37,8 @@ describe('exportPackerTemplate', () => {
     expect(template).toContain("'kubelet=1.34.5-*' 'kubeadm=1.34.5-*' 'kubectl=1.34.5-*' 'cri-tools=1.34.0-*' 'kubernetes-cni=1.7.1-*'");
     expect(template).toContain('sandbox_image = "registry.k8s.io/pause:3.10.1"');
     expect(template).toContain('https://pkgs.k8s.io/core:/stable:/v1.34/deb/');
-    expect(template).toContain("'vm.max_map_count = 262144'");
-    expect(template).toContain("'ip_vs'");
+    expect(template).toContain('\nvm.max_map_count = 262144\n');
+    expect(template).toContain('\nip_vs\n');
     expect(template).toContain('SystemdCgroup = true');
     expect(template).toContain('source_image_url');
     expect(template).toContain('Not produced here (Stamper builds them without a hypervisor): ova.');
@@ -52,6 +52,24 @@ describe('exportPackerTemplate', () => {
     const text = exportPackerTemplate(upstream);
     expect(text).toContain('version = 3');
     expect(text).toContain("echo 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  /tmp/containerd.tar.gz' | sha256sum -c -");
+  });
+
+  it('passes the provisioner environment (BUILD_USER) to the script through {{ .Vars }}', () => {
+    const executes = template.split('\n').filter((line) => line.includes('execute_command'));
+    expect(executes.length).toBeGreaterThan(0);
+    for (const line of executes) expect(line.trim()).toBe(`execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E bash -eu -o pipefail '{{ .Path }}'"`);
+  });
+
+  it('points loopback source URLs at the QEMU host (10.0.2.2) and says so', () => {
+    const local = nodeImageSchema.parse(
+      minimalInput({ kubernetes: { version: '1.34.5', source: { type: 'apt', repository: 'http://127.0.0.1:8080/k8s/deb/' } }, files: [{ path: '/etc/note', content: 'http://127.0.0.1/keep' }] }),
+    );
+    const out = exportPackerTemplate(local);
+    expect(out).toContain('deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] http://10.0.2.2:8080/k8s/deb/ /');
+    expect(out).toContain('#   http://127.0.0.1:8080/k8s/deb/ -> http://10.0.2.2:8080/k8s/deb/');
+    // File contents are the user's, not a download: they stay as written (the script carries them base64-encoded).
+    expect(out).toContain(Buffer.from('http://127.0.0.1/keep').toString('base64'));
+    expect(out.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/127\.0\.0\.1:8080/);
   });
 
   it('writes provisioner scripts that bash can parse', () => {

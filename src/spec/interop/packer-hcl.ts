@@ -9,7 +9,8 @@ import { nodeSetupScripts } from './node-setup-scripts';
  * no required_plugins, no http_content, so `packer validate` works there and on newer
  * Packers alike.
  */
-export function exportPackerTemplate(image: NodeImage): string {
+export function exportPackerTemplate(specImage: NodeImage): string {
+  const { image, rewritten } = guestReachable(specImage);
   const { spec } = image;
   const source = cloudImageFor(image);
   const sourceName = image.metadata.name.replace(/-/g, '_');
@@ -28,6 +29,9 @@ export function exportPackerTemplate(image: NodeImage): string {
     'Then (the image\'s checksum is in SHA512SUMS/SHA256SUMS beside it):',
     `  packer build -var 'source_image_checksum=${source.checksumKind}:<hex from ${source.checksumsUrl}>' ${image.metadata.name}.pkr.hcl`,
     'Without /dev/kvm add -var accelerator=tcg (much slower).',
+    ...(rewritten.length > 0
+      ? ['', `Inside the QEMU VM 127.0.0.1 is the guest itself; the host is ${qemuHostAddress} on QEMU's user network, so these source URLs were rewritten:`, ...rewritten.map((r) => `  ${r.from} -> ${r.to}`)]
+      : []),
   ];
 
   const variables: [string, string, string][] = [
@@ -81,7 +85,8 @@ export function exportPackerTemplate(image: NodeImage): string {
       `  # ${name}`,
       '  provisioner "shell" {',
       '    environment_vars = ["BUILD_USER=${var.ssh_username}"]',
-      `    execute_command  = "sudo -E bash -eu -o pipefail '{{ .Path }}'"`,
+      // {{ .Vars }} carries environment_vars (BUILD_USER) to the script; sudo -E keeps them past sudo.
+      `    execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E bash -eu -o pipefail '{{ .Path }}'"`,
       `    inline = [${hclHeredoc(script)}]`,
       '  }',
     );
@@ -123,4 +128,39 @@ export function hclHeredoc(text: string): string {
   let marker = 'STAMPER_SCRIPT';
   for (let n = 1; text.split('\n').some((line) => line.trim() === marker); n += 1) marker = `STAMPER_SCRIPT_${n}`;
   return `<<${marker}\n${escapeTemplate(text)}\n${marker}\n`;
+}
+
+/** The build host as the guest sees it on QEMU's user-mode network (slirp). */
+const qemuHostAddress = '10.0.2.2';
+const loopbackUrl = /^(https?:\/\/)(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?=[:/]|$)/i;
+
+interface Rewrite {
+  from: string;
+  to: string;
+}
+
+/**
+ * The spec with the URLs it downloads from (Kubernetes source, container runtime) moved from
+ * loopback to the QEMU host address, so a repository served on the build host is reachable
+ * from the Packer VM. Only those two subtrees: a file's content that happens to be a URL stays.
+ */
+function guestReachable(image: NodeImage): { image: NodeImage; rewritten: Rewrite[] } {
+  const rewritten: Rewrite[] = [];
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (!loopbackUrl.test(value)) return value;
+      const to = value.replace(loopbackUrl, `$1${qemuHostAddress}`);
+      rewritten.push({ from: value, to });
+      return to;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  const spec = {
+    ...image.spec,
+    kubernetes: walk(image.spec.kubernetes) as NodeImage['spec']['kubernetes'],
+    runtime: walk(image.spec.runtime) as NodeImage['spec']['runtime'],
+  };
+  return { image: { ...image, spec }, rewritten };
 }
