@@ -26,6 +26,7 @@ step() {
 }
 
 step lint npm run lint
+step format npm run format:check
 step typecheck npm run typecheck
 step unit npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step build npm run build
