@@ -116,7 +116,8 @@ async function main(): Promise<number> {
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      const rows = (list: FileSize[]) => list.map((f) => `    ${f.file.padEnd(48)} ${kB(f.bytes).padStart(10)}  gzip ${kB(f.gzipBytes).padStart(9)}`).join('\n');
+      const rows = (list: FileSize[]) =>
+        list.map((f) => `    ${f.file.padEnd(48)} ${kB(f.bytes).padStart(10)}  gzip ${kB(f.gzipBytes).padStart(9)}`).join('\n');
       process.stdout.write(
         [
           'Initial JS (entry + static imports):',

@@ -65,7 +65,10 @@ async function main(): Promise<void> {
   // inside the repo so the harness resolves the project's node_modules
   const dir = await mkdtemp(path.join(repoRoot, 'node_modules', '.cache', 'stamper-log-bench-'));
   try {
-    await writeFile(path.join(dir, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="./main.tsx"></script></body></html>');
+    await writeFile(
+      path.join(dir, 'index.html'),
+      '<!doctype html><html><body><div id="root"></div><script type="module" src="./main.tsx"></script></body></html>',
+    );
     await writeFile(path.join(dir, 'main.tsx'), harness);
     const config = {
       root: dir,
@@ -90,7 +93,10 @@ async function main(): Promise<void> {
       const result = await page.evaluate(() => {
         const { started, done, frames } = (window as unknown as { bench: { started: number; done: number; frames: number[] } }).bench;
         const during = frames.filter((t) => t >= started && t <= done + 100);
-        const gaps = during.slice(1).map((t, i) => t - (during[i] as number)).sort((a, b) => a - b);
+        const gaps = during
+          .slice(1)
+          .map((t, i) => t - (during[i] as number))
+          .sort((a, b) => a - b);
         return {
           seconds: (done - started) / 1000,
           frames: gaps.length,

@@ -100,7 +100,9 @@ function printReport(runs: BenchRun[]): void {
   lines.push(`${'peak disk'.padEnd(12)}${runs.map((r) => `${(r.peakDiskBytes / 1024 ** 3).toFixed(2).padStart(6)} GiB`).join('')}`);
   for (const run of runs) {
     const target = TARGETS_MS[run.label as 'cold' | 'warm'];
-    lines.push(`${run.label}: ${(run.totalMs / 1000).toFixed(1)} s (target ≤ ${target / 1000} s: ${run.totalMs <= target ? 'met' : 'MISSED'}), ${run.checks} boot checks passed`);
+    lines.push(
+      `${run.label}: ${(run.totalMs / 1000).toFixed(1)} s (target ≤ ${target / 1000} s: ${run.totalMs <= target ? 'met' : 'MISSED'}), ${run.checks} boot checks passed`,
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
   process.stdout.write(JSON.stringify({ runs }, null, 2) + '\n');

@@ -24,7 +24,10 @@ test('Build is disabled while the spec has a problem, names it in the form’s w
   await page.goto('/');
   await waitForYamlEditor(page);
   await replaceYaml(page, yamlWithBadPackage);
-  await page.getByRole('button', { name: /Review/ }).first().click();
+  await page
+    .getByRole('button', { name: /Review/ })
+    .first()
+    .click();
 
   const build = page.getByRole('button', { name: 'Build', exact: true });
   await expect(build).toBeDisabled();

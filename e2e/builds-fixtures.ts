@@ -94,7 +94,10 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output()}`);
-    const ok = await fetch(`${url}/api/catalog`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/catalog`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -109,7 +112,13 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
  */
 export async function startStamperServer(options: { scripted: boolean; port: number; env?: NodeJS.ProcessEnv }): Promise<RunningServer> {
   // a leftover server on the port would answer instead of ours and the tests would drive it
-  if (options.port !== 0 && (await fetch(`http://127.0.0.1:${options.port}/api/catalog`).then(() => true, () => false))) {
+  if (
+    options.port !== 0 &&
+    (await fetch(`http://127.0.0.1:${options.port}/api/catalog`).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new Error(`port ${options.port} is already in use; stop that server or set STAMPER_BUILDS_E2E_PORT`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-builds-e2e-'));
@@ -132,19 +141,22 @@ export async function startStamperServer(options: { scripted: boolean; port: num
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   // with port 0 the server picks one and says which: {"port":N} (scripted) or "listening on http://127.0.0.1:N"
-  const port = options.port !== 0 ? options.port : await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not say its port:\n${log}`)), 90_000);
-    const check = () => {
-      const match = /"port":\s*(\d+)|listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1] ?? match[2]));
-      }
-    };
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', check);
-    check();
-  });
+  const port =
+    options.port !== 0
+      ? options.port
+      : await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`the server did not say its port:\n${log}`)), 90_000);
+          const check = () => {
+            const match = /"port":\s*(\d+)|listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+            if (match) {
+              clearTimeout(timer);
+              resolve(Number(match[1] ?? match[2]));
+            }
+          };
+          child.stdout?.on('data', check);
+          child.stderr?.on('data', check);
+          check();
+        });
   const url = `http://127.0.0.1:${port}`;
   await waitForServer(url, child, () => log);
   const proxy = await startCuttableProxy(url);
@@ -213,7 +225,14 @@ export async function sha256OfFile(file: string): Promise<string> {
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (process.env.AXE_DEBUG) console.log(JSON.stringify(serious.flatMap((v) => v.nodes.map((n) => [n.target, n.failureSummary, n.html])), null, 1));
+  if (process.env.AXE_DEBUG)
+    console.log(
+      JSON.stringify(
+        serious.flatMap((v) => v.nodes.map((n) => [n.target, n.failureSummary, n.html])),
+        null,
+        1,
+      ),
+    );
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 

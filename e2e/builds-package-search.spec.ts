@@ -3,7 +3,10 @@ import { expect, expectNoSeriousA11yViolations, test } from './builds-fixtures';
 // The server reads a small Packages index from a loopback mirror the fixture starts (STAMPER_PACKAGES_MIRROR).
 test('the Packages step searches the release index and adds a package to the spec', async ({ page }) => {
   await page.goto('/');
-  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Packages/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Designer steps' })
+    .getByRole('button', { name: /Packages/ })
+    .click();
   const search = page.getByLabel('Search by name or description');
   await search.fill('json');
   const results = page.getByRole('list', { name: 'Matching packages' });

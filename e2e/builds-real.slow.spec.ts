@@ -71,7 +71,10 @@ const buildIds: string[] = [];
 async function submitFromDesigner(page: import('@playwright/test').Page, yaml: string): Promise<string> {
   await page.goto('/');
   await replaceYaml(page, yaml);
-  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Review/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Designer steps' })
+    .getByRole('button', { name: /Review/ })
+    .click();
   await page.getByRole('button', { name: 'Build', exact: true }).click();
   await expect(page).toHaveURL(/\/builds\/[0-9a-f-]{36}/, { timeout: 30_000 });
   return /\/builds\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';

@@ -27,7 +27,10 @@ test('submitting from the designer follows the build live to its result', async 
       '',
     ].join('\n'),
   );
-  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Review/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Designer steps' })
+    .getByRole('button', { name: /Review/ })
+    .click();
   await page.getByRole('button', { name: 'Build', exact: true }).click();
 
   await test.step('the build page opens and the log streams in', async () => {
@@ -46,7 +49,10 @@ test('submitting from the designer follows the build live to its result', async 
   await test.step('submitting the identical spec again opens the same build and says so', async () => {
     const firstUrl = page.url();
     await page.goto('/');
-    await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Review/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Designer steps' })
+      .getByRole('button', { name: /Review/ })
+      .click();
     await page.getByRole('button', { name: 'Build', exact: true }).click();
     await expect(page.getByText(/An identical spec was already built/)).toBeVisible();
     expect(page.url().split('?')[0]).toBe(firstUrl.split('?')[0]);

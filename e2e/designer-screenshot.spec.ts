@@ -8,7 +8,10 @@ test('screenshot of the designer', async ({ page }) => {
   await page.goto('/');
   await waitForYamlEditor(page);
   await page.getByLabel('Image name').fill('edge-workers');
-  await page.getByRole('button', { name: /Kubernetes/ }).first().click();
+  await page
+    .getByRole('button', { name: /Kubernetes/ })
+    .first()
+    .click();
   await expect(page.getByRole('radio', { name: 'Kubernetes 1.35' })).toBeChecked();
   await page.mouse.move(0, 0);
   await page.screenshot({ path: 'docs/screenshot.png' });

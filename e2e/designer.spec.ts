@@ -14,7 +14,10 @@ test('designing through the form updates the YAML at once', async ({ page }) => 
   });
 
   await test.step('see incompatible Kubernetes versions before picking', async () => {
-    await page.getByRole('button', { name: /Kubernetes/ }).first().click();
+    await page
+      .getByRole('button', { name: /Kubernetes/ })
+      .first()
+      .click();
     const k136 = page.getByRole('radio', { name: 'Kubernetes 1.36' });
     await expect(k136).toHaveAccessibleDescription(/needs containerd 2\.x \(upstream\)/);
     await page.getByRole('radio', { name: 'Kubernetes 1.34' }).check();
@@ -31,7 +34,10 @@ test('designing through the form updates the YAML at once', async ({ page }) => 
   });
 
   await test.step('add a raw disk output', async () => {
-    await page.getByRole('button', { name: /Outputs/ }).first().click();
+    await page
+      .getByRole('button', { name: /Outputs/ })
+      .first()
+      .click();
     await page.getByRole('checkbox', { name: 'Raw disk' }).check();
     await expect.poll(() => savedDraftYaml(page)).toContain('format: raw');
   });
@@ -44,9 +50,15 @@ test('designing through the form updates the YAML at once', async ({ page }) => 
 });
 
 test('an incompatible pick is reported on the field that has to change', async ({ page }) => {
-  await page.getByRole('button', { name: /Kubernetes/ }).first().click();
+  await page
+    .getByRole('button', { name: /Kubernetes/ })
+    .first()
+    .click();
   await page.getByRole('radio', { name: 'Kubernetes 1.36' }).check();
-  await page.getByRole('button', { name: /Runtime/ }).first().click();
+  await page
+    .getByRole('button', { name: /Runtime/ })
+    .first()
+    .click();
   const source = page.getByRole('group', { name: 'containerd source' });
   await expect(page.getByRole('radio', { name: 'Distribution package' })).toHaveAccessibleDescription(/Kubernetes 1\.36 needs containerd 2\.x/);
   await expect(source).toContainText(/choose runtime source "upstream"/);

@@ -28,11 +28,17 @@ test('editing the YAML updates the form', async ({ page }) => {
   await replaceYaml(page, specYaml('hand-written'));
   await expect(page.getByLabel('Image name')).toHaveValue('hand-written');
   await expect(page.getByRole('radio', { name: 'Debian 12 (bookworm)' })).toBeChecked();
-  await page.getByRole('button', { name: /Packages/ }).first().click();
+  await page
+    .getByRole('button', { name: /Packages/ })
+    .first()
+    .click();
   await expect(page.getByRole('button', { name: 'Remove jq' })).toBeVisible();
 
   await test.step('a form edit afterwards keeps the YAML comment', async () => {
-    await page.getByRole('button', { name: /Base OS/ }).first().click();
+    await page
+      .getByRole('button', { name: /Base OS/ })
+      .first()
+      .click();
     await page.getByLabel('Image name').fill('hand-written-2');
     await expect.poll(() => savedDraftYaml(page)).toContain('name: hand-written-2');
     expect(await savedDraftYaml(page)).toContain('# edited by hand');
@@ -80,9 +86,15 @@ test('a cross-field rule error is marked in the editor too', async ({ page }) =>
   await replaceYaml(page, specYaml('rule-check').replace('1.33.9', '1.36.2'));
   await expect(page.getByText(/1 problem/)).toBeVisible();
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
-  await page.getByRole('region', { name: 'Problems' }).getByRole('button', { name: /Line \d+/ }).click();
+  await page
+    .getByRole('region', { name: 'Problems' })
+    .getByRole('button', { name: /Line \d+/ })
+    .click();
   await expect(yamlEditor(page)).toBeFocused();
-  await page.getByRole('button', { name: /Runtime/ }).first().click();
+  await page
+    .getByRole('button', { name: /Runtime/ })
+    .first()
+    .click();
   await expect(page.getByRole('group', { name: 'containerd source' })).toContainText(/Kubernetes 1\.36 needs containerd/);
 });
 

@@ -25,7 +25,10 @@ export async function guardAgainstExternalRequests(context: BrowserContext): Pro
     if (isExternalUrl(request.url())) external.push(request.url());
   });
   // Aborting keeps a test from hanging on an unreachable CDN; the request is still counted above.
-  await context.route((url) => isExternalUrl(url.href), (route) => route.abort('blockedbyclient'));
+  await context.route(
+    (url) => isExternalUrl(url.href),
+    (route) => route.abort('blockedbyclient'),
+  );
   return external;
 }
 

@@ -3,9 +3,11 @@ import { expect, scriptedSpec, submitBuild, test, waitForState } from './builds-
 
 /** Reads the rendered log rows as [line number, text]. */
 async function renderedLines(page: Page): Promise<[number, string][]> {
-  return page.locator('.st-log__line').evaluateAll((rows) =>
-    rows.map((row) => [Number(row.getAttribute('data-line')), row.querySelector('.st-log__text')?.textContent ?? ''] as [number, string]),
-  );
+  return page
+    .locator('.st-log__line')
+    .evaluateAll((rows) =>
+      rows.map((row) => [Number(row.getAttribute('data-line')), row.querySelector('.st-log__text')?.textContent ?? ''] as [number, string]),
+    );
 }
 
 async function lineCount(page: Page): Promise<number> {
@@ -54,7 +56,7 @@ test('the live log resumes after the connection drops, with no line missing or r
       // walk the whole log from the top and check every rendered row
       const scroller = page.getByRole('region', { name: /^Log output/ });
       await scroller.evaluate((el) => (el.scrollTop = 0));
-      for (let top = 0; ; ) {
+      for (let top = 0; ;) {
         expectConsecutiveTicks(await renderedLines(page));
         const next = await scroller.evaluate((el) => {
           el.scrollTop += el.clientHeight - 40;

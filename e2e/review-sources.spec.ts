@@ -44,14 +44,19 @@ test('the Review step checks each source, Build is refused while one fails, and 
       '',
     ].join('\n'),
   );
-  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: /Review/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Designer steps' })
+    .getByRole('button', { name: /Review/ })
+    .click();
   const sources = page.getByRole('region', { name: 'Sources' });
   const checks = sources.getByRole('list', { name: 'Source checks' });
 
   await test.step('each source shows its result', async () => {
     await expect(checks.getByRole('listitem')).toHaveCount(3);
     await expect(checks.getByRole('listitem').filter({ hasText: 'Distribution mirror' })).toContainText(/reachable \(HTTP 200, \d+ ms\)/);
-    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(`${root}missing/InRelease unreachable: HTTP 404 Not Found`);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(
+      `${root}missing/InRelease unreachable: HTTP 404 Not Found`,
+    );
     await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes signing key' })).toContainText('unreachable: HTTP 404 Not Found');
     await expect(sources.getByRole('alert')).toContainText('Point the repository at a mirror or proxy the build host can reach');
   });

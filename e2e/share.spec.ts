@@ -38,11 +38,14 @@ test('import a spec with the file picker', async ({ page }) => {
 });
 
 test('import a spec by dropping a file', async ({ page }) => {
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const data = new DataTransfer();
-    data.items.add(new File([text], 'dropped.yaml', { type: 'application/yaml' }));
-    return data;
-  }, importedSpec.replace('from-file', 'dropped'));
+  const dataTransfer = await page.evaluateHandle(
+    (text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.yaml', { type: 'application/yaml' }));
+      return data;
+    },
+    importedSpec.replace('from-file', 'dropped'),
+  );
   const form = page.getByRole('region', { name: /Step 1 of 8/ });
   await form.dispatchEvent('dragenter', { dataTransfer });
   await form.dispatchEvent('dragover', { dataTransfer });

@@ -38,7 +38,10 @@ describe('summarize-test-reports', () => {
   });
 
   it('counts a Playwright run whose web server never started as failed', () => {
-    const playwright = { stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 }, errors: [{ message: 'Error: Timed out waiting 240000ms from config.webServer.' }] };
+    const playwright = {
+      stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 },
+      errors: [{ message: 'Error: Timed out waiting 240000ms from config.webServer.' }],
+    };
     const totals = summarize([playwright]) as { failed: number; brokenSuites: string[] };
     expect(totals.failed).toBe(1);
     expect(totals.brokenSuites[0]).toContain('webServer');

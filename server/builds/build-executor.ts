@@ -105,7 +105,10 @@ export class BuildExecutor {
   /** One recovery at a time: removing a killed build's tree can take longer than a poll. */
   private recover(): Promise<void> {
     this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.warn)
-      .then(() => undefined, (error: unknown) => this.warn(`recovery failed: ${error instanceof Error ? error.message : String(error)}`))
+      .then(
+        () => undefined,
+        (error: unknown) => this.warn(`recovery failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         this.recovering = undefined;
       });

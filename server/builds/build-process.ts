@@ -70,7 +70,15 @@ async function main(): Promise<number> {
 
   const spec = nodeImageSchema.parse(job.spec);
   try {
-    const result = await runPipeline({ spec, buildKey: job.buildKey, workDir: job.workDir, outDir: job.outDir, cacheDir: job.cacheDir, signal: abort.signal, emit });
+    const result = await runPipeline({
+      spec,
+      buildKey: job.buildKey,
+      workDir: job.workDir,
+      outDir: job.outDir,
+      cacheDir: job.cacheDir,
+      signal: abort.signal,
+      emit,
+    });
     if (abort.signal.aborted) throw new PipelineAbortError('sign');
     const signed = await signOutputs(job).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);

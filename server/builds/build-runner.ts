@@ -14,8 +14,7 @@ export interface BuildJob {
 }
 
 export type BuildOutcome =
-  | { status: 'succeeded'; artifacts: RecordedArtifact[] }
-  | { status: 'failed'; error: string; stage: string | null; lastLines: string[] };
+  { status: 'succeeded'; artifacts: RecordedArtifact[] } | { status: 'failed'; error: string; stage: string | null; lastLines: string[] };
 
 export interface BuildHandle {
   /** Leader of the build's process group. */

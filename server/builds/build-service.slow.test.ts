@@ -46,7 +46,14 @@ describe('a real build through the API', () => {
   });
 
   it('succeeds and streams every event once, ending with the final state', () => {
-    if (build.state !== 'succeeded') throw new Error(`build ${build.state}: ${build.error}\n${events.filter((e) => e.type === 'log').slice(-30).map((e) => (e.type === 'log' ? e.line : '')).join('\n')}`);
+    if (build.state !== 'succeeded')
+      throw new Error(
+        `build ${build.state}: ${build.error}\n${events
+          .filter((e) => e.type === 'log')
+          .slice(-30)
+          .map((e) => (e.type === 'log' ? e.line : ''))
+          .join('\n')}`,
+      );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({ type: 'state', state: 'succeeded' });
     expect(build.stages.find((s) => s.name === 'verify')?.status).toBe('skipped');

@@ -58,7 +58,10 @@ export class BuildService {
     const free = await freeBytes(this.options.dataDir);
     if (free < this.options.minFreeBytes) {
       const gib = (n: number) => (n / 1024 ** 3).toFixed(1);
-      throw new ServiceError('insufficient_storage', `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`);
+      throw new ServiceError(
+        'insufficient_storage',
+        `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`,
+      );
     }
     const created = store.createOrReuse({ ...input, stages: expectedStages(input.spec) }, force);
     this.options.hub.publish(created.row.id, created.events);

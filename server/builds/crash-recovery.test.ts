@@ -119,7 +119,8 @@ async function expectRecovered(base: string, id: string) {
   await waitUntil(async () => buildDetailSchema.parse(await api(base, `/api/builds/${next.build.id}`)).state === 'succeeded');
 }
 
-const killed = (child: ChildProcess) => new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
+const killed = (child: ChildProcess) =>
+  new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
 
 // The scripted build mounts a tmpfs and a bind mount of <data dir>/outside like mmdebstrap in root mode, so these need root.
 describe.runIf(process.getuid?.() === 0)('kill -9 of the server while the build has mounts in its tree', () => {

@@ -120,13 +120,19 @@ describe('kill -9 of the server during a real build', () => {
     process.stdout.write(`verify kill after ${Math.round((Date.now() - started) / 1000)} s\n`);
     const before = await getBuild(server.base, retried);
     // The retry built everything up to the boot check: a resubmission after the rootfs kill builds.
-    expect(before.stages.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(expect.arrayContaining(['rootfs', 'kubernetes', 'configure', 'disk']));
+    expect(before.stages.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(
+      expect.arrayContaining(['rootfs', 'kubernetes', 'configure', 'disk']),
+    );
     await killServer(server.child);
     await expectCleanAfterKill(retried);
 
     // And once more after the verify kill: it runs again from the cached base tree.
     const again = await retry(retried);
-    await waitUntil('the second retry to pass rootfs', async () => (await getBuild(server.base, again)).stages.find((s) => s.name === 'rootfs')?.status === 'succeeded', 5 * 60_000);
+    await waitUntil(
+      'the second retry to pass rootfs',
+      async () => (await getBuild(server.base, again)).stages.find((s) => s.name === 'rootfs')?.status === 'succeeded',
+      5 * 60_000,
+    );
     await fetch(`${server.base}/api/builds/${again}/cancel`, { method: 'POST' });
     await waitUntil('the cancel', async () => (await getBuild(server.base, again)).state === 'canceled', 30_000);
   });

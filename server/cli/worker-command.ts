@@ -23,7 +23,9 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
       strict: true,
     });
     drain = values.drain ?? false;
-    const passed = (['data-dir', 'cache-dir', 'concurrency'] as const).flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag}`, String(values[flag])]));
+    const passed = (['data-dir', 'cache-dir', 'concurrency'] as const).flatMap((flag) =>
+      values[flag] === undefined ? [] : [`--${flag}`, String(values[flag])],
+    );
     config = loadServerConfig(passed);
     if (config.concurrency < 1) throw new ConfigError('a worker needs --concurrency of at least 1');
   } catch (error) {

@@ -23,17 +23,30 @@ const configSchema = z
     token: z.string().min(16, 'STAMPER_TOKEN must be at least 16 characters').optional(),
     /** Extra origins (e.g. the Vite dev server) whose requests are accepted besides the server's own. */
     allowedOrigins: z.array(z.url()).default([]),
-    staticDir: z.string().min(1).default(path.resolve(import.meta.dirname, '../../dist')),
+    staticDir: z
+      .string()
+      .min(1)
+      .default(path.resolve(import.meta.dirname, '../../dist')),
     // 0 makes an API-only process that leaves building to `stamper worker`s.
     concurrency: count.max(64).default(1),
-    minFreeBytes: z.coerce.number().int().min(0).default(2 * 1024 ** 3),
+    minFreeBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(2 * 1024 ** 3),
     keepBuilds: positiveInt.default(50),
-    maxArtifactBytes: z.coerce.number().int().positive().default(100 * 1024 ** 3),
+    maxArtifactBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 ** 3),
     buildTimeoutMs: positiveInt.default(4 * 60 * 60 * 1000),
     stageTimeoutMs: positiveInt.default(2 * 60 * 60 * 1000),
     buildsPerMinute: positiveInt.default(20),
     /** Loopback and allowlist rules for the URLs a spec names (see server/sources/source-policy.ts). */
-    sourcePolicy: z.object({ allowLoopback: z.boolean(), allowedHosts: z.array(z.string()).nullable() }).default({ ...DEFAULT_SOURCE_POLICY, allowedHosts: null }),
+    sourcePolicy: z
+      .object({ allowLoopback: z.boolean(), allowedHosts: z.array(z.string()).nullable() })
+      .default({ ...DEFAULT_SOURCE_POLICY, allowedHosts: null }),
     /** Off only for servers whose pipeline fetches nothing (the scripted test server). */
     preflight: z.boolean().default(true),
     /** The Kubernetes stand-in repository this server's operator serves, offered in the designer. */
@@ -74,7 +87,9 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     dataDir: env.STAMPER_DATA_DIR,
     cacheDir: env.STAMPER_CACHE_DIR,
     token: env.STAMPER_TOKEN || undefined,
-    allowedOrigins: env.STAMPER_ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: env.STAMPER_ALLOWED_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     staticDir: env.STAMPER_STATIC_DIR,
     concurrency: env.STAMPER_CONCURRENCY,
     minFreeBytes: gib(env.STAMPER_MIN_FREE_GB),
@@ -112,8 +127,7 @@ function fromFlags(argv: string[]): Record<string, unknown> {
 }
 
 /** Unset and empty (`STAMPER_HOST=`) both mean "use the default". */
-const definedOnly = (record: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== ''));
+const definedOnly = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== ''));
 
 /** Flags win over environment, environment over defaults. */
 export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {

@@ -60,7 +60,9 @@ export class PackageIndex {
     const cacheFile = join(cacheDir, `${release.id}-${arch}.json`);
     const maxAge = this.options.maxAgeMs ?? DAY;
 
-    const fresh = await stat(cacheFile).then((s) => Date.now() - s.mtimeMs < maxAge).catch(() => false);
+    const fresh = await stat(cacheFile)
+      .then((s) => Date.now() - s.mtimeMs < maxAge)
+      .catch(() => false);
     if (fresh) {
       const entries = JSON.parse(await readFile(cacheFile, 'utf8')) as PackageEntry[];
       this.memory.set(releaseId, entries);
@@ -84,7 +86,10 @@ export class PackageIndex {
         this.memory.set(releaseId, entries);
         return entries;
       }
-      throw new PackageIndexError('package_index_unavailable', `the package index of ${release.title} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      throw new PackageIndexError(
+        'package_index_unavailable',
+        `the package index of ${release.title} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const entries = parser.end();
     await mkdir(cacheDir, { recursive: true });

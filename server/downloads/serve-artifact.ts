@@ -36,7 +36,10 @@ export async function serveArtifact(request: FastifyRequest, reply: FastifyReply
   }
   const head = request.method === 'HEAD';
   if (range.kind === 'partial') {
-    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`).header('content-length', range.end - range.start + 1);
+    reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${info.size}`)
+      .header('content-length', range.end - range.start + 1);
     return head ? reply.send() : reply.send(createReadStream(artifact.path, { start: range.start, end: range.end }));
   }
   reply.header('content-length', info.size);

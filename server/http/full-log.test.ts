@@ -13,7 +13,10 @@ async function waitForHealth(child: ChildProcess, timeoutMs = 30_000): Promise<v
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -59,7 +62,12 @@ describe.skipIf(!canMountTmpfs)('stamper serve with its log on a full disk', () 
       const response = await fetch(`${base}/api/catalog`, { signal: AbortSignal.timeout(2000) });
       expect(response.status).toBe(200);
     }
-    const invalid = await fetch(`${base}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: 'kind: nope', signal: AbortSignal.timeout(2000) });
+    const invalid = await fetch(`${base}/api/builds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: 'kind: nope',
+      signal: AbortSignal.timeout(2000),
+    });
     expect(invalid.status).toBe(422);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(child.exitCode, stderr).toBeNull();

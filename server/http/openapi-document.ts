@@ -68,7 +68,11 @@ export function openApiDocument(): JsonObject {
       '/api/catalog': { get: { summary: 'What can be chosen in a spec', responses: { 200: ok('The catalog', ref('Catalog')) } } },
       '/api/schema': { get: { summary: 'JSON Schema of the NodeImage spec', responses: { 200: ok('JSON Schema', { type: 'object' }) } } },
       '/api/specs/validate': {
-        post: { summary: 'Validate a spec', requestBody: specBody, responses: { 200: ok('Result; ok=false lists issues with line/column', ref('SpecValidation')), 413: error('Too large') } },
+        post: {
+          summary: 'Validate a spec',
+          requestBody: specBody,
+          responses: { 200: ok('Result; ok=false lists issues with line/column', ref('SpecValidation')), 413: error('Too large') },
+        },
       },
       '/api/preflight': {
         post: {
@@ -81,7 +85,10 @@ export function openApiDocument(): JsonObject {
       '/api/builds': {
         post: {
           summary: 'Start a build, or reuse the build with the same build key',
-          parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Build even when a build with the same key exists' }, skipPreflightParam],
+          parameters: [
+            { name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Build even when a build with the same key exists' },
+            skipPreflightParam,
+          ],
           requestBody: specBody,
           responses: {
             201: ok('New build', ref('CreateBuildResponse')),
@@ -107,7 +114,10 @@ export function openApiDocument(): JsonObject {
       '/api/builds/{id}': {
         parameters: [idParam],
         get: { summary: 'One build', responses: { 200: ok('Build', ref('BuildDetail')), 404: error('No such build') } },
-        delete: { summary: 'Delete the artifacts; the build stays as a tombstone', responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Still active') } },
+        delete: {
+          summary: 'Delete the artifacts; the build stays as a tombstone',
+          responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Still active') },
+        },
       },
       '/api/builds/{id}/events': {
         parameters: [
@@ -123,20 +133,49 @@ export function openApiDocument(): JsonObject {
           },
         },
       },
-      '/api/builds/{id}/log': { parameters: [idParam], get: { summary: 'Full log as text', responses: { 200: { description: 'Log', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-      '/api/builds/{id}/cancel': { parameters: [idParam], post: { summary: 'Cancel', responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Already finished') } } },
-      '/api/builds/{id}/retry': { parameters: [idParam], post: { summary: 'Run a failed, canceled or interrupted build again', responses: { 201: ok('New build', ref('CreateBuildResponse')), 409: error('Not retryable') } } },
-      '/api/builds/{id}/artifacts/{name}': {
-        parameters: [idParam, { name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'Range', in: 'header', schema: { type: 'string' } }],
-        get: {
-          summary: 'Download an artifact (ETag is its SHA-256; Range supported)',
-          responses: { 200: { description: 'The file' }, 206: { description: 'A byte range' }, 304: { description: 'Not modified' }, 404: error('Unknown artifact'), 416: { description: 'Range not satisfiable' } },
+      '/api/builds/{id}/log': {
+        parameters: [idParam],
+        get: { summary: 'Full log as text', responses: { 200: { description: 'Log', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+      },
+      '/api/builds/{id}/cancel': {
+        parameters: [idParam],
+        post: { summary: 'Cancel', responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Already finished') } },
+      },
+      '/api/builds/{id}/retry': {
+        parameters: [idParam],
+        post: {
+          summary: 'Run a failed, canceled or interrupted build again',
+          responses: { 201: ok('New build', ref('CreateBuildResponse')), 409: error('Not retryable') },
         },
       },
-      '/api/builds/{id}/sbom': { parameters: [idParam], get: { summary: 'Installed packages from the SPDX SBOM', responses: { 200: ok('Packages', ref('SbomPackages')), 404: error('No SBOM') } } },
+      '/api/builds/{id}/artifacts/{name}': {
+        parameters: [
+          idParam,
+          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'Range', in: 'header', schema: { type: 'string' } },
+        ],
+        get: {
+          summary: 'Download an artifact (ETag is its SHA-256; Range supported)',
+          responses: {
+            200: { description: 'The file' },
+            206: { description: 'A byte range' },
+            304: { description: 'Not modified' },
+            404: error('Unknown artifact'),
+            416: { description: 'Range not satisfiable' },
+          },
+        },
+      },
+      '/api/builds/{id}/sbom': {
+        parameters: [idParam],
+        get: { summary: 'Installed packages from the SPDX SBOM', responses: { 200: ok('Packages', ref('SbomPackages')), 404: error('No SBOM') } },
+      },
       '/api/session': {
         get: { summary: 'Whether a token is needed and given', security: [], responses: { 200: ok('Session', ref('Session')) } },
-        post: { summary: 'Log in with the token (sets an HttpOnly cookie)', security: [], responses: { 200: ok('Session', ref('Session')), 401: error('Wrong token') } },
+        post: {
+          summary: 'Log in with the token (sets an HttpOnly cookie)',
+          security: [],
+          responses: { 200: ok('Session', ref('Session')), 401: error('Wrong token') },
+        },
       },
       '/api/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1', { type: 'object' }) } } },
       '/api/packages': {
@@ -151,10 +190,18 @@ export function openApiDocument(): JsonObject {
         },
       },
       '/api/specs/export/image-builder': {
-        post: { summary: 'Export the spec as an image-builder Packer var file', requestBody: specBody, responses: { 200: ok('Var file (or a report with ?report=1)', { type: 'object' }), 400: error('Invalid spec') } },
+        post: {
+          summary: 'Export the spec as an image-builder Packer var file',
+          requestBody: specBody,
+          responses: { 200: ok('Var file (or a report with ?report=1)', { type: 'object' }), 400: error('Invalid spec') },
+        },
       },
       '/api/specs/export/packer': {
-        post: { summary: 'Export the spec as a Packer HCL2 template', requestBody: specBody, responses: { 200: { description: 'HCL2 text', content: { 'text/plain': { schema: { type: 'string' } } } }, 400: error('Invalid spec') } },
+        post: {
+          summary: 'Export the spec as a Packer HCL2 template',
+          requestBody: specBody,
+          responses: { 200: { description: 'HCL2 text', content: { 'text/plain': { schema: { type: 'string' } } } }, 400: error('Invalid spec') },
+        },
       },
       '/api/specs/import/image-builder': {
         post: {
@@ -163,7 +210,9 @@ export function openApiDocument(): JsonObject {
           responses: { 200: ok('The spec, what was not carried, and its issues', { type: 'object' }), 400: error('Not a var file') },
         },
       },
-      '/api/signing/public-key': { get: { summary: 'The public key that signs build artifacts', responses: { 200: ok('Key and verify command', { type: 'object' }) } } },
+      '/api/signing/public-key': {
+        get: { summary: 'The public key that signs build artifacts', responses: { 200: ok('Key and verify command', { type: 'object' }) } },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: ok('Health', ref('Health')) } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
     },

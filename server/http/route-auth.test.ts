@@ -85,7 +85,12 @@ describe('token auth on every route and every spelling of it', () => {
     writeFileSync(path.join(spaDir, 'assets', 'app.js'), 'console.log(1)');
     ({ app } = await createServerApp(config, { runner: scriptedRunner(), pollMs: 100 }));
     // A finished build with artifacts, so the id and name in each URL name something real.
-    const created = await app.inject({ method: 'POST', url: '/api/builds', headers: { ...authed, 'content-type': 'application/yaml' }, payload: scenarioSpec('quick', 70) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/builds',
+      headers: { ...authed, 'content-type': 'application/yaml' },
+      payload: scenarioSpec('quick', 70),
+    });
     expect(created.statusCode).toBe(201);
     const id = (created.json() as { build: { id: string } }).build.id;
     await waitForSucceeded(id);
@@ -122,7 +127,12 @@ describe('token auth on every route and every spelling of it', () => {
     ]) {
       expect(listed).toContain(expected);
     }
-    expect(operations.filter((op) => op.isPublic).map((op) => `${op.method} ${op.path}`).sort()).toEqual(['GET /api/session', 'GET /healthz', 'POST /api/session']);
+    expect(
+      operations
+        .filter((op) => op.isPublic)
+        .map((op) => `${op.method} ${op.path}`)
+        .sort(),
+    ).toEqual(['GET /api/session', 'GET /healthz', 'POST /api/session']);
   });
 
   it('answers 401 without a token for every protected route in every spelling, and starts no build', async () => {
@@ -130,8 +140,14 @@ describe('token auth on every route and every spelling of it', () => {
     const leaks: string[] = [];
     for (const op of operations.filter((o) => !o.isPublic)) {
       for (const url of variantsOf(op.path)) {
-        const response = await app.inject({ method: op.method, url, headers: { host, 'content-type': 'application/yaml' }, payload: op.method === 'POST' ? scenarioSpec('quick', 71) : undefined });
-        const ok = response.statusCode === 401 && apiErrorSchema.parse(response.json()).code === 'unauthorized' && response.headers['www-authenticate'] === 'Bearer';
+        const response = await app.inject({
+          method: op.method,
+          url,
+          headers: { host, 'content-type': 'application/yaml' },
+          payload: op.method === 'POST' ? scenarioSpec('quick', 71) : undefined,
+        });
+        const ok =
+          response.statusCode === 401 && apiErrorSchema.parse(response.json()).code === 'unauthorized' && response.headers['www-authenticate'] === 'Bearer';
         if (!ok) leaks.push(`${op.method} ${url} → ${response.statusCode} ${response.body.slice(0, 80)}`);
       }
     }

@@ -34,7 +34,12 @@ export async function createServerApp(config: ServerConfig, options: StartOption
     config,
     logger: options.logger,
     queueLength: () => system.store.queueLength(),
-    registerBuildRoutes: buildRouteRegistrar(system, { dataDir: config.dataDir, buildsPerMinute: config.buildsPerMinute, heartbeatMs: options.heartbeatMs, preflight: config.preflight ? preflightGate(config) : undefined }),
+    registerBuildRoutes: buildRouteRegistrar(system, {
+      dataDir: config.dataDir,
+      buildsPerMinute: config.buildsPerMinute,
+      heartbeatMs: options.heartbeatMs,
+      preflight: config.preflight ? preflightGate(config) : undefined,
+    }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
   app.addHook('onClose', async () => system.close());

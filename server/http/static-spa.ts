@@ -43,9 +43,10 @@ export async function installStaticSpa(app: FastifyInstance, staticDir: string):
       const page = await readFile(indexPath);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
     }
-    const body: ApiError = isServerPath(request.url) || !wantsPage
-      ? { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` }
-      : { code: 'not_found', message: 'the web app is not built; run npm run build' };
+    const body: ApiError =
+      isServerPath(request.url) || !wantsPage
+        ? { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` }
+        : { code: 'not_found', message: 'the web app is not built; run npm run build' };
     return reply.code(404).send(body);
   });
 }

@@ -49,7 +49,11 @@ function image(name: string, spec: NodeImageInput['spec']): NodeImage {
   return nodeImageSchema.parse({ apiVersion: 'stamper/v1alpha1', kind: 'NodeImage', metadata: { name }, spec });
 }
 
-async function build(img: NodeImage, label: string, signal = new AbortController().signal): Promise<{ result: PipelineResult; events: PipelineEvent[]; outDir: string }> {
+async function build(
+  img: NodeImage,
+  label: string,
+  signal = new AbortController().signal,
+): Promise<{ result: PipelineResult; events: PipelineEvent[]; outDir: string }> {
   const events: PipelineEvent[] = [];
   const outDir = join(scratch, label, 'out');
   const result = await runPipeline({
@@ -85,7 +89,23 @@ describe('cold build with customizations', () => {
 
   it('passes every boot check, including the spec customizations inside the VM', () => {
     const names = built.result.verify.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['multi-user', 'containerd-active', 'kubernetes-version', 'kubelet-enabled', 'kernel-modules', 'sysctls', 'swap-off', 'ssh-host-keys', 'packages-held', 'users', 'files', 'packages', 'kernel-args']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'multi-user',
+        'containerd-active',
+        'kubernetes-version',
+        'kubelet-enabled',
+        'kernel-modules',
+        'sysctls',
+        'swap-off',
+        'ssh-host-keys',
+        'packages-held',
+        'users',
+        'files',
+        'packages',
+        'kernel-args',
+      ]),
+    );
     expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
     expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.35.3');
   });
@@ -123,14 +143,20 @@ describe('cold build with customizations', () => {
   });
 
   it('converts losslessly: qemu-img compare finds raw and qcow2 identical', async () => {
-    const compare = await runProcess('qemu-img', ['compare', join(built.outDir, 'slow-node.raw'), join(built.outDir, 'slow-node.qcow2')], { allowFailure: true, captureStdout: true });
+    const compare = await runProcess('qemu-img', ['compare', join(built.outDir, 'slow-node.raw'), join(built.outDir, 'slow-node.qcow2')], {
+      allowFailure: true,
+      captureStdout: true,
+    });
     expect(compare.stdout).toContain('Images are identical');
     expect(compare.code).toBe(0);
   });
 
   it('hashes every artifact and writes an SPDX SBOM with the pinned kubelet and the extra package', async () => {
     for (const artifact of built.result.artifacts) expect(await sha256File(artifact.path)).toBe(artifact.sha256);
-    const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-node.spdx.json'), 'utf8')) as { spdxVersion: string; packages: { name: string; versionInfo: string }[] };
+    const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-node.spdx.json'), 'utf8')) as {
+      spdxVersion: string;
+      packages: { name: string; versionInfo: string }[];
+    };
     expect(sbom.spdxVersion).toBe('SPDX-2.3');
     expect(sbom.packages.find((p) => p.name === 'kubelet')?.versionInfo).toBe('1.35.3-1.1');
     expect(sbom.packages.some((p) => p.name === 'jq')).toBe(true);
@@ -229,14 +255,23 @@ describe('Kubernetes 1.36 with containerd 2.x from a release tarball', () => {
       verify: { enabled: true, timeoutSeconds: 420 },
     });
     const built = await build(img, 'containerd2');
-    expect(built.events.some((e) => e.type === 'log' && e.stage === 'rootfs' && e.line.includes(`downloading containerd ${release.version} from ${url}`))).toBe(true);
+    expect(built.events.some((e) => e.type === 'log' && e.stage === 'rootfs' && e.line.includes(`downloading containerd ${release.version} from ${url}`))).toBe(
+      true,
+    );
     // no distro containerd in the image: the one running is the tarball's
     const sbom = JSON.parse(await readFile(join(built.outDir, 'slow-containerd2.spdx.json'), 'utf8')) as { packages: { name: string }[] };
     expect(sbom.packages.map((p) => p.name)).not.toContain('containerd');
     const raw = join(built.outDir, 'slow-containerd2.raw');
-    const config = await runProcess('debugfs', ['-R', 'cat /etc/containerd/config.toml', `${raw}?offset=${await rootPartitionOffset(runProcess, raw)}`], { captureStdout: true, quiet: true });
+    const config = await runProcess('debugfs', ['-R', 'cat /etc/containerd/config.toml', `${raw}?offset=${await rootPartitionOffset(runProcess, raw)}`], {
+      captureStdout: true,
+      quiet: true,
+    });
     expect(config.stdout).toMatch(/^version = 3$/m);
-    expect(built.result.verify.find((c) => c.name === 'containerd-active')).toEqual({ name: 'containerd-active', ok: true, detail: 'containerd.service active' });
+    expect(built.result.verify.find((c) => c.name === 'containerd-active')).toEqual({
+      name: 'containerd-active',
+      ok: true,
+      detail: 'containerd.service active',
+    });
     expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.36.2');
     expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
   });
@@ -244,7 +279,10 @@ describe('Kubernetes 1.36 with containerd 2.x from a release tarball', () => {
 
 describe('failures and cancellation', () => {
   it('fails early and clearly when the mirror is unreachable', async () => {
-    const img = image('no-mirror', { os: { distro: 'debian', release: 'trixie', arch: 'amd64', mirror: 'http://127.0.0.1:9/debian' }, outputs: [{ format: 'qcow2' }] });
+    const img = image('no-mirror', {
+      os: { distro: 'debian', release: 'trixie', arch: 'amd64', mirror: 'http://127.0.0.1:9/debian' },
+      outputs: [{ format: 'qcow2' }],
+    });
     const started = Date.now();
     const error = await build(img, 'no-mirror').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineError);
@@ -255,7 +293,11 @@ describe('failures and cancellation', () => {
 
   it('cancels a running bootstrap within seconds and leaves no mmdebstrap behind', async () => {
     // a package set no earlier test used, so the base tree is not cached and mmdebstrap runs
-    const img = image('canceled', { packages: ['tree'], kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } }, outputs: [{ format: 'qcow2' }] });
+    const img = image('canceled', {
+      packages: ['tree'],
+      kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } },
+      outputs: [{ format: 'qcow2' }],
+    });
     const controller = new AbortController();
     const run = build(img, 'canceled', controller.signal);
     await new Promise((r) => setTimeout(r, 6000));

@@ -8,7 +8,13 @@ import type { StageContext } from './stage';
  * namespace with its own /proc, so nothing stays mounted on the host if the build is
  * killed, and the command's arguments stay an array end to end.
  */
-export function chrootExec(ctx: Pick<StageContext, 'exec'>, tree: string, command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+export function chrootExec(
+  ctx: Pick<StageContext, 'exec'>,
+  tree: string,
+  command: string,
+  args: readonly string[],
+  options?: ExecOptions,
+): Promise<ExecResult> {
   return ctx.exec('unshare', ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, 'chroot', tree, command, ...args], {
     ...options,
     env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },

@@ -38,7 +38,9 @@ describe('download errors name the URL and what went wrong', () => {
   });
 
   it('says the HTTP status', async () => {
-    await expect(downloadVerified(`${base}/missing`, sha.replace(/^./, '0'), cacheDir, signal(), allowLoopback)).rejects.toThrow(`download ${base}/missing: HTTP 404 Not Found`);
+    await expect(downloadVerified(`${base}/missing`, sha.replace(/^./, '0'), cacheDir, signal(), allowLoopback)).rejects.toThrow(
+      `download ${base}/missing: HTTP 404 Not Found`,
+    );
     await expect(fetchBytes(`${base}/Release.key`, signal(), 5000, allowLoopback)).rejects.toThrow(`GET ${base}/Release.key: HTTP 404 Not Found`);
   });
 

@@ -24,7 +24,12 @@ export async function downloadVerified(url: string, sha256: string, cacheDir: st
   const dir = join(cacheDir, 'downloads');
   await mkdir(dir, { recursive: true });
   const target = join(dir, sha256.toLowerCase());
-  if (await stat(target).then(() => true, () => false)) {
+  if (
+    await stat(target).then(
+      () => true,
+      () => false,
+    )
+  ) {
     if ((await sha256File(target)) === sha256.toLowerCase()) return target;
     await rm(target, { force: true });
   }

@@ -92,9 +92,13 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       if (lastLines.length > KEPT_LINES) lastLines.shift();
       options.onLine?.(line, stream);
     };
-    lineReader(child.stdout, (line) => keep(line, 'stdout'), (chunk) => {
-      if (options.captureStdout) stdoutChunks.push(chunk);
-    });
+    lineReader(
+      child.stdout,
+      (line) => keep(line, 'stdout'),
+      (chunk) => {
+        if (options.captureStdout) stdoutChunks.push(chunk);
+      },
+    );
     lineReader(child.stderr, (line) => keep(line, 'stderr'));
 
     child.stdin.on('error', () => undefined); // a child that exits early must not crash us with EPIPE
@@ -134,11 +138,7 @@ function signalGroup(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-function lineReader(
-  stream: NodeJS.ReadableStream,
-  onLine: (line: string) => void,
-  onChunk?: (chunk: string) => void,
-): void {
+function lineReader(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onChunk?: (chunk: string) => void): void {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   stream.on('data', (data: Buffer) => {

@@ -11,13 +11,18 @@ describe('host mirror discovery', () => {
   });
 
   it('reads one-line sources with options', () => {
-    expect(urisFromOneLineFormat('# c\ndeb [arch=amd64] http://a.example/debian bookworm main\ndeb-src http://b.example/ x\n')).toEqual(['http://a.example/debian']);
+    expect(urisFromOneLineFormat('# c\ndeb [arch=amd64] http://a.example/debian bookworm main\ndeb-src http://b.example/ x\n')).toEqual([
+      'http://a.example/debian',
+    ]);
   });
 
   it('prefers the archive over the security mirror', async () => {
     const apt = mkdtempSync(join(tmpdir(), 'apt-'));
     mkdirSync(join(apt, 'sources.list.d'));
-    writeFileSync(join(apt, 'sources.list.d/a.sources'), 'Types: deb\nURIs: http://sec.example/debian-security\n\nTypes: deb\nURIs: http://archive.example/debian\n');
+    writeFileSync(
+      join(apt, 'sources.list.d/a.sources'),
+      'Types: deb\nURIs: http://sec.example/debian-security\n\nTypes: deb\nURIs: http://archive.example/debian\n',
+    );
     expect(await hostDebianMirror(apt)).toBe('http://archive.example/debian');
   });
 });

@@ -33,7 +33,12 @@ const always: HostTool[] = [
 const files: { path: string; debianPackage: string; why: string; when: (image: NodeImage) => boolean }[] = [
   { path: '/usr/lib/grub/i386-pc/boot.img', debianPackage: 'grub-pc-bin', why: 'BIOS boot code', when: (i) => i.spec.disk.firmware !== 'uefi' },
   { path: '/usr/lib/grub/x86_64-efi/linux.mod', debianPackage: 'grub-efi-amd64-bin', why: 'UEFI GRUB modules', when: (i) => i.spec.disk.firmware !== 'bios' },
-  { path: '/usr/share/OVMF/OVMF_CODE_4M.fd', debianPackage: 'ovmf', why: 'UEFI firmware for the boot check', when: (i) => i.spec.verify.enabled && i.spec.disk.firmware === 'uefi' },
+  {
+    path: '/usr/share/OVMF/OVMF_CODE_4M.fd',
+    debianPackage: 'ovmf',
+    why: 'UEFI firmware for the boot check',
+    when: (i) => i.spec.verify.enabled && i.spec.disk.firmware === 'uefi',
+  },
 ];
 
 /** Tools the spec needs on this host; missing ones are reported together, before any work starts. */
@@ -51,7 +56,12 @@ export async function checkHostTools(image: NodeImage, searchPath = process.env.
   }
   for (const file of files) {
     if (!file.when(image)) continue;
-    if (!(await access(file.path, constants.R_OK).then(() => true, () => false))) {
+    if (
+      !(await access(file.path, constants.R_OK).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       missing.push({ command: file.path, path: file.path, debianPackage: file.debianPackage, why: file.why });
     }
   }
@@ -60,7 +70,13 @@ export async function checkHostTools(image: NodeImage, searchPath = process.env.
 
 async function findExecutable(command: string, dirs: string[]): Promise<boolean> {
   for (const dir of dirs) {
-    if (await access(join(dir, command), constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(join(dir, command), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }

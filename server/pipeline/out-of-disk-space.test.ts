@@ -63,11 +63,19 @@ describe.runIf(isRoot)('a build that runs out of disk space', () => {
 
     const events: PipelineEvent[] = [];
     const workDir = join(full, 'work');
-    const err = await runPipeline({ spec, buildKey: 'k', workDir, outDir: join(base, 'out'), cacheDir, signal: new AbortController().signal, emit: (e) => events.push(e) }).catch(
-      (e: unknown) => e,
-    );
+    const err = await runPipeline({
+      spec,
+      buildKey: 'k',
+      workDir,
+      outDir: join(base, 'out'),
+      cacheDir,
+      signal: new AbortController().signal,
+      emit: (e) => events.push(e),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);
     expect((err as PipelineError).message).toBe(`rootfs: out of disk space in ${workDir}`);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'stage', stage: 'rootfs', status: 'failed', error: `rootfs: out of disk space in ${workDir}` }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'stage', stage: 'rootfs', status: 'failed', error: `rootfs: out of disk space in ${workDir}` }),
+    );
   });
 });

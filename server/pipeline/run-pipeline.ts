@@ -135,11 +135,7 @@ export function groupConcurrentStages(plan: readonly PlannedStage[]): PlannedSta
   return waves;
 }
 
-async function runConcurrently(
-  group: Stage[],
-  signal: AbortSignal,
-  runStage: (stage: Stage, signal: AbortSignal) => Promise<void>,
-): Promise<void> {
+async function runConcurrently(group: Stage[], signal: AbortSignal, runStage: (stage: Stage, signal: AbortSignal) => Promise<void>): Promise<void> {
   const siblings = new AbortController();
   const onAbort = (): void => siblings.abort();
   signal.addEventListener('abort', onAbort, { once: true });

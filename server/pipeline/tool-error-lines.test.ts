@@ -27,16 +27,26 @@ describe('a failed apt run is reported by its error lines', () => {
     await writeFile(join(work, 'sources.list'), `deb [trusted=yes] ${url} /\n`);
     // the real apt-get, on its own lists directory, against a repository that answers 404
     const failure = await runProcess('apt-get', [
-      '-o', `Dir::Etc::SourceList=${join(work, 'sources.list')}`,
-      '-o', 'Dir::Etc::SourceParts=/nonexistent',
-      '-o', `Dir::State::Lists=${join(work, 'lists')}`,
-      '-o', 'Debug::NoLocking=1',
-      '-o', 'APT::Sandbox::User=root',
+      '-o',
+      `Dir::Etc::SourceList=${join(work, 'sources.list')}`,
+      '-o',
+      'Dir::Etc::SourceParts=/nonexistent',
+      '-o',
+      `Dir::State::Lists=${join(work, 'lists')}`,
+      '-o',
+      'Debug::NoLocking=1',
+      '-o',
+      'APT::Sandbox::User=root',
       'update',
-    ]).then(() => undefined, (err: unknown) => err);
+    ]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(failure).toBeInstanceOf(ExecError);
     const error = failure as ExecError;
-    expect(withToolErrors(error.message, error.lastLines)).toMatch(new RegExp(`^apt-get exited with 100: .*E: Failed to fetch ${url.replace(/[.]/g, '\\.')}Packages\\s+404\\s+Not Found`));
+    expect(withToolErrors(error.message, error.lastLines)).toMatch(
+      new RegExp(`^apt-get exited with 100: .*E: Failed to fetch ${url.replace(/[.]/g, '\\.')}Packages\\s+404\\s+Not Found`),
+    );
   });
 
   it('leaves a message alone when the output has no error lines', () => {

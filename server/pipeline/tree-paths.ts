@@ -17,7 +17,9 @@ export async function symlinkFreeTreePath(tree: string, imagePath: string): Prom
     const info = await lstat(dir).catch(() => undefined);
     if (!info) break; // the rest will be created as plain directories
     if (info.isSymbolicLink()) {
-      throw new Error(`refusing to write ${imagePath}: /${parts.slice(0, i).join('/')} is a symlink in the image (to ${await readlink(dir)}); write to the link's target path instead`);
+      throw new Error(
+        `refusing to write ${imagePath}: /${parts.slice(0, i).join('/')} is a symlink in the image (to ${await readlink(dir)}); write to the link's target path instead`,
+      );
     }
     if (!info.isDirectory()) throw new Error(`refusing to write ${imagePath}: /${parts.slice(0, i).join('/')} is not a directory in the image`);
   }

@@ -40,7 +40,12 @@ describe('signBuildOutputs + verifyOutputs', () => {
   it('lists every artifact, SBOM included, in sha256sum format', async () => {
     await signBuildOutputs(outDir, keyDir);
     const sums = await readFile(join(outDir, 'SHA256SUMS'), 'utf8');
-    expect(sums.split('\n').filter(Boolean).map((l) => l.slice(66))).toEqual(['sbom/workers.spdx.json', 'workers.ova', 'workers.qcow2']);
+    expect(
+      sums
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(66)),
+    ).toEqual(['sbom/workers.spdx.json', 'workers.ova', 'workers.qcow2']);
     // coreutils reads the same file
     expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: outDir }).status).toBe(0);
     const report = await verifyOutputs(outDir, { keyDir });
@@ -92,7 +97,9 @@ describe('signBuildOutputs + verifyOutputs', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).toMatch(/Good "stamper" signature/);
-    expect(verifyCommandText(await publicKey(keyDir))).toContain('ssh-keygen -Y verify -f stamper_allowed_signers -I stamper -n stamper -s SHA256SUMS.sig < SHA256SUMS');
+    expect(verifyCommandText(await publicKey(keyDir))).toContain(
+      'ssh-keygen -Y verify -f stamper_allowed_signers -I stamper -n stamper -s SHA256SUMS.sig < SHA256SUMS',
+    );
     // the same key as a bare public key file works with verifyOutputs
     const pub = join(root, 'stamper.pub');
     await writeFile(pub, await publicKey(keyDir));

@@ -28,8 +28,6 @@ export function runSshKeygen(args: readonly string[], stdinFile?: string): Promi
       });
       input.pipe(child.stdin);
     } else child.stdin.end();
-    child.on('close', (code) =>
-      resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
-    );
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
   });
 }

@@ -130,9 +130,11 @@ async function trustedSigners(options: VerifyOptions): Promise<string> {
     } catch {
       throw new Error(`no signing key in ${options.keyDir}: pass --key with the server's public key or allowed_signers file`);
     }
-  }
-  else throw new Error('no trusted key: pass an allowed_signers or public key file');
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  } else throw new Error('no trusted key: pass an allowed_signers or public key file');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   // A bare public key line starts with its type; an allowed_signers line starts with a principal.
   return lines.map((line) => (/^(ssh-|ecdsa-|sk-)/.test(line) ? allowedSignersLine(line) : line)).join('\n') + '\n';
 }

@@ -4,7 +4,12 @@ import { assertSpecSourcesAllowed } from './preflight.ts';
 import { DEFAULT_SOURCE_POLICY } from './source-policy.ts';
 
 const specWith = (mirror: string, repository: string) =>
-  nodeImageSchema.parse({ apiVersion: 'stamper/v1alpha1', kind: 'NodeImage', metadata: { name: 'x' }, spec: { os: { mirror }, kubernetes: { source: { type: 'apt', repository } } } }).spec;
+  nodeImageSchema.parse({
+    apiVersion: 'stamper/v1alpha1',
+    kind: 'NodeImage',
+    metadata: { name: 'x' },
+    spec: { os: { mirror }, kubernetes: { source: { type: 'apt', repository } } },
+  }).spec;
 
 describe('the policy check before a build, for sources apt and mmdebstrap fetch themselves', () => {
   it('refuses a metadata address named by the spec', async () => {
@@ -20,6 +25,8 @@ describe('the policy check before a build, for sources apt and mmdebstrap fetch 
   });
 
   it('lets loopback through when the operator allows it, and leaves unresolvable names to the fetch', async () => {
-    await expect(assertSpecSourcesAllowed(specWith('http://mirror.invalid/debian', 'http://localhost:8079/'), { allowLoopback: true, allowedHosts: null })).resolves.toBeUndefined();
+    await expect(
+      assertSpecSourcesAllowed(specWith('http://mirror.invalid/debian', 'http://localhost:8079/'), { allowLoopback: true, allowedHosts: null }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -26,11 +26,22 @@ const hostOf = (url: string): string => {
 
 async function checkOne(source: SpecSource, options: PreflightOptions): Promise<SourceCheck> {
   const started = Date.now();
-  const result = (ok: boolean, status: number | null, error: string | null, skipped = false): SourceCheck => ({ ...source, ok, status, error, skipped, ms: Date.now() - started });
+  const result = (ok: boolean, status: number | null, error: string | null, skipped = false): SourceCheck => ({
+    ...source,
+    ok,
+    status,
+    error,
+    skipped,
+    ms: Date.now() - started,
+  });
   if (options.skipHosts?.includes(hostOf(source.url))) return result(true, null, null, true);
   try {
     // GET, not HEAD: some mirrors and object stores answer HEAD differently; the body is not read
-    const response = await fetchSource(source.url, { policy: options.policy, signal: AbortSignal.timeout(options.timeoutMs ?? 5000), timeoutMs: options.timeoutMs ?? 5000 });
+    const response = await fetchSource(source.url, {
+      policy: options.policy,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      timeoutMs: options.timeoutMs ?? 5000,
+    });
     response.body.destroy();
     const ok = response.status >= 200 && response.status < 300;
     return result(ok, response.status, ok ? null : describeStatus(response));

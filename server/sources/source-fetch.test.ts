@@ -26,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => 'fetched', (err: unknown) => (err instanceof Error ? err.message : String(err)));
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'fetched',
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
 
 describe('source address policy', () => {
   it('refuses link-local, metadata and (by default) loopback addresses', () => {
@@ -52,7 +56,9 @@ describe('source address policy', () => {
   it('limits sources to the allowlist when one is set', () => {
     const policy = { allowLoopback: true, allowedHosts: ['mirror.example'] };
     expect(checkSourceUrl('http://mirror.example/debian', policy).hostname).toBe('mirror.example');
-    expect(() => checkSourceUrl('http://other.example/debian', policy)).toThrow('refused by policy: http://other.example/debian (other.example is not in STAMPER_SOURCE_HOSTS)');
+    expect(() => checkSourceUrl('http://other.example/debian', policy)).toThrow(
+      'refused by policy: http://other.example/debian (other.example is not in STAMPER_SOURCE_HOSTS)',
+    );
     expect(() => checkSourceUrl('file:///etc/passwd', policy)).toThrow(SourcePolicyError);
   });
 });
@@ -61,7 +67,9 @@ describe('fetchSource against real loopback servers', () => {
   it('refuses a loopback server with the same words whether it listens or not', async () => {
     const up = await refusal(fetchSource(`${base}/ok`, { policy: DEFAULT_SOURCE_POLICY, signal: AbortSignal.timeout(5000) }));
     const down = await refusal(fetchSource(`http://127.0.0.1:${closedPort}/ok`, { policy: DEFAULT_SOURCE_POLICY, signal: AbortSignal.timeout(5000) }));
-    expect(up).toBe(`refused by policy: ${base}/ok (127.0.0.1 is a loopback address; the operator allows loopback sources with STAMPER_ALLOW_LOOPBACK_SOURCES=1)`);
+    expect(up).toBe(
+      `refused by policy: ${base}/ok (127.0.0.1 is a loopback address; the operator allows loopback sources with STAMPER_ALLOW_LOOPBACK_SOURCES=1)`,
+    );
     expect(down.replace(String(closedPort), 'PORT')).toBe(up.replace(base.split(':')[2] ?? '', 'PORT'));
   });
 
@@ -83,7 +91,9 @@ describe('fetchSource against real loopback servers', () => {
     const message = await refusal(fetchSource(`${base}/to-metadata`, { policy: allowLoopback, signal: AbortSignal.timeout(5000) }));
     expect(message).toBe('refused by policy: http://169.254.169.254/latest/meta-data/ (169.254.169.254 is a link-local address)');
     const allowlisted = { allowLoopback: true, allowedHosts: ['127.0.0.1'] };
-    expect(await refusal(fetchSource(`${base}/to-localhost-name`, { policy: allowlisted, signal: AbortSignal.timeout(5000) }))).toMatch(/localhost is not in STAMPER_SOURCE_HOSTS/);
+    expect(await refusal(fetchSource(`${base}/to-localhost-name`, { policy: allowlisted, signal: AbortSignal.timeout(5000) }))).toMatch(
+      /localhost is not in STAMPER_SOURCE_HOSTS/,
+    );
   });
 
   it('names the URL and the network error when a source is down', async () => {

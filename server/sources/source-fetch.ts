@@ -62,7 +62,11 @@ function describeNetworkError(err: unknown): string {
 function requestOnce(url: URL, options: SourceFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: options.method ?? 'GET', signal, lookup: guardedLookup(url.href, options.policy), headers: { 'user-agent': 'stamper' } }, resolve);
+    const req = send(
+      url,
+      { method: options.method ?? 'GET', signal, lookup: guardedLookup(url.href, options.policy), headers: { 'user-agent': 'stamper' } },
+      resolve,
+    );
     req.on('error', (err) => {
       if (err instanceof SourcePolicyError) reject(err);
       else if (signal.aborted && options.signal.aborted) reject(options.signal.reason ?? err);

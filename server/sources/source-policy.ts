@@ -18,7 +18,9 @@ const truthy = (value: string | undefined): boolean => value !== undefined && /^
 
 /** STAMPER_ALLOW_LOOPBACK_SOURCES=1 and STAMPER_SOURCE_HOSTS=a.example,b.example. */
 export function sourcePolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env): SourcePolicy {
-  const hosts = env.STAMPER_SOURCE_HOSTS?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const hosts = env.STAMPER_SOURCE_HOSTS?.split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   return { allowLoopback: truthy(env.STAMPER_ALLOW_LOOPBACK_SOURCES), allowedHosts: hosts && hosts.length > 0 ? hosts : null };
 }
 

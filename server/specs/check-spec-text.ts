@@ -4,9 +4,7 @@ import type { SpecIssue } from '../../src/spec/validation-error.ts';
 import { parseSpecYaml } from '../../src/spec/yaml-spec.ts';
 import { ServiceError } from '../builds/service-error.ts';
 
-export type SpecCheck =
-  | { ok: true; spec: NodeImage; specYaml: string; buildKey: string; issues: [] }
-  | { ok: false; issues: SpecIssue[] };
+export type SpecCheck = { ok: true; spec: NodeImage; specYaml: string; buildKey: string; issues: [] } | { ok: false; issues: SpecIssue[] };
 
 /** A spec as submitted (YAML or JSON text), parsed and validated, with its build key. */
 export async function checkSpecText(body: unknown): Promise<SpecCheck> {

@@ -49,16 +49,31 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
       const bin = releaseExecutables(release);
       const packages: { name: string; version: string; files: Record<string, string>; depends?: string }[] = [
         { name: 'kubelet', version: release.kubernetes, files: { '/usr/bin/kubelet': bin.kubelet, '/lib/systemd/system/kubelet.service': KUBELET_UNIT } },
-        { name: 'kubeadm', version: release.kubernetes, files: { '/usr/bin/kubeadm': bin.kubeadm, '/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN }, depends: 'kubelet, kubectl, cri-tools, kubernetes-cni' },
+        {
+          name: 'kubeadm',
+          version: release.kubernetes,
+          files: { '/usr/bin/kubeadm': bin.kubeadm, '/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN },
+          depends: 'kubelet, kubectl, cri-tools, kubernetes-cni',
+        },
         { name: 'kubectl', version: release.kubernetes, files: { '/usr/bin/kubectl': bin.kubectl } },
         { name: 'cri-tools', version: release.crictl, files: { '/usr/bin/crictl': bin.crictl } },
-        { name: 'kubernetes-cni', version: release.cni, files: { '/opt/cni/bin/bridge': script(`echo "CNI bridge plugin v${release.cni}"`), '/opt/cni/bin/loopback': script(`echo "CNI loopback plugin v${release.cni}"`) } },
+        {
+          name: 'kubernetes-cni',
+          version: release.cni,
+          files: {
+            '/opt/cni/bin/bridge': script(`echo "CNI bridge plugin v${release.cni}"`),
+            '/opt/cni/bin/loopback': script(`echo "CNI loopback plugin v${release.cni}"`),
+          },
+        },
       ];
       for (const pkg of packages) {
         const id = `${pkg.name}_${pkg.version}`;
         if (built.has(id)) continue;
         built.add(id);
-        await buildDeb(work, dir, { ...pkg, description: standIn ? `${pkg.name} stand-in [${STAND_IN_MARKER}]: a tiny script, not Kubernetes; test images only` : `${pkg.name} test fixture` });
+        await buildDeb(work, dir, {
+          ...pkg,
+          description: standIn ? `${pkg.name} stand-in [${STAND_IN_MARKER}]: a tiny script, not Kubernetes; test images only` : `${pkg.name} test fixture`,
+        });
       }
     }
     await signRepository(work, dir, standIn);
@@ -77,12 +92,15 @@ function releaseExecutables(release: FixtureRelease): Record<ExecutableName, str
     // otherwise idles the way a kubelet waiting for kubeadm would
     kubelet: script(`if [ "$1" = "--version" ]; then echo "Kubernetes v${release.kubernetes}"; exit 0; fi\nexec sleep infinity`),
     kubeadm: script(`if [ "$1" = "version" ]; then echo "v${release.kubernetes}"; exit 0; fi\necho "kubeadm fixture v${release.kubernetes}"`),
-    kubectl: script(`case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`),
+    kubectl: script(
+      `case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`,
+    ),
     crictl: script(`echo "crictl version v${release.crictl}"`),
   };
 }
 
-const KUBELET_UNIT = '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n';
+const KUBELET_UNIT =
+  '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n';
 const KUBEADM_DROPIN = '[Service]\nEnvironment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"\n';
 
 /**
@@ -102,7 +120,11 @@ export async function writeKubernetesBinaries(repoDir: string, release: FixtureR
   return { path, sha256 };
 }
 
-async function buildDeb(work: string, repo: string, pkg: { name: string; version: string; files: Record<string, string>; depends?: string; description: string }): Promise<void> {
+async function buildDeb(
+  work: string,
+  repo: string,
+  pkg: { name: string; version: string; files: Record<string, string>; depends?: string; description: string },
+): Promise<void> {
   const root = join(work, `${pkg.name}-${pkg.version}`);
   await mkdir(join(root, 'DEBIAN'), { recursive: true });
   for (const [path, content] of Object.entries(pkg.files)) {
@@ -128,7 +150,9 @@ async function signRepository(work: string, repo: string, standIn: boolean): Pro
   const gnupgHome = join(work, 'gnupg');
   await mkdir(gnupgHome, { mode: 0o700 });
   const env = { GNUPGHOME: gnupgHome };
-  await runProcess('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'Stamper test repository <repo@stamper.invalid>', 'ed25519', 'sign', 'never'], { env });
+  await runProcess('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'Stamper test repository <repo@stamper.invalid>', 'ed25519', 'sign', 'never'], {
+    env,
+  });
   const packages = await runProcess('apt-ftparchive', ['packages', '.'], { cwd: repo, captureStdout: true, env });
   await writeFile(join(repo, 'Packages'), packages.stdout);
   await runProcess('gzip', ['-k', '-f', 'Packages'], { cwd: repo });
@@ -175,12 +199,18 @@ export async function serveDirectory(dir: string, port = 0): Promise<{ url: stri
   };
 }
 
-export async function startKubernetesAptRepo(dir: string, releases: readonly FixtureRelease[], port = 0, options: AptRepoOptions = {}): Promise<KubernetesAptRepo> {
+export async function startKubernetesAptRepo(
+  dir: string,
+  releases: readonly FixtureRelease[],
+  port = 0,
+  options: AptRepoOptions = {},
+): Promise<KubernetesAptRepo> {
   const existing = await readdir(dir).catch(() => [] as string[]);
   const wanted = releases.map((r) => `kubelet_${r.kubernetes}-${REVISION}_amd64.deb`);
   // a repository built before the stand-in marks (or with other marks) is built again
   const marked = (await readFile(join(dir, 'Release'), 'utf8').catch(() => '')).includes(`Origin: ${STAND_IN_MARKER}`);
-  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w)) || marked !== (options.standIn ?? true)) await buildKubernetesAptRepo(dir, releases, options);
+  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w)) || marked !== (options.standIn ?? true))
+    await buildKubernetesAptRepo(dir, releases, options);
   const served = await serveDirectory(dir, port);
   return { url: served.url, signingKeyUrl: `${served.url}Release.key`, dir, close: served.close };
 }

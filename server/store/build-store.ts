@@ -100,7 +100,9 @@ export class BuildStore {
   queuePosition(row: BuildRow): number | null {
     if (row.state !== 'queued') return null;
     const ahead = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM builds WHERE state = 'queued' AND deleted = 0 AND (created_at < ? OR (created_at = ? AND rowid < (SELECT rowid FROM builds WHERE id = ?)))`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM builds WHERE state = 'queued' AND deleted = 0 AND (created_at < ? OR (created_at = ? AND rowid < (SELECT rowid FROM builds WHERE id = ?)))`,
+      )
       .get(row.created_at, row.created_at, row.id) as { n: number };
     return ahead.n + 1;
   }
@@ -119,9 +121,9 @@ export class BuildStore {
       detail: string;
     }[];
     const published = this.db.prepare('SELECT body FROM published_images WHERE build_id = ? ORDER BY position').all(id) as { body: string }[];
-    const testImage = this.db.prepare(`SELECT json_extract(body, '$.reason') AS reason FROM events WHERE build_id = ? AND json_extract(body, '$.type') = 'testImage' LIMIT 1`).get(id) as
-      | { reason: string }
-      | undefined;
+    const testImage = this.db
+      .prepare(`SELECT json_extract(body, '$.reason') AS reason FROM events WHERE build_id = ? AND json_extract(body, '$.type') = 'testImage' LIMIT 1`)
+      .get(id) as { reason: string } | undefined;
     return {
       ...this.summary(row),
       spec: JSON.parse(row.spec_json) as Record<string, unknown>,
@@ -185,9 +187,11 @@ export class BuildStore {
   }
 
   eventsAfter(buildId: string, after: number, limit = 1000): BuildEvent[] {
-    const rows = this.db
-      .prepare('SELECT seq, time, body FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(buildId, after, limit) as { seq: number; time: string; body: string }[];
+    const rows = this.db.prepare('SELECT seq, time, body FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(buildId, after, limit) as {
+      seq: number;
+      time: string;
+      body: string;
+    }[];
     return rows.map((row) => ({ ...(JSON.parse(row.body) as BuildEventBody), seq: row.seq, time: row.time }) as BuildEvent);
   }
 
@@ -202,9 +206,8 @@ export class BuildStore {
   /** Takes the oldest queued build for `owner`; atomic across processes sharing the file. */
   claimNextQueued(owner: string): { row: BuildRow; events: BuildEvent[] } | undefined {
     const claim = this.db.transaction(() => {
-      const next = this.db
-        .prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, rowid LIMIT 1`)
-        .get() as { id: string } | undefined;
+      const next = this.db.prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, rowid LIMIT 1`).get() as
+        { id: string } | undefined;
       if (!next) return undefined;
       this.db.prepare('UPDATE builds SET owner = ?, pid = NULL, pgid = NULL WHERE id = ?').run(owner, next.id);
       const events = this.appendInTransaction(next.id, [{ type: 'state', state: 'running' }]);
@@ -223,11 +226,9 @@ export class BuildStore {
     const run = this.db.transaction(() => {
       // An interrupted build has no error of its own; its reason is what a reader of the record needs.
       const error = details.error ?? (state === 'interrupted' ? details.reason : undefined);
-      this.db.prepare('UPDATE builds SET error = ?, failed_stage = ?, pid = NULL, pgid = NULL WHERE id = ?').run(
-        error ?? null,
-        details.failedStage ?? null,
-        buildId,
-      );
+      this.db
+        .prepare('UPDATE builds SET error = ?, failed_stage = ?, pid = NULL, pgid = NULL WHERE id = ?')
+        .run(error ?? null, details.failedStage ?? null, buildId);
       const reason = details.reason ?? details.error;
       return this.appendInTransaction(buildId, [{ type: 'state', state, ...(reason ? { reason } : {}) }]);
     });
@@ -285,7 +286,9 @@ export class BuildStore {
 
   stageDurations(): { name: string; count: number; sumMs: number }[] {
     return this.db
-      .prepare(`SELECT name, COUNT(*) AS count, COALESCE(SUM(duration_ms), 0) AS sumMs FROM stages WHERE status = 'succeeded' AND duration_ms IS NOT NULL GROUP BY name`)
+      .prepare(
+        `SELECT name, COUNT(*) AS count, COALESCE(SUM(duration_ms), 0) AS sumMs FROM stages WHERE status = 'succeeded' AND duration_ms IS NOT NULL GROUP BY name`,
+      )
       .all() as { name: string; count: number; sumMs: number }[];
   }
 

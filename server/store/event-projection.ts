@@ -52,9 +52,11 @@ export function projectEvent(db: SqliteDatabase, buildId: string, event: BuildEv
       ).run(buildId, event.artifact.name, event.artifact.format, event.artifact.sizeBytes, event.artifact.sha256);
       return;
     case 'published':
-      db.prepare(
-        `INSERT INTO published_images (build_id, position, body) VALUES (?, (SELECT COUNT(*) FROM published_images WHERE build_id = ?), ?)`,
-      ).run(buildId, buildId, JSON.stringify(event.image));
+      db.prepare(`INSERT INTO published_images (build_id, position, body) VALUES (?, (SELECT COUNT(*) FROM published_images WHERE build_id = ?), ?)`).run(
+        buildId,
+        buildId,
+        JSON.stringify(event.image),
+      );
       return;
     case 'state': {
       const finished = finishedStates.includes(event.state);

@@ -68,4 +68,3 @@ async function findPackage(url: string, name: string): Promise<{ version: string
   if (fields.get('Package') !== name || !version || !filename || !sha256) throw new Error(`${name} is not in ${url}`);
   return { version, filename, sha256 };
 }
-

@@ -16,6 +16,6 @@ export const buildRoutes: FeatureRoute[] = [
   { path: '/builds', component: lazy(() => import('@/features/builds/components/builds-list-page')), navLabel: 'Builds' },
   { path: '/builds/:id', component: lazy(() => import('@/app/routes/build-route')) },
   // before /review/:id, which would otherwise take "compare" for a build id
-  { path: '/review/compare', component: lazy(() => import('@/features/review/components/compare-builds-page'))},
+  { path: '/review/compare', component: lazy(() => import('@/features/review/components/compare-builds-page')) },
   { path: '/review/:id', component: lazy(() => import('@/features/review/components/spec-review-page')) },
 ];

@@ -14,7 +14,14 @@ export function CheckboxField({ label, checked, onChange, hint, issues = [] }: C
   const describedBy = [hint ? `${id}-hint` : null, issues.length > 0 ? `${id}-issues` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={issues.length > 0 ? 'field field--check field--invalid' : 'field field--check'}>
-      <input id={id} type="checkbox" checked={checked} aria-invalid={issues.length > 0} aria-describedby={describedBy} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        aria-invalid={issues.length > 0}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       <label htmlFor={id}>{label}</label>
       {hint ? (
         <p id={`${id}-hint`} className="field-hint">

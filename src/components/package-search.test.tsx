@@ -21,16 +21,17 @@ afterEach(() => {
 
 describe('PackageSearch', () => {
   it('searches the release after a pause in typing and adds a hit', async () => {
-    const fetchMock = vi.fn(async (_input: RequestInfo | URL) =>
-      new Response(
-        JSON.stringify({
-          release: 'trixie',
-          query: 'jq',
-          total: 1,
-          items: [{ name: 'jq', version: '1.7.1-6', section: 'utils', description: 'JSON processor', installedSizeBytes: 153600, downloadSizeBytes: null }],
-        }),
-        { status: 200 },
-      ),
+    const fetchMock = vi.fn(
+      async (_input: RequestInfo | URL) =>
+        new Response(
+          JSON.stringify({
+            release: 'trixie',
+            query: 'jq',
+            total: 1,
+            items: [{ name: 'jq', version: '1.7.1-6', section: 'utils', description: 'JSON processor', installedSizeBytes: 153600, downloadSizeBytes: null }],
+          }),
+          { status: 200 },
+        ),
     );
     vi.stubGlobal('fetch', fetchMock);
     const onAdd = renderSearch();
@@ -45,7 +46,10 @@ describe('PackageSearch', () => {
   });
 
   it('asks for two letters before searching and explains when search is unavailable', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ code: 'package_index_unavailable', message: 'mirror down' }), { status: 502 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ code: 'package_index_unavailable', message: 'mirror down' }), { status: 502 })),
+    );
     renderSearch();
     expect(screen.getByText('Type at least two letters.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Search by name or description'), { target: { value: 'nf' } });

@@ -29,7 +29,15 @@ export function RadioCardGroup({ legend, value, options, onChange, issues = [] }
           const detailsId = option.description || option.warning ? `${id}-details` : undefined;
           return (
             <div key={option.value} className={option.value === value ? 'radio-card radio-card--checked' : 'radio-card'}>
-              <input id={id} type="radio" name={name} value={option.value} checked={option.value === value} aria-describedby={detailsId} onChange={() => onChange(option.value)} />
+              <input
+                id={id}
+                type="radio"
+                name={name}
+                value={option.value}
+                checked={option.value === value}
+                aria-describedby={detailsId}
+                onChange={() => onChange(option.value)}
+              />
               <label htmlFor={id}>{option.label}</label>
               {detailsId ? (
                 <span id={detailsId} className="radio-card__details">

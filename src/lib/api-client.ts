@@ -39,10 +39,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const data: unknown = text ? safeJson(text) : null;
   if (!response.ok) {
     const parsed = apiErrorSchema.safeParse(data);
-    throw new ApiRequestError(
-      response.status,
-      parsed.success ? parsed.data : { code: 'http_error', message: `${response.status} ${response.statusText}` },
-    );
+    throw new ApiRequestError(response.status, parsed.success ? parsed.data : { code: 'http_error', message: `${response.status} ${response.statusText}` });
   }
   return data as T;
 }

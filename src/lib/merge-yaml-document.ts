@@ -4,8 +4,7 @@ import type { NodeImage } from '@/spec/schema';
 
 type PlainValue = string | number | boolean | null | undefined | PlainValue[] | { [key: string]: PlainValue };
 
-const isPlainObject = (value: unknown): value is Record<string, PlainValue> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, PlainValue> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * YAML for `next`, written into the user's existing text so that their comments,

@@ -41,7 +41,10 @@ metadata: { name: a }
 
   it.each<[string, Partial<NodeImageInput['spec']>]>([
     ['Kubernetes version', { kubernetes: { version: '1.35.4' } }],
-    ['release', { os: { release: 'bookworm' }, runtime: { source: 'upstream', version: '2.1.4', upstream: { url: 'http://127.0.0.1/c.tgz', sha256: 'b'.repeat(64) } } }],
+    [
+      'release',
+      { os: { release: 'bookworm' }, runtime: { source: 'upstream', version: '2.1.4', upstream: { url: 'http://127.0.0.1/c.tgz', sha256: 'b'.repeat(64) } } },
+    ],
     ['a package', { packages: ['htop'] }],
     ['package order', { packages: ['htop', 'jq'] }],
     ['a sysctl', { sysctl: { 'vm.swappiness': '1' } }],

@@ -140,11 +140,9 @@ export const outputFormats = [
 
 export type OutputFormatId = (typeof outputFormats)[number]['id'];
 
-export const defaultKubernetesAptRepository = (minor: string): string =>
-  `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`;
+export const defaultKubernetesAptRepository = (minor: string): string => `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`;
 
-export const defaultKubernetesSigningKeyUrl = (minor: string): string =>
-  `${defaultKubernetesAptRepository(minor)}Release.key`;
+export const defaultKubernetesSigningKeyUrl = (minor: string): string => `${defaultKubernetesAptRepository(minor)}Release.key`;
 
 export const defaultRelease = 'trixie';
 export const defaultKubernetesMinor = '1.35';
@@ -153,12 +151,15 @@ export const findRelease = (id: string): ReleaseEntry | undefined => releases.fi
 
 export const kubernetesMinorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
-export const findKubernetesMinor = (version: string): KubernetesMinor | undefined =>
-  kubernetesMinors.find((m) => m.minor === kubernetesMinorOf(version));
+export const findKubernetesMinor = (version: string): KubernetesMinor | undefined => kubernetesMinors.find((m) => m.minor === kubernetesMinorOf(version));
 
 /** Numeric comparison of dotted versions; non-numeric suffixes (e.g. "-rc.1") are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => v.split(/[.+~-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);
+  const parse = (v: string) =>
+    v
+      .split(/[.+~-]/)
+      .slice(0, 3)
+      .map((p) => Number.parseInt(p, 10) || 0);
   const pa = parse(a);
   const pb = parse(b);
   for (let i = 0; i < 3; i += 1) {
@@ -174,7 +175,9 @@ export function containerdIncompatibility(kubernetesVersion: string, containerdV
   if (!minor) return null;
   const line = containerdVersion.split('.').slice(0, 2).join('.');
   const minimum = minor.containerdMinimums[line];
-  const accepted = Object.values(minor.containerdMinimums).map((v) => `${v}+`).join(', ');
+  const accepted = Object.values(minor.containerdMinimums)
+    .map((v) => `${v}+`)
+    .join(', ');
   if (!minimum) return `Kubernetes ${minor.minor} needs containerd ${accepted}; ${containerdVersion} is not supported`;
   if (compareVersions(containerdVersion, minimum) < 0) {
     return `Kubernetes ${minor.minor} needs containerd ${accepted}; ${containerdVersion} is too old`;

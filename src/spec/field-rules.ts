@@ -34,10 +34,7 @@ export const debianPackageName = z
 
 // Debian policy 5.6.12: [epoch:]upstream_version[-debian_revision].
 const debianVersionPattern = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
-export const debianVersion = z
-  .string()
-  .max(128)
-  .regex(debianVersionPattern, 'must be a Debian version ([epoch:]upstream[-revision], starting with a digit)');
+export const debianVersion = z.string().max(128).regex(debianVersionPattern, 'must be a Debian version ([epoch:]upstream[-revision], starting with a digit)');
 
 /**
  * "name" or "name=version", as apt-get accepts it. One regex (rather than a refinement)
@@ -104,9 +101,7 @@ export const absoluteFilePath = z
     if (root) ctx.addIssue({ code: 'custom', message: `must not be under ${root} (managed by the kernel or the boot process)` });
   });
 
-export const fileMode = z
-  .string()
-  .regex(/^0?[0-7]{3,4}$/, 'must be an octal mode such as "0644"');
+export const fileMode = z.string().regex(/^0?[0-7]{3,4}$/, 'must be an octal mode such as "0644"');
 
 export const fileOwner = z
   .string()
@@ -137,10 +132,7 @@ export const kernelArg = z
 export const systemdUnitName = z
   .string()
   .max(128)
-  .regex(
-    /^[A-Za-z0-9:_.@-]+\.(?:service|socket|timer|target|path|mount)$/,
-    'must be a systemd unit name such as "chrony.service"',
-  );
+  .regex(/^[A-Za-z0-9:_.@-]+\.(?:service|socket|timer|target|path|mount)$/, 'must be a systemd unit name such as "chrony.service"');
 
 /** C0 controls (NUL included), DEL and C1 controls. */
 const hasControlCharacter = (value: string): boolean =>
@@ -203,8 +195,15 @@ export const s3BucketName = z
   .max(63)
   .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be an S3 bucket name (3-63 chars: a-z, 0-9, . -)');
 
-export const awsTagKey = z.string().min(1).max(128).regex(/^[A-Za-z0-9 _.:/=+@-]+$/, 'must be an AWS tag key');
-export const awsTagValue = z.string().max(256).regex(/^[A-Za-z0-9 _.:/=+@-]*$/, 'must be an AWS tag value');
+export const awsTagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9 _.:/=+@-]+$/, 'must be an AWS tag key');
+export const awsTagValue = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z0-9 _.:/=+@-]*$/, 'must be an AWS tag value');
 
 /**
  * A string-keyed record whose keys follow a rule. zod's own record key check reports

@@ -18,12 +18,14 @@ export function renderModulesLoad(modules: readonly string[]): string {
 }
 
 export function renderSysctlConf(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([key, value]) => {
-      if (/[\n\r=]/.test(key) || /[\n\r]/.test(value)) throw new Error(`invalid sysctl ${JSON.stringify(key)}`);
-      return `${key} = ${value}`;
-    })
-    .join('\n') + '\n';
+  return (
+    Object.entries(values)
+      .map(([key, value]) => {
+        if (/[\n\r=]/.test(key) || /[\n\r]/.test(value)) throw new Error(`invalid sysctl ${JSON.stringify(key)}`);
+        return `${key} = ${value}`;
+      })
+      .join('\n') + '\n'
+  );
 }
 
 /**

@@ -7,8 +7,7 @@ import type { SpecIssue } from './validation-error';
  */
 export const objectPropertyKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export const objectPropertyKeyMessage = (key: string): string =>
-  `key "${key}" is not allowed: it names a JavaScript object property`;
+export const objectPropertyKeyMessage = (key: string): string => `key "${key}" is not allowed: it names a JavaScript object property`;
 
 /** Walks parsed YAML/JSON (own keys only, as JSON.parse and yaml create them) for such keys. */
 export function objectPropertyKeyIssues(data: unknown, path: (string | number)[] = []): SpecIssue[] {

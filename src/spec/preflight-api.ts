@@ -41,6 +41,11 @@ export const skipPreflightQuerySchema = z.object({
   skipPreflight: z
     .string()
     .max(2000)
-    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .optional(),
 });

@@ -32,9 +32,7 @@ describe('nodeImageSchema defaults', () => {
   });
 
   it('rejects unknown fields instead of ignoring them', () => {
-    expect(issuesOf(minimalInput({ os: { release: 'trixie', flavour: 'x' } as never }))).toContainEqual(
-      expect.objectContaining({ path: 'spec.os' }),
-    );
+    expect(issuesOf(minimalInput({ os: { release: 'trixie', flavour: 'x' } as never }))).toContainEqual(expect.objectContaining({ path: 'spec.os' }));
   });
 });
 
@@ -135,7 +133,11 @@ describe('input rules', () => {
     const message = 'control characters';
     expectRejected({ os: { mirror: url } }, 'spec.os.mirror', message);
     expectRejected({ os: { mirror: `${control}http://mirror.example/debian` } }, 'spec.os.mirror', message);
-    expectRejected({ kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url, signingKeyUrl: url } } }, 'spec.kubernetes.source.signingKeyUrl', message);
+    expectRejected(
+      { kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url, signingKeyUrl: url } } },
+      'spec.kubernetes.source.signingKeyUrl',
+      message,
+    );
     expectRejected({ kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url } } }, 'spec.kubernetes.source.repository', message);
   });
 
@@ -198,7 +200,16 @@ describe('cross-field rules', () => {
   it('rejects duplicate outputs, users and file paths', () => {
     expectRejected({ outputs: [{ format: 'qcow2' }, { format: 'qcow2' }] }, 'spec.outputs[1].format', 'more than once');
     expectRejected({ users: [{ name: 'ops' }, { name: 'ops' }] }, 'spec.users[1].name', 'more than once');
-    expectRejected({ files: [{ path: '/etc/a', content: '' }, { path: '/etc/a', content: '' }] }, 'spec.files[1].path', 'more than once');
+    expectRejected(
+      {
+        files: [
+          { path: '/etc/a', content: '' },
+          { path: '/etc/a', content: '' },
+        ],
+      },
+      'spec.files[1].path',
+      'more than once',
+    );
   });
 
   it('needs a mirror for Ubuntu releases', () => {

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  containerdIncompatibility,
-  defaultKubernetesMinor,
-  defaultRelease,
-  findKubernetesMinor,
-  findRelease,
-  kubernetesMinors,
-  releases,
-} from './catalog';
+import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, findKubernetesMinor, findRelease, kubernetesMinors, releases } from './catalog';
 import {
   absoluteFilePath,
   awsRegion,
@@ -49,7 +41,7 @@ const osSchema = z
       .default(defaultRelease)
       .describe('Release code name, e.g. trixie (Debian 13) or bookworm (Debian 12)'),
     arch: z.enum(['amd64']).default('amd64').describe('CPU architecture'),
-    mirror: httpUrl.optional().describe('Package mirror; defaults to the mirror the build host\'s apt uses (Debian only)'),
+    mirror: httpUrl.optional().describe("Package mirror; defaults to the mirror the build host's apt uses (Debian only)"),
   })
   .strict();
 
@@ -65,7 +57,7 @@ const upstreamRuntimeSchema = z
 const runtimeSchema = z
   .object({
     name: z.literal('containerd').default('containerd'),
-    source: z.enum(['distro', 'upstream']).default('distro').describe('distro: the release\'s own containerd package; upstream: release binaries by URL'),
+    source: z.enum(['distro', 'upstream']).default('distro').describe("distro: the release's own containerd package; upstream: release binaries by URL"),
     version: semver3.optional().describe('Required with source "upstream": the version the tarball contains'),
     upstream: upstreamRuntimeSchema.optional(),
     systemdCgroup: z.boolean().default(true).describe('Use the systemd cgroup driver (what kubeadm expects)'),
@@ -76,7 +68,7 @@ const aptSourceSchema = z
   .object({
     type: z.literal('apt'),
     repository: httpUrl.optional().describe('Defaults to pkgs.k8s.io for the chosen minor'),
-    signingKeyUrl: httpUrl.optional().describe('ASCII-armored or binary OpenPGP key; defaults to the repository\'s Release.key'),
+    signingKeyUrl: httpUrl.optional().describe("ASCII-armored or binary OpenPGP key; defaults to the repository's Release.key"),
   })
   .strict();
 
@@ -84,9 +76,7 @@ const binariesSourceSchema = z
   .object({
     type: z.literal('binaries'),
     baseUrl: httpUrl.describe('Directory holding kubelet, kubeadm, kubectl and crictl'),
-    sha256: z
-      .object({ kubelet: sha256Hex, kubeadm: sha256Hex, kubectl: sha256Hex, crictl: sha256Hex })
-      .strict(),
+    sha256: z.object({ kubelet: sha256Hex, kubeadm: sha256Hex, kubectl: sha256Hex, crictl: sha256Hex }).strict(),
   })
   .strict();
 
@@ -136,12 +126,15 @@ const amiOutputSchema = z
     nameTemplate: z
       .string()
       .max(128)
-      .regex(/^[A-Za-z0-9()[\]./\-'@_{} ]+$/, 'may contain letters, digits, spaces, ( ) [ ] . / - \' @ _ and {placeholders}')
+      .regex(/^[A-Za-z0-9()[\]./\-'@_{} ]+$/, "may contain letters, digits, spaces, ( ) [ ] . / - ' @ _ and {placeholders}")
       .default('capa-ami-{os}-{kubernetesVersion}-{timestamp}'),
     tags: recordWithKeys(awsTagKey, awsTagValue, 50).default({}),
     bootMode: z.enum(['legacy-bios', 'uefi', 'uefi-preferred']).default('uefi-preferred'),
     copyToRegions: z.array(awsRegion).max(16).default([]),
-    launchPermissions: z.array(z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account ID')).max(64).default([]),
+    launchPermissions: z
+      .array(z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account ID'))
+      .max(64)
+      .default([]),
   })
   .strict();
 
@@ -182,7 +175,10 @@ const specBodySchema = z
       .array(outputSchema)
       .min(1, 'must list at least one output')
       .max(limits.outputs)
-      .default([{ format: 'ova', cpus: 2, memoryMiB: 4096, hardwareVersion: 15 }, { format: 'qcow2', compression: 'zstd' }]),
+      .default([
+        { format: 'ova', cpus: 2, memoryMiB: 4096, hardwareVersion: 15 },
+        { format: 'qcow2', compression: 'zstd' },
+      ]),
     verify: z
       .object({
         enabled: z.boolean().default(true).describe('Boot the image in QEMU and check the node before offering it'),
@@ -209,7 +205,10 @@ function checkSpecRules(spec: SpecBody, ctx: z.RefinementCtx): void {
 
   const minor = findKubernetesMinor(spec.kubernetes.version);
   if (!minor) {
-    issue(['kubernetes', 'version'], `Kubernetes ${spec.kubernetes.version} is not supported; choose one of ${kubernetesMinors.map((m) => m.minor).join(', ')}`);
+    issue(
+      ['kubernetes', 'version'],
+      `Kubernetes ${spec.kubernetes.version} is not supported; choose one of ${kubernetesMinors.map((m) => m.minor).join(', ')}`,
+    );
   }
 
   const { runtime } = spec;

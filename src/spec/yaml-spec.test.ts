@@ -66,33 +66,58 @@ spec:
 
   it('refuses oversized documents and alias bombs', () => {
     expect(parseSpecYaml('x'.repeat(MAX_SPEC_BYTES + 1)).issues[0]?.message).toContain('larger than');
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+    ].join('\n');
     expect(parseSpecYaml(bomb).ok).toBe(false);
   });
 });
 
 describe('keys that name JavaScript object properties', () => {
   const records = [
-    { field: 'metadata.labels', ordinary: 'team', yaml: (key: string) => `metadata:\n  name: w\n  labels:\n    ${key}: x\nspec: {}\n`, path: (key: string) => ['metadata', 'labels', key] },
-    { field: 'spec.sysctl', ordinary: 'net.ipv4.ip_forward', yaml: (key: string) => `metadata:\n  name: w\nspec:\n  sysctl:\n    ${key}: "1"\n`, path: (key: string) => ['spec', 'sysctl', key] },
+    {
+      field: 'metadata.labels',
+      ordinary: 'team',
+      yaml: (key: string) => `metadata:\n  name: w\n  labels:\n    ${key}: x\nspec: {}\n`,
+      path: (key: string) => ['metadata', 'labels', key],
+    },
+    {
+      field: 'spec.sysctl',
+      ordinary: 'net.ipv4.ip_forward',
+      yaml: (key: string) => `metadata:\n  name: w\nspec:\n  sysctl:\n    ${key}: "1"\n`,
+      path: (key: string) => ['spec', 'sysctl', key],
+    },
     {
       field: 'spec.outputs[0].tags',
       ordinary: 'team',
-      yaml: (key: string) => `metadata:\n  name: w\nspec:\n  outputs:\n    - format: ami\n      region: eu-west-1\n      bucket: images\n      tags:\n        ${key}: x\n`,
+      yaml: (key: string) =>
+        `metadata:\n  name: w\nspec:\n  outputs:\n    - format: ami\n      region: eu-west-1\n      bucket: images\n      tags:\n        ${key}: x\n`,
       path: (key: string) => ['spec', 'outputs', 0, 'tags', key],
     },
   ];
   const header = 'apiVersion: stamper/v1alpha1\nkind: NodeImage\n';
 
-  it.each(records.flatMap((record) => ['__proto__', 'constructor', 'prototype'].map((key) => ({ ...record, key }))))('rejects $key in $field, in YAML and in JSON', ({ yaml, path, key }) => {
-    const fromYaml = parseSpecYaml(header + yaml(key));
-    expect(fromYaml.ok).toBe(false);
-    expect(fromYaml.issues).toContainEqual(expect.objectContaining({ path: path(key), message: expect.stringContaining(`"${key}"`), line: expect.any(Number) }));
-    const asJson = JSON.stringify(parseDocument(header + yaml('placeholder-key')).toJS()).replace('placeholder-key', key);
-    const fromJson = parseSpecYaml(asJson);
-    expect(fromJson.ok).toBe(false);
-    expect(fromJson.issues).toContainEqual(expect.objectContaining({ path: path(key), message: expect.stringContaining('not allowed') }));
-  });
+  it.each(records.flatMap((record) => ['__proto__', 'constructor', 'prototype'].map((key) => ({ ...record, key }))))(
+    'rejects $key in $field, in YAML and in JSON',
+    ({ yaml, path, key }) => {
+      const fromYaml = parseSpecYaml(header + yaml(key));
+      expect(fromYaml.ok).toBe(false);
+      expect(fromYaml.issues).toContainEqual(
+        expect.objectContaining({ path: path(key), message: expect.stringContaining(`"${key}"`), line: expect.any(Number) }),
+      );
+      const asJson = JSON.stringify(parseDocument(header + yaml('placeholder-key')).toJS()).replace('placeholder-key', key);
+      const fromJson = parseSpecYaml(asJson);
+      expect(fromJson.ok).toBe(false);
+      expect(fromJson.issues).toContainEqual(expect.objectContaining({ path: path(key), message: expect.stringContaining('not allowed') }));
+    },
+  );
 
   it('still accepts the same records with ordinary keys', () => {
     for (const record of records) expect(parseSpecYaml(header + record.yaml(record.ordinary)).issues).toEqual([]);

@@ -4,8 +4,7 @@ import { nodeImageSchema, type NodeImage } from './schema';
 import { issuesFromZod, type SpecIssue } from './validation-error';
 
 export type ParseResult =
-  | { ok: true; value: NodeImage; issues: [] }
-  | { ok: false; issues: SpecIssue[]; /** The raw data when the YAML itself parsed. */ data?: unknown };
+  { ok: true; value: NodeImage; issues: [] } | { ok: false; issues: SpecIssue[]; /** The raw data when the YAML itself parsed. */ data?: unknown };
 
 export const MAX_SPEC_BYTES = 1024 * 1024;
 

@@ -21,7 +21,7 @@ describe('draft store', () => {
     expect(state.status).toBe('valid');
   });
 
-  it('keeps the user\'s YAML comments when the form changes a field', () => {
+  it("keeps the user's YAML comments when the form changes a field", () => {
     const text = useDraftStore.getState().yamlText.replace('metadata:', '# who owns this image\nmetadata: # team spec');
     useDraftStore.getState().setFromYaml(text);
     const next = structuredClone(useDraftStore.getState().draft);

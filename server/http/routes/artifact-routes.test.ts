@@ -85,26 +85,27 @@ describe('artifact downloads', () => {
     expect(response.body).not.toContain('root:');
   });
 
-  it.each(['/api/builds/ID/artifacts/../../../../etc/passwd', '/api/builds/ID/artifacts/..%2F..%2Fstamper.db', '/api/builds/..%2F..%2Fstamper.db/artifacts/workers.raw'])(
-    'never serves a raw, unnormalized request path %s',
-    async (rawPath) => {
-      // Sent over a socket as-is: HTTP clients would normalize the dots away before the server saw them.
-      if (!ctx.app.server.listening) await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-      const port = (ctx.app.server.address() as AddressInfo).port;
-      const response = await new Promise<string>((resolve, reject) => {
-        const socket = net.connect(port, '127.0.0.1', () => {
-          socket.end(`GET ${rawPath.replace('ID', id)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
-        });
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk.toString('latin1')));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
+  it.each([
+    '/api/builds/ID/artifacts/../../../../etc/passwd',
+    '/api/builds/ID/artifacts/..%2F..%2Fstamper.db',
+    '/api/builds/..%2F..%2Fstamper.db/artifacts/workers.raw',
+  ])('never serves a raw, unnormalized request path %s', async (rawPath) => {
+    // Sent over a socket as-is: HTTP clients would normalize the dots away before the server saw them.
+    if (!ctx.app.server.listening) await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (ctx.app.server.address() as AddressInfo).port;
+    const response = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end(`GET ${rawPath.replace('ID', id)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
       });
-      expect(response).toMatch(/^HTTP\/1\.1 404 /);
-      expect(response).not.toContain('root:');
-      expect(response).not.toContain('SQLite format');
-    },
-  );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(response).toMatch(/^HTTP\/1\.1 404 /);
+    expect(response).not.toContain('root:');
+    expect(response).not.toContain('SQLite format');
+  });
 
   it('does not serve an artifact of one build under another build id', async () => {
     const { body } = await postBuild(ctx.app, scenarioSpec('fail', 81));

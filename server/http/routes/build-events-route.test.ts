@@ -80,7 +80,10 @@ describe('build events over SSE (real HTTP)', () => {
     expect(ahead.messages).toEqual([]);
     expect((await getBuild(server.app, id)).state).toBe('succeeded');
 
-    const beyond: [string, Record<string, string>][] = [['', { 'last-event-id': '1000000' }], ['?after=1000000', {}]];
+    const beyond: [string, Record<string, string>][] = [
+      ['', { 'last-event-id': '1000000' }],
+      ['?after=1000000', {}],
+    ];
     for (const [query, headers] of beyond) {
       const finished = await openSse(`${base}/api/builds/${id}/events${query}`, { headers });
       expect(finished.status).toBe(204);

@@ -95,7 +95,10 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
         const events = service.eventsAfter(id, after);
         if (events.length === 0) return;
         after = events[events.length - 1]?.seq ?? after;
-        const text = events.map(logLine).filter((line) => line !== null).join('\n');
+        const text = events
+          .map(logLine)
+          .filter((line) => line !== null)
+          .join('\n');
         if (text) yield `${text}\n`;
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -1,12 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import {
-  containerdIncompatibility,
-  defaultKubernetesMinor,
-  defaultRelease,
-  kubernetesMinors,
-  outputFormats,
-  releases,
-} from '../../../src/spec/catalog.ts';
+import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '../../../src/spec/catalog.ts';
 import type { Catalog } from '../api-schemas.ts';
 
 /** The catalog is static per release of Stamper, so it is computed once. */

@@ -36,7 +36,12 @@ afterAll(async () => {
 
 describe('POST /api/specs/export/image-builder', () => {
   it('downloads the var file for a YAML spec', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/specs/export/image-builder', payload: specYaml, headers: { 'content-type': 'application/yaml' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/specs/export/image-builder',
+      payload: specYaml,
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="workers.image-builder.json"');
     expect(res.headers['x-stamper-not-carried']).toBe('spec.users');
@@ -44,7 +49,12 @@ describe('POST /api/specs/export/image-builder', () => {
   });
 
   it('reports what the file leaves out with ?report', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/specs/export/image-builder?report=1', payload: specYaml, headers: { 'content-type': 'text/plain' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/specs/export/image-builder?report=1',
+      payload: specYaml,
+      headers: { 'content-type': 'text/plain' },
+    });
     const report = varFileExportReportSchema.parse(res.json());
     expect(report.notCarried).toEqual(['spec.users']);
     expect(report.fileName).toBe('workers.image-builder.json');
@@ -79,7 +89,12 @@ describe('POST /api/specs/export/packer', () => {
 describe('POST /api/specs/import/image-builder', () => {
   it('returns the spec, its YAML, unsupported keys and warnings', async () => {
     const varFile = { kubernetes_semver: 'v1.35.3', extra_debs: 'nfs-common', http_proxy: 'http://proxy:3128', aws_region: 'eu-west-1' };
-    const res = await app.inject({ method: 'POST', url: '/api/specs/import/image-builder?name=imported', payload: JSON.stringify(varFile), headers: { 'content-type': 'application/json' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/specs/import/image-builder?name=imported',
+      payload: JSON.stringify(varFile),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(200);
     const body = varFileImportResponseSchema.parse(res.json());
     expect(body.unsupportedKeys).toEqual(['http_proxy']);

@@ -21,7 +21,8 @@ import { keyDir } from '../../builds/build-dirs.ts';
 type ParsedSpec = { ok: true; spec: NodeImage } | { ok: false; status: number; code: string; message: string; issues?: SpecIssue[] };
 
 function parseSpecBody(body: unknown): ParsedSpec {
-  if (typeof body !== 'string' || body.trim() === '') return { ok: false, status: 400, code: 'empty_body', message: 'send the spec as YAML or JSON in the request body' };
+  if (typeof body !== 'string' || body.trim() === '')
+    return { ok: false, status: 400, code: 'empty_body', message: 'send the spec as YAML or JSON in the request body' };
   const parsed = parseSpecYaml(body);
   if (!parsed.ok) return { ok: false, status: 400, code: 'invalid_spec', message: 'the spec is not valid; fix the listed issues', issues: parsed.issues };
   return { ok: true, spec: parsed.value };
@@ -69,7 +70,8 @@ export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, optio
   });
 
   app.post<{ Querystring: { name?: string } }>('/api/specs/import/image-builder', async (request, reply) => {
-    if (typeof request.body !== 'string' || request.body.trim() === '') return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
+    if (typeof request.body !== 'string' || request.body.trim() === '')
+      return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
     let raw: unknown;
     try {
       raw = JSON.parse(request.body);

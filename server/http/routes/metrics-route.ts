@@ -26,7 +26,7 @@ export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { st
     lines.push('# HELP stamper_queue_length Builds waiting to run.', '# TYPE stamper_queue_length gauge', `stamper_queue_length ${store.queueLength()}`);
     lines.push('# HELP stamper_running_builds Builds this process runs now.', '# TYPE stamper_running_builds gauge', `stamper_running_builds ${runningHere()}`);
     lines.push(
-      '# HELP stamper_disk_free_bytes Free bytes on the data directory\'s file system.',
+      "# HELP stamper_disk_free_bytes Free bytes on the data directory's file system.",
       '# TYPE stamper_disk_free_bytes gauge',
       `stamper_disk_free_bytes ${await freeBytes(dataDir)}`,
     );

@@ -8,7 +8,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagesRoutes } from './packages-routes.ts';
 
-const packagesFile = ['Package: containerd', 'Version: 1.7.24~ds1-6', 'Installed-Size: 100000', 'Description: daemon to control runC', '', 'Package: htop', 'Version: 3.4.1-5', 'Description: interactive processes viewer', ''].join('\n');
+const packagesFile = [
+  'Package: containerd',
+  'Version: 1.7.24~ds1-6',
+  'Installed-Size: 100000',
+  'Description: daemon to control runC',
+  '',
+  'Package: htop',
+  'Version: 3.4.1-5',
+  'Description: interactive processes viewer',
+  '',
+].join('\n');
 
 describe('GET /api/packages', () => {
   let mirror: Server;
@@ -40,7 +50,11 @@ describe('GET /api/packages', () => {
   it('searches the release index and downloads it only once', async () => {
     const first = await app.inject({ url: '/api/packages?release=trixie&q=htop' });
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ release: 'trixie', total: 1, items: [{ name: 'htop', version: '3.4.1-5', description: 'interactive processes viewer' }] });
+    expect(first.json()).toMatchObject({
+      release: 'trixie',
+      total: 1,
+      items: [{ name: 'htop', version: '3.4.1-5', description: 'interactive processes viewer' }],
+    });
     const second = await app.inject({ url: '/api/packages?release=trixie&q=runc' });
     expect(second.json()).toMatchObject({ total: 1, items: [{ name: 'containerd', installedSizeBytes: 100000 * 1024 }] });
     expect(requests).toBe(1);

@@ -116,7 +116,10 @@ describe('POST /api/builds runs the preflight first', () => {
       expect(body.message).toContain(`${served.url}missing/InRelease: HTTP 404 Not Found`);
       expect(body.message).toContain(`${served.url}missing/Release.key: HTTP 404 Not Found`);
       expect(body.message).toContain('Kubernetes stand-in');
-      expect(body.issues?.map((i) => i.path)).toEqual([['sources', 'kubernetes-apt-repository'], ['sources', 'kubernetes-signing-key']]);
+      expect(body.issues?.map((i) => i.path)).toEqual([
+        ['sources', 'kubernetes-apt-repository'],
+        ['sources', 'kubernetes-signing-key'],
+      ]);
     } finally {
       await ctx.close();
     }

@@ -39,7 +39,8 @@ export function preflightGate(settings: PreflightSettings) {
   };
 }
 
-const describeFailure = (source: SourceCheck): string => (source.error?.startsWith('refused by policy') ? source.error : `${source.url}: ${source.error ?? 'failed'}`);
+const describeFailure = (source: SourceCheck): string =>
+  source.error?.startsWith('refused by policy') ? source.error : `${source.url}: ${source.error ?? 'failed'}`;
 
 /** `POST /api/preflight`: every source the spec names, requested now, with its result. */
 export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {

@@ -36,7 +36,10 @@ describe.skipIf(!runningAsRoot)('applyFiles', () => {
 
   it('keeps setuid and setgid bits, also for a non-root owner', async () => {
     const { tree } = makeTree();
-    await applyFiles(tree, [file('/usr/local/bin/su-tool', { mode: '4755', owner: 'root:root' }), file('/usr/local/bin/sg-tool', { mode: '2750', owner: 'ops:ops' })]);
+    await applyFiles(tree, [
+      file('/usr/local/bin/su-tool', { mode: '4755', owner: 'root:root' }),
+      file('/usr/local/bin/sg-tool', { mode: '2750', owner: 'ops:ops' }),
+    ]);
     expect(statSync(join(tree, 'usr/local/bin/su-tool')).mode & 0o7777).toBe(0o4755);
     expect(statSync(join(tree, 'usr/local/bin/sg-tool')).mode & 0o7777).toBe(0o2750);
   });

@@ -28,7 +28,7 @@ describe('renderContainerdConfig', () => {
   it('writes the version 3 layout for containerd 2.x', () => {
     const toml = renderContainerdConfig({ containerdVersion: '2.1.4', systemdCgroup: false, pauseImage: 'registry.k8s.io/pause:3.10.1' });
     expect(toml).toMatch(/^version = 3\n/);
-    expect(toml).toContain("[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = \"registry.k8s.io/pause:3.10.1\"");
+    expect(toml).toContain('[plugins.\'io.containerd.cri.v1.images\'.pinned_images]\n  sandbox = "registry.k8s.io/pause:3.10.1"');
     expect(toml).toContain('SystemdCgroup = false');
     expect(toml).not.toContain('io.containerd.grpc.v1.cri');
   });
@@ -36,7 +36,14 @@ describe('renderContainerdConfig', () => {
 
 describe('renderStamperRelease', () => {
   it('single-quotes values so the file is safe to source', () => {
-    const text = renderStamperRelease({ buildKey: 'abc', specName: "it's", os: 'debian trixie', kubernetesVersion: '1.35.3', containerdVersion: '1.7.24', buildDate: '2026-01-01T00:00:00Z' });
+    const text = renderStamperRelease({
+      buildKey: 'abc',
+      specName: "it's",
+      os: 'debian trixie',
+      kubernetesVersion: '1.35.3',
+      containerdVersion: '1.7.24',
+      buildDate: '2026-01-01T00:00:00Z',
+    });
     expect(text).toContain("STAMPER_BUILD_KEY='abc'\n");
     expect(text).toContain("STAMPER_SPEC_NAME='it'\\''s'\n");
     expect(text).toContain("STAMPER_KUBERNETES_VERSION='1.35.3'\n");

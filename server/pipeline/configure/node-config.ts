@@ -1,7 +1,14 @@
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import { ESP_LABEL, ROOT_LABEL } from '../disk/grub-config';
 
-export { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContainerdConfig, renderModulesLoad, renderSysctlConf } from '../../../src/spec/node-definition';
+export {
+  CRICTL_CONFIG,
+  REQUIRED_KERNEL_MODULES,
+  REQUIRED_SYSCTLS,
+  renderContainerdConfig,
+  renderModulesLoad,
+  renderSysctlConf,
+} from '../../../src/spec/node-definition';
 
 /**
  * The datasources a node image meets: NoCloud (ISO seeds, Cluster API on bare hypervisors),
@@ -10,11 +17,7 @@ export { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContain
  */
 export const CLOUD_INIT_DATASOURCES = 'datasource_list: [ NoCloud, ConfigDrive, VMware, Ec2 ]\n';
 
-export const FSTAB = [
-  `LABEL=${ROOT_LABEL} / ext4 errors=remount-ro 0 1`,
-  `LABEL=${ESP_LABEL} /boot/efi vfat umask=0077,nofail 0 2`,
-  '',
-].join('\n');
+export const FSTAB = [`LABEL=${ROOT_LABEL} / ext4 errors=remount-ro 0 1`, `LABEL=${ESP_LABEL} /boot/efi vfat umask=0077,nofail 0 2`, ''].join('\n');
 
 /** DHCP on the first wired NIC when no datasource provides a network config. */
 export const DHCP_NETWORK = ['[Match]', 'Name=en* eth*', '', '[Network]', 'DHCP=yes', '', '[DHCPv4]', 'UseDomains=true', ''].join('\n');

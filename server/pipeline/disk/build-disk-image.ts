@@ -39,10 +39,16 @@ export async function buildDiskImage(req: DiskImageRequest): Promise<void> {
 
   report(10, 'writing root filesystem');
   await exec('mkfs.ext4', [
-    '-F', '-q', '-L', ROOT_LABEL,
-    '-E', `offset=${sectorsToBytes(layout.root.startSector)}`,
-    '-d', req.tree,
-    diskPath, `${sectorsToBytes(layout.root.sizeSectors) / 1024}k`,
+    '-F',
+    '-q',
+    '-L',
+    ROOT_LABEL,
+    '-E',
+    `offset=${sectorsToBytes(layout.root.startSector)}`,
+    '-d',
+    req.tree,
+    diskPath,
+    `${sectorsToBytes(layout.root.sizeSectors) / 1024}k`,
   ]);
 
   const earlyConfig = join(req.scratchDir, 'early-grub.cfg');
@@ -51,15 +57,36 @@ export async function buildDiskImage(req: DiskImageRequest): Promise<void> {
   report(70, 'writing EFI system partition');
   const espStart = layout.esp.startSector;
   await exec('mkfs.fat', [
-    '-F', '32', '-s', '2', '-n', ESP_LABEL,
-    '-h', String(espStart), '--offset', String(espStart),
-    diskPath, String(sectorsToBytes(layout.esp.sizeSectors) / 1024),
+    '-F',
+    '32',
+    '-s',
+    '2',
+    '-n',
+    ESP_LABEL,
+    '-h',
+    String(espStart),
+    '--offset',
+    String(espStart),
+    diskPath,
+    String(sectorsToBytes(layout.esp.sizeSectors) / 1024),
   ]);
 
   if (req.firmware !== 'bios') {
     report(80, 'installing GRUB for UEFI');
     const efiImage = join(req.scratchDir, 'BOOTX64.EFI');
-    await exec('grub-mkimage', ['-O', 'x86_64-efi', '-d', `${GRUB_LIB}/x86_64-efi`, '-p', '/boot/grub', '-c', earlyConfig, '-o', efiImage, ...GRUB_EFI_MODULES]);
+    await exec('grub-mkimage', [
+      '-O',
+      'x86_64-efi',
+      '-d',
+      `${GRUB_LIB}/x86_64-efi`,
+      '-p',
+      '/boot/grub',
+      '-c',
+      earlyConfig,
+      '-o',
+      efiImage,
+      ...GRUB_EFI_MODULES,
+    ]);
     const espImage = `${diskPath}@@${sectorsToBytes(espStart)}`;
     const mtoolsEnv = { MTOOLS_SKIP_CHECK: '1' };
     await exec('mmd', ['-i', espImage, '::/EFI', '::/EFI/BOOT'], { env: mtoolsEnv });

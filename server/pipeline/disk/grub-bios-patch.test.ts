@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BOOT_DRIVE_CHECK_OFFSET, BOOT_KERNEL_SECTOR_OFFSET, DISKBOOT_BLOCKLIST_OFFSET, MBR_CODE_BYTES, patchBootSector, patchCoreImage } from './grub-bios-patch';
+import {
+  BOOT_DRIVE_CHECK_OFFSET,
+  BOOT_KERNEL_SECTOR_OFFSET,
+  DISKBOOT_BLOCKLIST_OFFSET,
+  MBR_CODE_BYTES,
+  patchBootSector,
+  patchCoreImage,
+} from './grub-bios-patch';
 
 describe('patchBootSector', () => {
   const bootImg = Buffer.alloc(512, 0xaa);

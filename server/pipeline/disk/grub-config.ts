@@ -7,12 +7,7 @@ export const ESP_LABEL = 'ESP';
  * grub.cfg inside it, so the same tree boots from BIOS and UEFI.
  */
 export function renderEarlyGrubConfig(): string {
-  return [
-    `search --no-floppy --label --set=root ${ROOT_LABEL}`,
-    'set prefix=($root)/boot/grub',
-    'configfile ($root)/boot/grub/grub.cfg',
-    '',
-  ].join('\n');
+  return [`search --no-floppy --label --set=root ${ROOT_LABEL}`, 'set prefix=($root)/boot/grub', 'configfile ($root)/boot/grub/grub.cfg', ''].join('\n');
 }
 
 const SAFE_KERNEL_ARG = /^[A-Za-z0-9_.,:=/+@-]+$/;
@@ -45,8 +40,24 @@ export function renderGrubConfig(kernelArgs: readonly string[], bootFiles = { ke
 
 /** Modules compiled into the core images; there is no /boot/grub/<platform> directory on disk. */
 export const GRUB_COMMON_MODULES = [
-  'part_gpt', 'part_msdos', 'ext2', 'fat', 'normal', 'search', 'search_label', 'search_fs_uuid',
-  'configfile', 'linux', 'echo', 'serial', 'terminal', 'test', 'gzio', 'boot', 'minicmd', 'sleep',
+  'part_gpt',
+  'part_msdos',
+  'ext2',
+  'fat',
+  'normal',
+  'search',
+  'search_label',
+  'search_fs_uuid',
+  'configfile',
+  'linux',
+  'echo',
+  'serial',
+  'terminal',
+  'test',
+  'gzio',
+  'boot',
+  'minicmd',
+  'sleep',
 ];
 export const GRUB_BIOS_MODULES = [...GRUB_COMMON_MODULES, 'biosdisk'];
 export const GRUB_EFI_MODULES = [...GRUB_COMMON_MODULES, 'efi_gop', 'efi_uga', 'all_video'];

@@ -3,7 +3,22 @@ import { parseQemuImgProgress, qcow2ConvertArgs, vmdkConvertArgs } from './conve
 
 describe('qemu-img conversions', () => {
   it('compresses qcow2 with zstd, zlib or not at all', () => {
-    expect(qcow2ConvertArgs('in', 'out', 'zstd')).toEqual(['convert', '-p', '-f', 'raw', '-O', 'qcow2', '-c', '-o', 'compression_type=zstd', '-m', '8', '-W', 'in', 'out']);
+    expect(qcow2ConvertArgs('in', 'out', 'zstd')).toEqual([
+      'convert',
+      '-p',
+      '-f',
+      'raw',
+      '-O',
+      'qcow2',
+      '-c',
+      '-o',
+      'compression_type=zstd',
+      '-m',
+      '8',
+      '-W',
+      'in',
+      'out',
+    ]);
     expect(qcow2ConvertArgs('in', 'out', 'zlib')).toContain('-c');
     expect(qcow2ConvertArgs('in', 'out', 'zlib')).not.toContain('compression_type=zstd');
     expect(qcow2ConvertArgs('in', 'out', 'none')).not.toContain('-c');

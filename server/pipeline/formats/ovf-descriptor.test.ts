@@ -68,6 +68,11 @@ describe('renderOvfDescriptor', () => {
 
 describe('renderOvfManifest', () => {
   it('writes one SHA256(file)= line per file in order', () => {
-    expect(renderOvfManifest([{ file: 'a.ovf', sha256: 'aa' }, { file: 'a-disk1.vmdk', sha256: 'bb' }])).toBe('SHA256(a.ovf)= aa\nSHA256(a-disk1.vmdk)= bb\n');
+    expect(
+      renderOvfManifest([
+        { file: 'a.ovf', sha256: 'aa' },
+        { file: 'a-disk1.vmdk', sha256: 'bb' },
+      ]),
+    ).toBe('SHA256(a.ovf)= aa\nSHA256(a-disk1.vmdk)= bb\n');
   });
 });

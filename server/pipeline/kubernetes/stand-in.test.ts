@@ -24,7 +24,9 @@ async function installKubelet(repo: string, tree: string): Promise<void> {
   await writeFile(join(tree, 'var/lib/dpkg/status'), '');
   const deb = (await readdir(repo)).find((f) => f.startsWith('kubelet_'));
   if (!deb) throw new Error('no kubelet package');
-  await runProcess('dpkg', ['--root', tree, '--force-not-root', '--force-script-chrootless', '--force-depends', '--force-unsafe-io', '-i', join(repo, deb)], { quiet: true });
+  await runProcess('dpkg', ['--root', tree, '--force-not-root', '--force-script-chrootless', '--force-depends', '--force-unsafe-io', '-i', join(repo, deb)], {
+    quiet: true,
+  });
 }
 
 beforeAll(async () => {
@@ -51,7 +53,9 @@ describe('Kubernetes stand-in packages are labelled and detected', () => {
 
   it('says so in the release file and the build record', async () => {
     const info = { buildKey: 'k', specName: 'n', os: 'debian trixie', kubernetesVersion: '1.35.0', containerdVersion: '2.1.1', buildDate: 'd' };
-    expect(renderStamperRelease({ ...info, testImage: 'kubelet is a stand-in' })).toContain(`STAMPER_TEST_IMAGE='${TEST_IMAGE_NOTICE} (kubelet is a stand-in)'`);
+    expect(renderStamperRelease({ ...info, testImage: 'kubelet is a stand-in' })).toContain(
+      `STAMPER_TEST_IMAGE='${TEST_IMAGE_NOTICE} (kubelet is a stand-in)'`,
+    );
     expect(renderStamperRelease({ ...info, testImage: null })).not.toContain('STAMPER_TEST_IMAGE');
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'stamper-store-'));

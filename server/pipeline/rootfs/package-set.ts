@@ -7,9 +7,30 @@ import type { NodeImageSpec } from '../../../src/spec/schema';
  * preflight), cloud-init for first-boot configuration, and SSH.
  */
 export const NODE_BASE_PACKAGES = [
-  'systemd-sysv', 'udev', 'dbus', 'kmod', 'iproute2', 'iptables', 'conntrack', 'socat', 'ebtables', 'ethtool',
-  'cloud-init', 'cloud-guest-utils', 'openssh-server', 'ca-certificates', 'sudo', 'systemd-timesyncd',
-  'systemd-resolved', 'apparmor', 'curl', 'gnupg', 'zstd', 'initramfs-tools', 'e2fsprogs', 'python3',
+  'systemd-sysv',
+  'udev',
+  'dbus',
+  'kmod',
+  'iproute2',
+  'iptables',
+  'conntrack',
+  'socat',
+  'ebtables',
+  'ethtool',
+  'cloud-init',
+  'cloud-guest-utils',
+  'openssh-server',
+  'ca-certificates',
+  'sudo',
+  'systemd-timesyncd',
+  'systemd-resolved',
+  'apparmor',
+  'curl',
+  'gnupg',
+  'zstd',
+  'initramfs-tools',
+  'e2fsprogs',
+  'python3',
 ];
 
 /** The packages mmdebstrap installs for this spec, in a stable order. */
@@ -31,8 +52,24 @@ export function rootfsPackages(spec: NodeImageSpec): string[] {
  * Hyper-V and Xen disks.
  */
 export const INITRAMFS_DRIVERS = [
-  'virtio_pci', 'virtio_blk', 'virtio_scsi', 'virtio_net', 'sd_mod', 'sr_mod', 'ahci', 'ata_piix', 'ata_generic', 'nvme',
-  'vmw_pvscsi', 'mptspi', 'mptsas', 'hv_storvsc', 'hv_vmbus', 'xen_blkfront', 'ext4', 'crc32c_generic',
+  'virtio_pci',
+  'virtio_blk',
+  'virtio_scsi',
+  'virtio_net',
+  'sd_mod',
+  'sr_mod',
+  'ahci',
+  'ata_piix',
+  'ata_generic',
+  'nvme',
+  'vmw_pvscsi',
+  'mptspi',
+  'mptsas',
+  'hv_storvsc',
+  'hv_vmbus',
+  'xen_blkfront',
+  'ext4',
+  'crc32c_generic',
 ];
 
 /** mmdebstrap runs this executable with the root directory as its only argument. */

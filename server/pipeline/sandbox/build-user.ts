@@ -31,7 +31,10 @@ export function subordinateRange(fileText: string, name: string): { start: numbe
   return undefined;
 }
 
-export async function readBuildUser(name = process.env.STAMPER_BUILD_USER ?? DEFAULT_BUILD_USER, files = { subuid: '/etc/subuid', subgid: '/etc/subgid' }): Promise<BuildUser> {
+export async function readBuildUser(
+  name = process.env.STAMPER_BUILD_USER ?? DEFAULT_BUILD_USER,
+  files = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
+): Promise<BuildUser> {
   const subuid = subordinateRange(await readFile(files.subuid, 'utf8').catch(() => ''), name);
   const subgid = subordinateRange(await readFile(files.subgid, 'utf8').catch(() => ''), name);
   if (!subuid) throw new RootlessUnavailableError(`${files.subuid} has no range for ${name}`);
@@ -51,12 +54,19 @@ export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0)
   const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, '--clear-groups', '--'] : [];
   return [
     ...drop,
-    'unshare', '--user',
+    'unshare',
+    '--user',
     // util-linux 2.38 honours only the last --map-users/--map-groups
     `--map-users=${user.subuidStart},0,${user.count}`,
     `--map-groups=${user.subgidStart},0,${user.count}`,
-    '--setuid', '0', '--setgid', '0',
-    '--mount', '--pid', '--fork', '--kill-child',
+    '--setuid',
+    '0',
+    '--setgid',
+    '0',
+    '--mount',
+    '--pid',
+    '--fork',
+    '--kill-child',
   ];
 }
 
@@ -64,14 +74,22 @@ export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0)
 export async function checkRootlessHost(user?: BuildUser): Promise<BuildUser> {
   const buildUser = user ?? (await readBuildUser());
   for (const helper of ['/usr/bin/newuidmap', '/usr/bin/newgidmap']) {
-    if (!(await access(helper, constants.X_OK).then(() => true, () => false))) throw new RootlessUnavailableError(`${helper} is missing (Debian package uidmap)`);
+    if (
+      !(await access(helper, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new RootlessUnavailableError(`${helper} is missing (Debian package uidmap)`);
   }
   const [command, ...args] = usernsPrefix(buildUser);
   const probe = await runProcess(command as string, [...args, 'cat', '/proc/self/uid_map'], { captureStdout: true, allowFailure: true, timeoutMs: 10_000 });
   const mapped = probe.stdout.trim().split(/\s+/).map(Number);
   if (probe.code !== 0 || mapped[0] !== 0 || mapped[1] !== buildUser.subuidStart) {
     const why = probe.lastLines.slice(-2).join(' ') || `exit ${probe.code}`;
-    throw new RootlessUnavailableError(`a user namespace for ${buildUser.name} could not be made (${why}; unprivileged user namespaces may be disabled: check sysctl user.max_user_namespaces and kernel.apparmor_restrict_unprivileged_userns)`);
+    throw new RootlessUnavailableError(
+      `a user namespace for ${buildUser.name} could not be made (${why}; unprivileged user namespaces may be disabled: check sysctl user.max_user_namespaces and kernel.apparmor_restrict_unprivileged_userns)`,
+    );
   }
   return buildUser;
 }

@@ -16,7 +16,10 @@ export const DPKG_QUERY_FORMAT = FIELDS.join('\t') + '\n';
 
 /** Reads the image's dpkg database from the host, so no chroot is needed. */
 export async function listInstalledPackages(tree: string, signal?: AbortSignal): Promise<InstalledPackage[]> {
-  const { stdout } = await runProcess('dpkg-query', [`--admindir=${join(tree, 'var/lib/dpkg')}`, '-W', `-f=${DPKG_QUERY_FORMAT}`], { captureStdout: true, signal });
+  const { stdout } = await runProcess('dpkg-query', [`--admindir=${join(tree, 'var/lib/dpkg')}`, '-W', `-f=${DPKG_QUERY_FORMAT}`], {
+    captureStdout: true,
+    signal,
+  });
   return parseDpkgQuery(stdout);
 }
 
@@ -39,6 +42,9 @@ export function parseDpkgQuery(output: string): InstalledPackage[] {
 }
 
 export async function installedVersion(tree: string, name: string): Promise<string | undefined> {
-  const result = await runProcess('dpkg-query', [`--admindir=${join(tree, 'var/lib/dpkg')}`, '-W', '-f=${Version}', name], { captureStdout: true, allowFailure: true });
+  const result = await runProcess('dpkg-query', [`--admindir=${join(tree, 'var/lib/dpkg')}`, '-W', '-f=${Version}', name], {
+    captureStdout: true,
+    allowFailure: true,
+  });
   return result.code === 0 && result.stdout ? result.stdout : undefined;
 }

@@ -29,9 +29,7 @@ export function renderSpdx(input: SpdxInput): object {
     copyrightText: 'NOASSERTION',
     ...(p.homepage ? { homepage: p.homepage } : {}),
     sourceInfo: `built from source package ${p.sourcePackage}`,
-    annotations: [
-      { annotationType: 'OTHER', annotator: 'Tool: stamper', annotationDate: input.created, comment: `installed-size-kib=${p.installedSizeKiB}` },
-    ],
+    annotations: [{ annotationType: 'OTHER', annotator: 'Tool: stamper', annotationDate: input.created, comment: `installed-size-kib=${p.installedSizeKiB}` }],
     externalRefs: [
       {
         referenceCategory: 'PACKAGE-MANAGER',

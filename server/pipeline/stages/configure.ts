@@ -3,11 +3,7 @@ import { dirname, join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { chrootExec } from '../chroot';
 import { readTestImage } from '../kubernetes/stand-in';
-import {
-  applyFiles,
-  applyServices,
-  applyUsers,
-} from '../configure/customizations';
+import { applyFiles, applyServices, applyUsers } from '../configure/customizations';
 import {
   CLOUD_INIT_DATASOURCES,
   CRICTL_CONFIG,
@@ -53,13 +49,16 @@ export const configureStage: Stage = {
 async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void> {
   const spec = ctx.spec.spec;
   const versions = resolveVersions(spec);
-  const containerdVersion =
-    spec.runtime.source === 'upstream' ? (spec.runtime.version ?? '2.0.0') : ((await installedVersion(tree, 'containerd')) ?? '1.7.0');
+  const containerdVersion = spec.runtime.source === 'upstream' ? (spec.runtime.version ?? '2.0.0') : ((await installedVersion(tree, 'containerd')) ?? '1.7.0');
 
   await put(tree, '/etc/modules-load.d/kubernetes.conf', renderModulesLoad(REQUIRED_KERNEL_MODULES));
   // 99-kubernetes-cri sorts before 99-stamper-user, so a user's sysctl can override it
   await put(tree, '/etc/sysctl.d/99-kubernetes-cri.conf', renderSysctlConf(REQUIRED_SYSCTLS));
-  await put(tree, '/etc/containerd/config.toml', renderContainerdConfig({ containerdVersion, systemdCgroup: spec.runtime.systemdCgroup, pauseImage: versions.pauseImage }));
+  await put(
+    tree,
+    '/etc/containerd/config.toml',
+    renderContainerdConfig({ containerdVersion, systemdCgroup: spec.runtime.systemdCgroup, pauseImage: versions.pauseImage }),
+  );
   await put(tree, '/etc/crictl.yaml', CRICTL_CONFIG);
   await put(tree, '/etc/cloud/cloud.cfg.d/90-stamper-datasources.cfg', CLOUD_INIT_DATASOURCES);
   // no swap entry: kubelet refuses to run with swap on
@@ -90,12 +89,20 @@ async function put(tree: string, imagePath: string, content: string): Promise<vo
   const target = await symlinkFreeTreePath(tree, imagePath);
   await mkdir(dirname(target), { recursive: true });
   // replace symlinks (e.g. a packaged link) instead of writing through them
-  if (await lstat(target).then((s) => s.isSymbolicLink(), () => false)) await rm(target);
+  if (
+    await lstat(target).then(
+      (s) => s.isSymbolicLink(),
+      () => false,
+    )
+  )
+    await rm(target);
   await writeFile(target, content);
 }
 
 async function bootFiles(tree: string): Promise<{ kernel: string; initrd: string }> {
-  const inRoot = await lstat(join(tree, 'vmlinuz')).then(() => true, () => false);
+  const inRoot = await lstat(join(tree, 'vmlinuz')).then(
+    () => true,
+    () => false,
+  );
   return inRoot ? { kernel: '/vmlinuz', initrd: '/initrd.img' } : { kernel: '/boot/vmlinuz', initrd: '/boot/initrd.img' };
 }
-

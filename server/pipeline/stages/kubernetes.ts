@@ -52,7 +52,14 @@ async function installFromApt(ctx: StageContext, tree: string): Promise<void> {
   ctx.progress(15, 'updating package lists');
   await chrootExec(ctx, tree, 'apt-get', ['update', '-o', 'Acquire::Retries=3']);
   ctx.progress(40, `installing Kubernetes ${versions.kubernetes}`);
-  await chrootExec(ctx, tree, 'apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confold', ...kubernetesPackagePins(versions)]);
+  await chrootExec(ctx, tree, 'apt-get', [
+    'install',
+    '-y',
+    '--no-install-recommends',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    ...kubernetesPackagePins(versions),
+  ]);
   ctx.progress(90, 'holding Kubernetes packages');
   await chrootExec(ctx, tree, 'apt-mark', ['hold', ...HELD_PACKAGES]);
   const standIn = await standInReason(tree);

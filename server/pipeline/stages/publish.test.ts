@@ -60,7 +60,11 @@ describe('publishStage', () => {
 
   it('publishes the raw disk and emits a published event with the console URL', async () => {
     const events: PipelineEvent[] = [];
-    const stage = createPublishStage({ clients: { s3: () => s3, ec2: () => ec2 }, timing: { import: { intervalMs: 1, timeoutMs: 1000, maxTransientErrors: 1 } }, now: () => new Date(0) });
+    const stage = createPublishStage({
+      clients: { s3: () => s3, ec2: () => ec2 },
+      timing: { import: { intervalMs: 1, timeoutMs: 1000, maxTransientErrors: 1 } },
+      now: () => new Date(0),
+    });
     await stage.run(fakeContext(amiSpec(), events));
     const published = events.filter((e) => e.type === 'published');
     expect(published).toEqual([

@@ -10,8 +10,7 @@ export interface PublishStageDependencies {
   now?: () => Date;
 }
 
-const amiOutputOf = (image: NodeImage): AmiOutput | undefined =>
-  image.spec.outputs.find((o): o is AmiOutput => o.format === 'ami');
+const amiOutputOf = (image: NodeImage): AmiOutput | undefined => image.spec.outputs.find((o): o is AmiOutput => o.format === 'ami');
 
 export function createPublishStage(dependencies: PublishStageDependencies = {}): Stage {
   return {

@@ -113,14 +113,23 @@ async function resolveMirror(spec: NodeImageSpec): Promise<string> {
 /** Fails in seconds with a clear message instead of minutes into mmdebstrap. */
 export async function checkMirrorReachable(mirror: string, release: string, signal: AbortSignal): Promise<void> {
   const url = `${mirror.replace(/\/+$/, '')}/dists/${release}/InRelease`;
-  const response = await fetchSource(url, { method: 'HEAD', policy: sourcePolicyFromEnvironment(process.env), signal, timeoutMs: 15_000 }).catch((err: unknown) => {
-    if (signal.aborted || err instanceof SourcePolicyError) throw err;
-    throw new Error(`package mirror ${mirror} is unreachable (${err instanceof Error ? err.message : String(err)}); check os.mirror and the build host's network`, { cause: err });
-  });
+  const response = await fetchSource(url, { method: 'HEAD', policy: sourcePolicyFromEnvironment(process.env), signal, timeoutMs: 15_000 }).catch(
+    (err: unknown) => {
+      if (signal.aborted || err instanceof SourcePolicyError) throw err;
+      throw new Error(
+        `package mirror ${mirror} is unreachable (${err instanceof Error ? err.message : String(err)}); check os.mirror and the build host's network`,
+        { cause: err },
+      );
+    },
+  );
   response.body.resume();
-  if (response.status < 200 || response.status >= 300) throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: ${describeStatus(response)})`);
+  if (response.status < 200 || response.status >= 300)
+    throw new Error(`package mirror ${mirror} has no ${release} release (HEAD ${url}: ${describeStatus(response)})`);
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

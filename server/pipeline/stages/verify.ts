@@ -30,7 +30,11 @@ export const verifyStage: Stage = {
       if (testImage) ctx.log(`these checks ran on a ${TEST_IMAGE_NOTICE}`, 'info');
       const failed = result.checks.filter((c) => !c.ok);
       if (failed.length > 0) {
-        throw new PipelineError(`verify failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'verify', failed.map((c) => `${c.name}: ${c.detail}`));
+        throw new PipelineError(
+          `verify failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`,
+          'verify',
+          failed.map((c) => `${c.name}: ${c.detail}`),
+        );
       }
     } catch (err) {
       if (err instanceof BootCheckError) throw new PipelineError(err.message, 'verify', err.serialTail);

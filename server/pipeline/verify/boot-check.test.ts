@@ -15,7 +15,8 @@ import type { GuestExpectations } from './expectations';
  */
 const PANIC = '[   10.7] Kernel panic - not syncing: Fatal exception in interrupt\n[   11.7] Rebooting in 1 seconds..\n';
 /** A panic before systemd-sysctl applied kernel.panic = 1: no reboot, the guest halts for good. */
-const PANIC_HANG = '[   14.3] Kernel panic - not syncing: Fatal exception in interrupt\n[   14.4] ---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---\n';
+const PANIC_HANG =
+  '[   14.3] Kernel panic - not syncing: Fatal exception in interrupt\n[   14.4] ---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---\n';
 const PASSED = 'STAMPER-VERIFY {"name": "multi-user", "ok": true, "detail": "active"}\nSTAMPER-VERIFY DONE 1\n';
 
 function guest(consoles: string[]): { exec: Exec; boots: () => number } {

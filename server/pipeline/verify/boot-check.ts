@@ -108,7 +108,9 @@ async function bootFailure(err: unknown, serialLog: string, timeoutMs: number): 
   const text = await readText(serialLog);
   const timedOut = err instanceof Error && /timed out/.test(err.message);
   return new BootCheckError(
-    timedOut ? `boot check timed out after ${Math.round(timeoutMs / 1000)} s; qemu was killed` : `qemu failed: ${err instanceof Error ? err.message : String(err)}`,
+    timedOut
+      ? `boot check timed out after ${Math.round(timeoutMs / 1000)} s; qemu was killed`
+      : `qemu failed: ${err instanceof Error ? err.message : String(err)}`,
     tail(text),
   );
 }
@@ -165,11 +167,13 @@ async function readText(path: string): Promise<string> {
 
 /** The last console lines, without terminal escape sequences, for error reports. */
 export function tail(text: string, lines = 25): string[] {
-  return text
-    // eslint-disable-next-line no-control-regex -- ANSI escapes are exactly control characters
-    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-    .split(/\r?\n/)
-    .map((l) => l.trimEnd())
-    .filter((l) => l.length > 0)
-    .slice(-lines);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- ANSI escapes are exactly control characters
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l.length > 0)
+      .slice(-lines)
+  );
 }

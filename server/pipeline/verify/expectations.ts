@@ -28,7 +28,12 @@ export function guestExpectations(image: NodeImage, buildKey: string): GuestExpe
     modules: [...new Set([...REQUIRED_KERNEL_MODULES, ...spec.kernelModules])],
     sysctls: { ...REQUIRED_SYSCTLS, ...spec.sysctl },
     users: spec.users.map((u) => ({ name: u.name, groups: u.groups, shell: u.shell, sudo: u.sudo, sshAuthorizedKeys: u.sshAuthorizedKeys })),
-    files: spec.files.map((f) => ({ path: f.path, sha256: createHash('sha256').update(f.content).digest('hex'), mode: f.mode.padStart(4, '0'), owner: f.owner })),
+    files: spec.files.map((f) => ({
+      path: f.path,
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      mode: f.mode.padStart(4, '0'),
+      owner: f.owner,
+    })),
     packages: spec.packages.map((p) => {
       const [name, version] = p.split('=');
       return version ? { name: name ?? p, version } : { name: name ?? p };

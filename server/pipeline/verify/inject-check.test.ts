@@ -27,7 +27,9 @@ describe('injectGuestCheck', () => {
 
   it('enables the check unit in multi-user.target', async () => {
     expect(await debugfs('stat /etc/systemd/system/stamper-verify.service')).toMatch(/Type: regular/);
-    expect(await debugfs('stat /etc/systemd/system/multi-user.target.wants/stamper-verify.service')).toMatch(/Fast link dest: "\/etc\/systemd\/system\/stamper-verify.service"/);
+    expect(await debugfs('stat /etc/systemd/system/multi-user.target.wants/stamper-verify.service')).toMatch(
+      /Fast link dest: "\/etc\/systemd\/system\/stamper-verify.service"/,
+    );
     expect(await debugfs('cat /var/lib/stamper-verify/expect.json')).toBe('{}');
   });
 

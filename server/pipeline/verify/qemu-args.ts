@@ -26,14 +26,22 @@ export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
  */
 export function qemuBootArgs(req: QemuBootRequest): string[] {
   const args = [
-    '-machine', req.hardware === 'vsphere' ? 'pc' : 'q35',
-    '-accel', 'tcg',
-    '-cpu', 'max',
-    '-smp', String(req.cpus ?? 2),
-    '-m', String(req.memoryMiB ?? 2048),
-    '-display', 'none',
-    '-monitor', 'none',
-    '-serial', `file:${req.serialLog}`,
+    '-machine',
+    req.hardware === 'vsphere' ? 'pc' : 'q35',
+    '-accel',
+    'tcg',
+    '-cpu',
+    'max',
+    '-smp',
+    String(req.cpus ?? 2),
+    '-m',
+    String(req.memoryMiB ?? 2048),
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    `file:${req.serialLog}`,
     '-no-reboot',
   ];
   if (req.pidFile) args.push('-pidfile', req.pidFile);

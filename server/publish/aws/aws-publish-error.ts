@@ -83,12 +83,12 @@ export function toPublishError(step: AwsPublishStep, error: unknown, context: { 
 
 function knownFix(step: AwsPublishStep, code: string, message: string, context: { bucket?: string; region?: string }): string | undefined {
   if (code === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return 'no AWS credentials were found. Stamper uses the standard chain: AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the server\'s environment, ~/.aws, SSO, or an instance/task role';
+    return "no AWS credentials were found. Stamper uses the standard chain: AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the server's environment, ~/.aws, SSO, or an instance/task role";
   }
   if (/vmimport/i.test(message) || (step === 'ImportSnapshot' && /service role/i.test(message))) return VMIMPORT_ROLE_FIX;
   switch (code) {
     case 'NoSuchBucket':
-      return `the bucket ${context.bucket ?? ''} does not exist; create it in ${context.region ?? 'the AMI\'s region'} or change outputs[].bucket`;
+      return `the bucket ${context.bucket ?? ''} does not exist; create it in ${context.region ?? "the AMI's region"} or change outputs[].bucket`;
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed':
       return `the bucket ${context.bucket ?? ''} is in another region; ImportSnapshot needs the bucket in the AMI's region (${context.region ?? ''})`;
@@ -103,11 +103,11 @@ function knownFix(step: AwsPublishStep, code: string, message: string, context: 
     case 'AuthFailure':
     case 'InvalidClientTokenId':
     case 'SignatureDoesNotMatch':
-      return 'AWS rejected the credentials; check the access key and secret (and the server\'s clock)';
+      return "AWS rejected the credentials; check the access key and secret (and the server's clock)";
     case 'InvalidAMIName.Duplicate':
       return 'an AMI with this name already exists in the region; include {timestamp} in outputs[].nameTemplate or deregister the old AMI';
     case 'InvalidAMIName.Malformed':
-      return 'AMI names are 3–128 characters of letters, digits, ( ) [ ] . / - \' @ _ and spaces; change outputs[].nameTemplate';
+      return "AMI names are 3–128 characters of letters, digits, ( ) [ ] . / - ' @ _ and spaces; change outputs[].nameTemplate";
     case 'ResourceLimitExceeded':
       return 'too many import tasks are running in this account and region; wait for them to finish or ask AWS for a higher quota';
     case 'OptInRequired':

@@ -1,10 +1,4 @@
-import {
-  CancelImportTaskCommand,
-  DescribeImportSnapshotTasksCommand,
-  ImportSnapshotCommand,
-  type EC2Client,
-  type Tag,
-} from '@aws-sdk/client-ec2';
+import { CancelImportTaskCommand, DescribeImportSnapshotTasksCommand, ImportSnapshotCommand, type EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { AwsPublishError, toPublishError, VMIMPORT_ROLE_FIX } from './aws-publish-error.ts';
 import { defaultImportTiming, pollUntil, type PollTiming } from './poll.ts';
 
@@ -51,7 +45,8 @@ export async function importSnapshot(options: ImportSnapshotOptions): Promise<{ 
         const detail = described.ImportSnapshotTasks?.[0]?.SnapshotTaskDetail;
         const status = detail?.Status ?? 'unknown';
         if (status === 'completed') {
-          if (!detail?.SnapshotId) throw new AwsPublishError('DescribeImportSnapshotTasks', 'NoSnapshotId', `import task ${taskId} completed without a snapshot ID`);
+          if (!detail?.SnapshotId)
+            throw new AwsPublishError('DescribeImportSnapshotTasks', 'NoSnapshotId', `import task ${taskId} completed without a snapshot ID`);
           options.onProgress?.(100, 'completed');
           return detail.SnapshotId;
         }

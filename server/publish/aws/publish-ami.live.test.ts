@@ -17,8 +17,12 @@ import { publishAmi } from './publish-ami.ts';
  */
 const region = process.env.AWS_REGION;
 const bucket = process.env.STAMPER_TEST_BUCKET;
-const hasCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE || process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
-const missing = [!region && 'AWS_REGION', !bucket && 'STAMPER_TEST_BUCKET', !hasCredentials && 'AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID…)'].filter(Boolean);
+const hasCredentials = Boolean(
+  process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE || process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+);
+const missing = [!region && 'AWS_REGION', !bucket && 'STAMPER_TEST_BUCKET', !hasCredentials && 'AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID…)'].filter(
+  Boolean,
+);
 if (missing.length > 0) console.info(`skipping the live AWS publish test: ${missing.join(', ')} not set (see docs/interop.md)`);
 
 const published: PublishedImage[] = [];
@@ -41,7 +45,7 @@ describe.skipIf(missing.length > 0)('publishAmi against AWS (live)', () => {
       diskPath = join(scratch, 'disk.raw');
       execFileSync('truncate', ['-s', '1G', diskPath]);
       execFileSync('sfdisk', ['--quiet', diskPath], { input: 'label: gpt\nstart=2048, type=linux\n' });
-      execFileSync('mkfs.ext4', ['-q', '-E', `offset=${2048 * 512}`, diskPath, `${(1024 * 1024 - 2048 / 2)}k`]);
+      execFileSync('mkfs.ext4', ['-q', '-E', `offset=${2048 * 512}`, diskPath, `${1024 * 1024 - 2048 / 2}k`]);
     }
     const image = nodeImageSchema.parse(
       minimalInput({ outputs: [{ format: 'ami', region: region ?? '', bucket: bucket ?? '', nameTemplate: 'stamper-live-test-{timestamp}' }] }),

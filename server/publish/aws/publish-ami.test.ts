@@ -68,9 +68,15 @@ function happyImport(): void {
   ec2Mock.on(ImportSnapshotCommand).resolves({ ImportTaskId: 'import-snap-1' });
   ec2Mock
     .on(DescribeImportSnapshotTasksCommand)
-    .resolvesOnce({ ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'active', Progress: '10', StatusMessage: 'pending' } }] })
-    .resolvesOnce({ ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'active', Progress: '60', StatusMessage: 'converting' } }] })
-    .resolves({ ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'completed', Progress: '100', SnapshotId: 'snap-0abc' } }] });
+    .resolvesOnce({
+      ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'active', Progress: '10', StatusMessage: 'pending' } }],
+    })
+    .resolvesOnce({
+      ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'active', Progress: '60', StatusMessage: 'converting' } }],
+    })
+    .resolves({
+      ImportSnapshotTasks: [{ ImportTaskId: 'import-snap-1', SnapshotTaskDetail: { Status: 'completed', Progress: '100', SnapshotId: 'snap-0abc' } }],
+    });
   ec2Mock.on(CreateTagsCommand).resolves({});
   ec2Mock.on(RegisterImageCommand).resolves({ ImageId: 'ami-0primary' });
 }
@@ -78,7 +84,10 @@ function happyImport(): void {
 describe('publishAmi (recorded contract with aws-sdk-client-mock)', () => {
   it('makes the documented call sequence with exact inputs', async () => {
     happyImport();
-    ec2Mock.on(DescribeImagesCommand).resolvesOnce({ Images: [{ ImageId: 'ami-0primary', State: 'pending' }] }).resolves({ Images: [{ ImageId: 'ami-0primary', State: 'available' }] });
+    ec2Mock
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ Images: [{ ImageId: 'ami-0primary', State: 'pending' }] })
+      .resolves({ Images: [{ ImageId: 'ami-0primary', State: 'available' }] });
     ec2Mock.on(ModifyImageAttributeCommand).resolves({});
     usEastMock.on(CopyImageCommand).resolves({ ImageId: 'ami-0copy' });
     usEastMock.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0copy', State: 'available' }] });
@@ -86,12 +95,34 @@ describe('publishAmi (recorded contract with aws-sdk-client-mock)', () => {
 
     const { image, output } = specWith({ copyToRegions: ['us-east-1'], launchPermissions: ['123456789012'], bootMode: 'uefi-preferred' });
     const progress: number[] = [];
-    const published = await publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW, timing: { import: fast, image: fast }, onProgress: (p) => progress.push(p) });
+    const published = await publishAmi({
+      image,
+      output,
+      buildKey: BUILD_KEY,
+      diskPath,
+      clients,
+      now: NOW,
+      timing: { import: fast, image: fast },
+      onProgress: (p) => progress.push(p),
+    });
 
     const name = 'capa-ami-debian-13-v1.35.3-1795543200';
     expect(published).toEqual([
-      { provider: 'aws', region: 'eu-west-1', imageId: 'ami-0primary', name, snapshotId: 'snap-0abc', consoleUrl: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ImageDetails:imageId=ami-0primary' },
-      { provider: 'aws', region: 'us-east-1', imageId: 'ami-0copy', name, consoleUrl: 'https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#ImageDetails:imageId=ami-0copy' },
+      {
+        provider: 'aws',
+        region: 'eu-west-1',
+        imageId: 'ami-0primary',
+        name,
+        snapshotId: 'snap-0abc',
+        consoleUrl: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ImageDetails:imageId=ami-0primary',
+      },
+      {
+        provider: 'aws',
+        region: 'us-east-1',
+        imageId: 'ami-0copy',
+        name,
+        consoleUrl: 'https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#ImageDetails:imageId=ami-0copy',
+      },
     ]);
 
     const key = `stamper/${BUILD_KEY}/workers.raw`;
@@ -135,7 +166,10 @@ describe('publishAmi (recorded contract with aws-sdk-client-mock)', () => {
       TagSpecifications: [{ ResourceType: 'image', Tags: tags }],
     });
     expect(ec2Mock.commandCalls(DescribeImagesCommand)).toHaveLength(2);
-    expect(ec2Mock.commandCalls(ModifyImageAttributeCommand)[0]?.args[0].input).toEqual({ ImageId: 'ami-0primary', LaunchPermission: { Add: [{ UserId: '123456789012' }] } });
+    expect(ec2Mock.commandCalls(ModifyImageAttributeCommand)[0]?.args[0].input).toEqual({
+      ImageId: 'ami-0primary',
+      LaunchPermission: { Add: [{ UserId: '123456789012' }] },
+    });
     expect(usEastMock.commandCalls(CopyImageCommand)[0]?.args[0].input).toEqual({
       SourceImageId: 'ami-0primary',
       SourceRegion: 'eu-west-1',
@@ -144,7 +178,10 @@ describe('publishAmi (recorded contract with aws-sdk-client-mock)', () => {
       CopyImageTags: true,
       ClientToken: `stamper-${BUILD_KEY.slice(0, 32)}-1795543200-us-east-1`,
     });
-    expect(usEastMock.commandCalls(ModifyImageAttributeCommand)[0]?.args[0].input).toEqual({ ImageId: 'ami-0copy', LaunchPermission: { Add: [{ UserId: '123456789012' }] } });
+    expect(usEastMock.commandCalls(ModifyImageAttributeCommand)[0]?.args[0].input).toEqual({
+      ImageId: 'ami-0copy',
+      LaunchPermission: { Add: [{ UserId: '123456789012' }] },
+    });
     expect(ec2Mock.commandCalls(CopyImageCommand)).toHaveLength(0);
 
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -183,7 +220,9 @@ describe('publishAmi (recorded contract with aws-sdk-client-mock)', () => {
 
 describe('publishAmi error mapping', () => {
   it('explains the missing vmimport role', async () => {
-    ec2Mock.on(ImportSnapshotCommand).rejects(awsError('InvalidParameter', 'The service role vmimport provided does not exist or does not have sufficient permissions'));
+    ec2Mock
+      .on(ImportSnapshotCommand)
+      .rejects(awsError('InvalidParameter', 'The service role vmimport provided does not exist or does not have sufficient permissions'));
     const { image, output } = specWith();
     const error = await publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW, timing: { import: fast } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AwsPublishError', step: 'ImportSnapshot', code: 'InvalidParameter' });
@@ -195,7 +234,9 @@ describe('publishAmi error mapping', () => {
   it('reports an import task that AWS deleted, with its status message', async () => {
     ec2Mock.on(ImportSnapshotCommand).resolves({ ImportTaskId: 'import-snap-2' });
     ec2Mock.on(DescribeImportSnapshotTasksCommand).resolves({
-      ImportSnapshotTasks: [{ SnapshotTaskDetail: { Status: 'deleted', StatusMessage: 'ClientError: Disk validation failed [Unsupported specified file format]' } }],
+      ImportSnapshotTasks: [
+        { SnapshotTaskDetail: { Status: 'deleted', StatusMessage: 'ClientError: Disk validation failed [Unsupported specified file format]' } },
+      ],
     });
     const { image, output } = specWith();
     await expect(publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW, timing: { import: fast } })).rejects.toThrow(
@@ -215,7 +256,9 @@ describe('publishAmi error mapping', () => {
   it('explains missing credentials without printing any', async () => {
     s3Mock.on(PutObjectCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
     const { image, output } = specWith();
-    await expect(publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW })).rejects.toThrow(/S3 upload failed \(CredentialsProviderError\).*AWS_PROFILE/);
+    await expect(publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW })).rejects.toThrow(
+      /S3 upload failed \(CredentialsProviderError\).*AWS_PROFILE/,
+    );
   });
 });
 
@@ -229,7 +272,16 @@ describe('publishAmi cancellation', () => {
     });
     ec2Mock.on(CancelImportTaskCommand).resolves({});
     const { image, output } = specWith();
-    const run = publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, now: NOW, signal: controller.signal, timing: { import: { ...fast, intervalMs: 60_000 } } });
+    const run = publishAmi({
+      image,
+      output,
+      buildKey: BUILD_KEY,
+      diskPath,
+      clients,
+      now: NOW,
+      signal: controller.signal,
+      timing: { import: { ...fast, intervalMs: 60_000 } },
+    });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(ec2Mock.commandCalls(CancelImportTaskCommand)[0]?.args[0].input).toEqual({ ImportTaskId: 'import-snap-3', CancelReason: 'Stamper build canceled' });
     expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(1);
@@ -240,7 +292,9 @@ describe('publishAmi cancellation', () => {
     const controller = new AbortController();
     controller.abort();
     const { image, output } = specWith();
-    await expect(publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(publishAmi({ image, output, buildKey: BUILD_KEY, diskPath, clients, signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(s3Mock.calls()).toHaveLength(0);
     expect(ec2Mock.calls()).toHaveLength(0);
   });

@@ -161,7 +161,10 @@ export function amiTags(image: NodeImage, output: AmiOutput, buildKey: string, n
 
 function amiDescription(image: NodeImage, buildKey: string): string {
   const release = findRelease(image.spec.os.release);
-  return `Stamper node image ${image.metadata.name}: Kubernetes v${image.spec.kubernetes.version} on ${release?.title ?? image.spec.os.release} (build ${buildKey.slice(0, 12)})`.slice(0, 255);
+  return `Stamper node image ${image.metadata.name}: Kubernetes v${image.spec.kubernetes.version} on ${release?.title ?? image.spec.os.release} (build ${buildKey.slice(0, 12)})`.slice(
+    0,
+    255,
+  );
 }
 
 const mib = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(0);

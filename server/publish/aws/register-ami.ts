@@ -62,7 +62,13 @@ export async function tagSnapshot(ec2: EC2Client, snapshotId: string, tags: Tag[
 }
 
 /** CopyImage and launch permissions want an available image, not a pending one. */
-export async function waitForImageAvailable(ec2: EC2Client, imageId: string, region: string, signal?: AbortSignal, timing: PollTiming = defaultImageTiming): Promise<void> {
+export async function waitForImageAvailable(
+  ec2: EC2Client,
+  imageId: string,
+  region: string,
+  signal?: AbortSignal,
+  timing: PollTiming = defaultImageTiming,
+): Promise<void> {
   try {
     await pollUntil(
       async () => {
@@ -70,7 +76,11 @@ export async function waitForImageAvailable(ec2: EC2Client, imageId: string, reg
         const image = described.Images?.[0];
         if (image?.State === 'available') return true;
         if (image?.State === 'failed' || image?.State === 'invalid' || image?.State === 'error') {
-          throw new AwsPublishError('DescribeImages', 'ImageFailed', `${imageId} in ${region} is ${image.State}: ${image.StateReason?.Message ?? 'no reason given'}`);
+          throw new AwsPublishError(
+            'DescribeImages',
+            'ImageFailed',
+            `${imageId} in ${region} is ${image.State}: ${image.StateReason?.Message ?? 'no reason given'}`,
+          );
         }
         return undefined;
       },
@@ -84,13 +94,18 @@ export async function waitForImageAvailable(ec2: EC2Client, imageId: string, reg
   }
 }
 
-export async function grantLaunchPermissions(ec2: EC2Client, imageId: string, accountIds: readonly string[], region: string, signal?: AbortSignal): Promise<void> {
+export async function grantLaunchPermissions(
+  ec2: EC2Client,
+  imageId: string,
+  accountIds: readonly string[],
+  region: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (accountIds.length === 0) return;
   try {
-    await ec2.send(
-      new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add: accountIds.map((UserId) => ({ UserId })) } }),
-      { abortSignal: signal },
-    );
+    await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add: accountIds.map((UserId) => ({ UserId })) } }), {
+      abortSignal: signal,
+    });
   } catch (error) {
     signal?.throwIfAborted();
     throw toPublishError('ModifyImageAttribute', error, { region });

@@ -24,7 +24,11 @@ function DraftSpecEditor() {
   // The JSON Schema in the editor already marks syntax and field errors; add the cross-field ones.
   const markers = useMemo(() => issues.filter((issue) => issue.kind === 'rule'), [issues]);
   const statusText =
-    status === 'valid' ? 'Valid spec' : status === 'invalid-yaml' ? 'YAML does not parse: the form keeps the last valid draft' : `${issues.length} problem${issues.length === 1 ? '' : 's'}`;
+    status === 'valid'
+      ? 'Valid spec'
+      : status === 'invalid-yaml'
+        ? 'YAML does not parse: the form keeps the last valid draft'
+        : `${issues.length} problem${issues.length === 1 ? '' : 's'}`;
   return <SpecEditorPanel value={yamlText} onChange={setFromYaml} issues={issues} markers={markers} statusText={statusText} valid={status === 'valid'} />;
 }
 
@@ -51,7 +55,10 @@ export function DesignerRoute() {
     setNotice(
       status === 'valid'
         ? { tone: 'success', text: `Loaded the spec from ${from}.` }
-        : { tone: 'info', text: `Loaded ${from}, but it is not a valid spec yet (${issues.length} problem${issues.length === 1 ? '' : 's'}); the problems are listed beside the YAML.` },
+        : {
+            tone: 'info',
+            text: `Loaded ${from}, but it is not a valid spec yet (${issues.length} problem${issues.length === 1 ? '' : 's'}); the problems are listed beside the YAML.`,
+          },
     );
   }, []);
   const showError = useCallback((text: string) => setNotice({ tone: 'error', text }), []);

@@ -35,5 +35,4 @@ export const packageSearchQueryOptions = (release: string, q: string, limit = 20
     placeholderData: keepPreviousData,
   });
 
-export const usePackageSearch = (release: string, q: string) =>
-  useQuery({ ...packageSearchQueryOptions(release, q.trim()), enabled: q.trim().length >= 2 });
+export const usePackageSearch = (release: string, q: string) => useQuery({ ...packageSearchQueryOptions(release, q.trim()), enabled: q.trim().length >= 2 });

@@ -1,4 +1,12 @@
-import { defaultKubernetesAptRepository, defaultKubernetesSigningKeyUrl, defaultRelease, findKubernetesMinor, findRelease, kubernetesMinorOf, releases } from '../catalog';
+import {
+  defaultKubernetesAptRepository,
+  defaultKubernetesSigningKeyUrl,
+  defaultRelease,
+  findKubernetesMinor,
+  findRelease,
+  kubernetesMinorOf,
+  releases,
+} from '../catalog';
 import { API_VERSION, KIND, type NodeImageInput } from '../schema';
 import { amiNameTemplateFromImageBuilder } from './ami-name-template';
 import { imageBuilderKeys as k, PKGS_K8S_IO_DEB_REVISION } from './image-builder-var-file';
@@ -37,7 +45,10 @@ class VarFileReader {
         this.warnings.push(`${key}: expected a string, found ${Array.isArray(value) ? 'a list' : 'an object'}; ignored`);
         continue;
       }
-      const unquoted = text.trim().replace(/^"(.*)"$/s, '$1').trim();
+      const unquoted = text
+        .trim()
+        .replace(/^"(.*)"$/s, '$1')
+        .trim();
       if (unquoted !== '') this.values.set(key, unquoted);
     }
   }
@@ -100,12 +111,16 @@ function importOs(reader: VarFileReader, spec: SpecBodyInput): (typeof releases)
   let release: (typeof releases)[number] | undefined;
   if (distro !== undefined || version !== undefined || codename !== undefined) {
     release = releases.find(
-      (r) => (distro === undefined || r.distro === distro) && ((version !== undefined && r.version === version) || (codename !== undefined && r.id === codename)),
+      (r) =>
+        (distro === undefined || r.distro === distro) && ((version !== undefined && r.version === version) || (codename !== undefined && r.id === codename)),
     );
     if (release) spec.os = { distro: release.distro, release: release.id };
     else {
       const key = (raw: string | undefined) => (raw !== undefined ? k.distroName : 'distribution');
-      reader.reject(key(reader.take(k.distroName)), `Stamper has no ${[distro, version ?? codename].filter(Boolean).join(' ')}; the default release is used (choices: ${releases.map((r) => r.title).join(', ')})`);
+      reader.reject(
+        key(reader.take(k.distroName)),
+        `Stamper has no ${[distro, version ?? codename].filter(Boolean).join(' ')}; the default release is used (choices: ${releases.map((r) => r.title).join(', ')})`,
+      );
     }
   }
   const mirror = reader.take(k.ubuntuRepo);
@@ -131,18 +146,24 @@ function importKubernetes(reader: VarFileReader, spec: SpecBodyInput): void {
   const minor = kubernetesMinorOf(version);
 
   const series = reader.take(k.kubernetesSeries);
-  if (series !== undefined && series.replace(/^v/, '') !== minor) reader.reject(k.kubernetesSeries, `${series} does not match kubernetes_semver v${version}; the series follows the version`);
+  if (series !== undefined && series.replace(/^v/, '') !== minor)
+    reader.reject(k.kubernetesSeries, `${series} does not match kubernetes_semver v${version}; the series follows the version`);
   if (debVersion !== undefined && semver !== undefined && !debVersion.startsWith(`${version}-`)) {
-    reader.reject(k.kubernetesDebVersion, `${debVersion} does not match kubernetes_semver v${version}; packages ${version}${PKGS_K8S_IO_DEB_REVISION} are installed`);
+    reader.reject(
+      k.kubernetesDebVersion,
+      `${debVersion} does not match kubernetes_semver v${version}; packages ${version}${PKGS_K8S_IO_DEB_REVISION} are installed`,
+    );
   }
   const rpmVersion = reader.take(k.kubernetesRpmVersion);
-  if (rpmVersion !== undefined && rpmVersion.split('-')[0] !== version) reader.reject(k.kubernetesRpmVersion, `${rpmVersion} does not match kubernetes_semver v${version}`);
+  if (rpmVersion !== undefined && rpmVersion.split('-')[0] !== version)
+    reader.reject(k.kubernetesRpmVersion, `${rpmVersion} does not match kubernetes_semver v${version}`);
 
   const defaults = resolveKubernetesDefaults(version);
   const sourceType = reader.take(k.kubernetesSourceType);
   if (sourceType === 'http') {
     reader.reject(k.kubernetesSourceType, 'binaries by URL need a SHA-256 per binary, which a var file does not carry; the apt repository is used instead');
-    if (reader.take(k.kubernetesHttpSource) !== undefined) reader.reject(k.kubernetesHttpSource, 'binaries by URL are not imported (see kubernetes_source_type)');
+    if (reader.take(k.kubernetesHttpSource) !== undefined)
+      reader.reject(k.kubernetesHttpSource, 'binaries by URL are not imported (see kubernetes_source_type)');
   } else if (sourceType !== undefined && sourceType !== 'pkg') {
     reader.reject(k.kubernetesSourceType, `unknown source type "${sourceType}"; the apt repository is used`);
   }
@@ -163,7 +184,8 @@ function importKubernetes(reader: VarFileReader, spec: SpecBodyInput): void {
   const cni = reader.take(k.cniSemver)?.replace(/^v/, '');
   if (cni !== undefined && cni !== defaults?.cni) kubernetes.cniVersion = cni;
   const cniDeb = reader.take(k.cniDebVersion);
-  if (cniDeb !== undefined && cni !== undefined && !cniDeb.startsWith(`${cni}-`)) reader.reject(k.cniDebVersion, `${cniDeb} does not match kubernetes_cni_semver v${cni}`);
+  if (cniDeb !== undefined && cni !== undefined && !cniDeb.startsWith(`${cni}-`))
+    reader.reject(k.cniDebVersion, `${cniDeb} does not match kubernetes_cni_semver v${cni}`);
   const crictl = reader.take(k.crictlVersion)?.replace(/^v/, '');
   if (crictl !== undefined && crictl !== defaults?.crictl) kubernetes.crictlVersion = crictl;
   // Where image-builder downloads CNI and crictl from does not change the image; Stamper picks its own source.
@@ -188,7 +210,7 @@ function importRuntime(reader: VarFileReader, spec: SpecBodyInput, distroContain
     reader.reject(k.containerdUrl, 'a Packer template expression, not a URL; the distro containerd is used');
   } else if (url !== undefined) {
     if (sha256 === undefined || !sha256Hex.test(sha256)) {
-      reader.reject(k.containerdSha256, 'Stamper needs the tarball\'s SHA-256 as 64 hex digits (not a checksum URL); the distro containerd is used');
+      reader.reject(k.containerdSha256, "Stamper needs the tarball's SHA-256 as 64 hex digits (not a checksum URL); the distro containerd is used");
       reader.unsupported.add(k.containerdUrl);
     } else {
       const upstream: { url: string; sha256: string; runcUrl?: string; runcSha256?: string } = { url, sha256 };
@@ -260,12 +282,20 @@ function importOutputs(reader: VarFileReader): OutputInput[] {
   reader.expect(k.amiGroups, [], 'public AMIs ("all") are not offered; list account IDs in ami_users');
   reader.expect(k.snapshotGroups, [], 'public snapshots ("all") are not offered');
   if (region === undefined) {
-    for (const [key, value] of [[k.amiRegions, amiRegions], [k.amiUsers, amiUsers], [k.imageName, imageName]] as const) {
+    for (const [key, value] of [
+      [k.amiRegions, amiRegions],
+      [k.amiUsers, amiUsers],
+      [k.imageName, imageName],
+    ] as const) {
       if (value !== undefined) reader.reject(key, 'only applies with aws_region');
     }
     return outputs;
   }
-  const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const list = (value: string | undefined) =>
+    (value ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   const ami: Extract<OutputInput, { format: 'ami' }> = { format: 'ami', region, bucket: '' };
   const copyTo = list(amiRegions).filter((r) => r !== region);
   if (copyTo.length > 0) ami.copyToRegions = copyTo;

@@ -12,7 +12,11 @@ const sha = (c: string) => c.repeat(64);
 const carriedInput = (): NodeImageInput =>
   minimalInput({
     os: { distro: 'debian', release: 'bookworm' },
-    runtime: { source: 'upstream', version: '1.7.27', upstream: { url: 'https://example.test/containerd-1.7.27.tgz', sha256: sha('a'), runcUrl: 'https://example.test/runc', runcSha256: sha('b') } },
+    runtime: {
+      source: 'upstream',
+      version: '1.7.27',
+      upstream: { url: 'https://example.test/containerd-1.7.27.tgz', sha256: sha('a'), runcUrl: 'https://example.test/runc', runcSha256: sha('b') },
+    },
     kubernetes: {
       version: '1.33.9',
       source: { type: 'apt', repository: 'https://mirror.example.test/k8s/v1.33/deb/', signingKeyUrl: 'https://mirror.example.test/k8s.key' },
@@ -24,7 +28,14 @@ const carriedInput = (): NodeImageInput =>
     outputs: [
       { format: 'ova', cpus: 4, memoryMiB: 8192, hardwareVersion: 19 },
       { format: 'qcow2' },
-      { format: 'ami', region: 'eu-west-1', bucket: 'my-imports', copyToRegions: ['us-east-1', 'eu-central-1'], launchPermissions: ['123456789012'], nameTemplate: 'nodes-{os}-{kubernetesVersion}-{timestamp}' },
+      {
+        format: 'ami',
+        region: 'eu-west-1',
+        bucket: 'my-imports',
+        copyToRegions: ['us-east-1', 'eu-central-1'],
+        launchPermissions: ['123456789012'],
+        nameTemplate: 'nodes-{os}-{kubernetesVersion}-{timestamp}',
+      },
     ],
   });
 
@@ -83,7 +94,15 @@ describe('exportImageBuilderVarFile', () => {
       ),
     );
     expect(notCarried).toEqual(
-      expect.arrayContaining(['spec.users', 'spec.sysctl', 'spec.kernelArgs', 'spec.kernelModules', 'spec.outputs[0].format', 'spec.outputs[1].bucket', 'spec.outputs[1].tags']),
+      expect.arrayContaining([
+        'spec.users',
+        'spec.sysctl',
+        'spec.kernelArgs',
+        'spec.kernelModules',
+        'spec.outputs[0].format',
+        'spec.outputs[1].bucket',
+        'spec.outputs[1].tags',
+      ]),
     );
     expect(exportImageBuilderVarFile(parse(minimalInput())).notCarried).toEqual([]);
   });
@@ -120,11 +139,13 @@ describe('importImageBuilderVarFile', () => {
       distro_name: 'rockylinux',
       distro_version: '9',
     });
-    expect(result.unsupportedKeys).toEqual(expect.arrayContaining(['kubernetes_series', 'containerd_version', 'ami_groups', 'kubernetes_source_type', 'distro_name']));
+    expect(result.unsupportedKeys).toEqual(
+      expect.arrayContaining(['kubernetes_series', 'containerd_version', 'ami_groups', 'kubernetes_source_type', 'distro_name']),
+    );
     expect(result.warnings.some((w) => w.includes('containerd 1.7.27'))).toBe(true);
   });
 
-  it('replaces the retired apt.kubernetes.io repository and its key, and reads image-builder\'s default AMI name', () => {
+  it("replaces the retired apt.kubernetes.io repository and its key, and reads image-builder's default AMI name", () => {
     const result = importImageBuilderVarFile({
       kubernetes_semver: 'v1.33.9',
       kubernetes_deb_repo: '"https://apt.kubernetes.io/ kubernetes-xenial"',
@@ -134,7 +155,9 @@ describe('importImageBuilderVarFile', () => {
     });
     expect(result.spec.spec?.kubernetes).toEqual({ version: '1.33.9' });
     expect(result.unsupportedKeys).toEqual(['kubernetes_deb_gpg_key', 'kubernetes_deb_repo']);
-    expect(result.spec.spec?.outputs).toEqual([{ format: 'ami', region: 'us-west-2', bucket: '', nameTemplate: 'capa-ami-{os}-{kubernetesVersion}-{timestamp}' }]);
+    expect(result.spec.spec?.outputs).toEqual([
+      { format: 'ami', region: 'us-west-2', bucket: '', nameTemplate: 'capa-ami-{os}-{kubernetesVersion}-{timestamp}' },
+    ]);
   });
 
   it('refuses input that is not a var file', () => {

@@ -16,13 +16,27 @@ const specs: [string, NodeImage, string][] = [
   ['distro containerd 1.x', nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.34.5' } })), '1.7.0'],
   [
     'extra sysctls and modules',
-    nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.34.5' }, sysctl: { 'vm.max_map_count': '262144', 'fs.inotify.max_user_watches': '524288' }, kernelModules: ['ip_vs', 'ip_vs_rr'] })),
+    nodeImageSchema.parse(
+      minimalInput({
+        kubernetes: { version: '1.34.5' },
+        sysctl: { 'vm.max_map_count': '262144', 'fs.inotify.max_user_watches': '524288' },
+        kernelModules: ['ip_vs', 'ip_vs_rr'],
+      }),
+    ),
     '1.7.0',
   ],
   [
     'upstream containerd 2.x',
     nodeImageSchema.parse(
-      minimalInput({ kubernetes: { version: '1.36.2' }, runtime: { source: 'upstream', version: '2.1.0', systemdCgroup: false, upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) } } }),
+      minimalInput({
+        kubernetes: { version: '1.36.2' },
+        runtime: {
+          source: 'upstream',
+          version: '2.1.0',
+          systemdCgroup: false,
+          upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) },
+        },
+      }),
     ),
     '2.1.0',
   ],
@@ -54,7 +68,11 @@ describe('the Packer/shell export and the configure stage build the same node', 
       const root = mkdtempSync(join(scratch, 'root-'));
       const { runtime } = image.spec;
       expect(writtenByExport(image, root)).toEqual({
-        '/etc/containerd/config.toml': renderContainerdConfig({ containerdVersion, systemdCgroup: runtime.systemdCgroup, pauseImage: resolveVersions(image.spec).pauseImage }),
+        '/etc/containerd/config.toml': renderContainerdConfig({
+          containerdVersion,
+          systemdCgroup: runtime.systemdCgroup,
+          pauseImage: resolveVersions(image.spec).pauseImage,
+        }),
         '/etc/crictl.yaml': CRICTL_CONFIG,
         '/etc/modules-load.d/kubernetes.conf': renderModulesLoad(REQUIRED_KERNEL_MODULES),
         '/etc/sysctl.d/99-kubernetes-cri.conf': renderSysctlConf(REQUIRED_SYSCTLS),

@@ -37,7 +37,7 @@ function runtimeScript(image: NodeImage): string {
   const lines = ['apt-get update -q', `${apt} install --no-install-recommends ca-certificates curl gpg iptables conntrack socat ebtables ethtool`];
   if (runtime.source === 'upstream' && runtime.upstream) {
     lines.push(
-      '# containerd from the upstream release tarball, checked against the spec\'s SHA-256',
+      "# containerd from the upstream release tarball, checked against the spec's SHA-256",
       download(runtime.upstream.url, runtime.upstream.sha256, '/tmp/containerd.tar.gz'),
       'tar -C /usr/local -xzf /tmp/containerd.tar.gz && rm /tmp/containerd.tar.gz',
       "cat > /etc/systemd/system/containerd.service <<'UNIT'",
@@ -57,7 +57,10 @@ function runtimeScript(image: NodeImage): string {
       'UNIT',
     );
     if (runtime.upstream.runcUrl && runtime.upstream.runcSha256) {
-      lines.push(download(runtime.upstream.runcUrl, runtime.upstream.runcSha256, '/tmp/runc'), 'install -m 0755 /tmp/runc /usr/local/sbin/runc && rm /tmp/runc');
+      lines.push(
+        download(runtime.upstream.runcUrl, runtime.upstream.runcSha256, '/tmp/runc'),
+        'install -m 0755 /tmp/runc /usr/local/sbin/runc && rm /tmp/runc',
+      );
     } else lines.push(`${apt} install --no-install-recommends runc`);
   } else {
     lines.push(`${apt} install --no-install-recommends containerd runc`);
@@ -100,9 +103,12 @@ function kubernetesScript(image: NodeImage): string {
   }
   if (source.type !== 'binaries') return '';
   const base = source.baseUrl.replace(/\/?$/, '/');
-  const lines = ['# Kubernetes binaries by URL, each checked against the spec\'s SHA-256'];
+  const lines = ["# Kubernetes binaries by URL, each checked against the spec's SHA-256"];
   for (const binary of ['kubelet', 'kubeadm', 'kubectl', 'crictl'] as const) {
-    lines.push(download(`${base}${binary}`, source.sha256[binary], `/tmp/${binary}`), `install -m 0755 /tmp/${binary} /usr/local/bin/${binary} && rm /tmp/${binary}`);
+    lines.push(
+      download(`${base}${binary}`, source.sha256[binary], `/tmp/${binary}`),
+      `install -m 0755 /tmp/${binary} /usr/local/bin/${binary} && rm /tmp/${binary}`,
+    );
   }
   lines.push(
     `curl -fsSL --retry 3 -o /tmp/cni.tgz ${q(`https://github.com/containernetworking/plugins/releases/download/v${versions.cni}/cni-plugins-linux-amd64-v${versions.cni}.tgz`)}`,
@@ -163,7 +169,10 @@ function customizationsScript(image: NodeImage): string {
     for (const group of user.groups) lines.push(`getent group ${q(group)} >/dev/null || groupadd ${q(group)}`);
     lines.push(`id -u ${q(user.name)} >/dev/null 2>&1 || useradd -m -s ${q(user.shell)}${groups} ${q(user.name)}`);
     if (user.passwordHash) lines.push(`usermod -p ${q(user.passwordHash)} ${q(user.name)}`);
-    if (user.sudo) lines.push(`echo ${q(`${user.name} ALL=(ALL) NOPASSWD:ALL`)} > ${q(`/etc/sudoers.d/90-stamper-${user.name}`)} && chmod 0440 ${q(`/etc/sudoers.d/90-stamper-${user.name}`)}`);
+    if (user.sudo)
+      lines.push(
+        `echo ${q(`${user.name} ALL=(ALL) NOPASSWD:ALL`)} > ${q(`/etc/sudoers.d/90-stamper-${user.name}`)} && chmod 0440 ${q(`/etc/sudoers.d/90-stamper-${user.name}`)}`,
+      );
     if (user.sshAuthorizedKeys.length > 0) {
       const home = `/home/${user.name}`;
       lines.push(

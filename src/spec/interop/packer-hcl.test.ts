@@ -47,7 +47,10 @@ describe('exportPackerTemplate', () => {
 
   it('writes the containerd 2.x config layout for an upstream containerd 2', () => {
     const upstream = nodeImageSchema.parse(
-      minimalInput({ kubernetes: { version: '1.36.2' }, runtime: { source: 'upstream', version: '2.1.0', upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) } } }),
+      minimalInput({
+        kubernetes: { version: '1.36.2' },
+        runtime: { source: 'upstream', version: '2.1.0', upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) } },
+      }),
     );
     const text = exportPackerTemplate(upstream);
     expect(text).toContain('version = 3');
@@ -62,14 +65,22 @@ describe('exportPackerTemplate', () => {
 
   it('points loopback source URLs at the QEMU host (10.0.2.2) and says so', () => {
     const local = nodeImageSchema.parse(
-      minimalInput({ kubernetes: { version: '1.34.5', source: { type: 'apt', repository: 'http://127.0.0.1:8080/k8s/deb/' } }, files: [{ path: '/etc/note', content: 'http://127.0.0.1/keep' }] }),
+      minimalInput({
+        kubernetes: { version: '1.34.5', source: { type: 'apt', repository: 'http://127.0.0.1:8080/k8s/deb/' } },
+        files: [{ path: '/etc/note', content: 'http://127.0.0.1/keep' }],
+      }),
     );
     const out = exportPackerTemplate(local);
     expect(out).toContain('deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] http://10.0.2.2:8080/k8s/deb/ /');
     expect(out).toContain('#   http://127.0.0.1:8080/k8s/deb/ -> http://10.0.2.2:8080/k8s/deb/');
     // File contents are the user's, not a download: they stay as written (the script carries them base64-encoded).
     expect(out).toContain(Buffer.from('http://127.0.0.1/keep').toString('base64'));
-    expect(out.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/127\.0\.0\.1:8080/);
+    expect(
+      out
+        .split('\n')
+        .filter((line) => !line.startsWith('#'))
+        .join('\n'),
+    ).not.toMatch(/127\.0\.0\.1:8080/);
   });
 
   it('writes provisioner scripts that bash can parse', () => {
@@ -90,7 +101,14 @@ describe('exportPackerTemplate', () => {
     const other = nodeImageSchema.parse(
       minimalInput({
         runtime: { source: 'upstream', version: '2.1.0', upstream: { url: 'https://example.test/containerd.tgz', sha256: 'a'.repeat(64) } },
-        kubernetes: { version: '1.36.2', source: { type: 'binaries', baseUrl: 'https://example.test/bin/', sha256: { kubelet: 'b'.repeat(64), kubeadm: 'c'.repeat(64), kubectl: 'd'.repeat(64), crictl: 'e'.repeat(64) } } },
+        kubernetes: {
+          version: '1.36.2',
+          source: {
+            type: 'binaries',
+            baseUrl: 'https://example.test/bin/',
+            sha256: { kubelet: 'b'.repeat(64), kubeadm: 'c'.repeat(64), kubectl: 'd'.repeat(64), crictl: 'e'.repeat(64) },
+          },
+        },
         outputs: [{ format: 'raw' }],
       }),
     );

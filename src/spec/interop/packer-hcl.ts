@@ -26,11 +26,15 @@ export function exportPackerTemplate(specImage: NodeImage): string {
     '  mkdir -p seed',
     `  printf '#cloud-config\\nssh_pwauth: true\\npassword: stamper-build\\nchpasswd: { expire: false }\\n' > seed/user-data`,
     `  printf 'instance-id: stamper-packer\\nlocal-hostname: ${image.metadata.name}\\n' > seed/meta-data`,
-    'Then (the image\'s checksum is in SHA512SUMS/SHA256SUMS beside it):',
+    "Then (the image's checksum is in SHA512SUMS/SHA256SUMS beside it):",
     `  packer build -var 'source_image_checksum=${source.checksumKind}:<hex from ${source.checksumsUrl}>' ${image.metadata.name}.pkr.hcl`,
     'Without /dev/kvm add -var accelerator=tcg (much slower).',
     ...(rewritten.length > 0
-      ? ['', `Inside the QEMU VM 127.0.0.1 is the guest itself; the host is ${qemuHostAddress} on QEMU's user network, so these source URLs were rewritten:`, ...rewritten.map((r) => `  ${r.from} -> ${r.to}`)]
+      ? [
+          '',
+          `Inside the QEMU VM 127.0.0.1 is the guest itself; the host is ${qemuHostAddress} on QEMU's user network, so these source URLs were rewritten:`,
+          ...rewritten.map((r) => `  ${r.from} -> ${r.to}`),
+        ]
       : []),
   ];
 
@@ -65,7 +69,7 @@ export function exportPackerTemplate(specImage: NodeImage): string {
     '  disk_interface   = "virtio"',
     '  net_device       = "virtio-net"',
     '  http_directory   = var.seed_directory',
-    '  # cloud-init fetches user-data and meta-data from Packer\'s HTTP server (NoCloud over the network)',
+    "  # cloud-init fetches user-data and meta-data from Packer's HTTP server (NoCloud over the network)",
     '  qemuargs         = [["-smbios", "type=1,serial=ds=nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/"]]',
     '  ssh_username     = var.ssh_username',
     '  ssh_password     = var.ssh_password',
@@ -112,7 +116,13 @@ function cloudImageFor(image: NodeImage): CloudImage {
     return { title, url: `${base}${id}-server-cloudimg-amd64.img`, checksumsUrl: `${base}SHA256SUMS`, checksumKind: 'sha256', user: 'ubuntu' };
   }
   const base = `https://cloud.debian.org/images/cloud/${id}/latest/`;
-  return { title, url: `${base}debian-${release?.version ?? ''}-generic-amd64.qcow2`, checksumsUrl: `${base}SHA512SUMS`, checksumKind: 'sha512', user: 'debian' };
+  return {
+    title,
+    url: `${base}debian-${release?.version ?? ''}-generic-amd64.qcow2`,
+    checksumsUrl: `${base}SHA512SUMS`,
+    checksumKind: 'sha512',
+    user: 'debian',
+  };
 }
 
 /** HCL reads ${ and %{ as template syntax even in quoted strings and heredocs; $${ and %%{ are the literals. */

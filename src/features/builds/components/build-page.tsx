@@ -111,9 +111,7 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
       )}
       {explanation && <FailureSummary explanation={explanation} />}
       {state === 'canceled' && <p className="st-notice">This build was canceled{log.endReason ? `: ${log.endReason}` : '.'}</p>}
-      {state === 'interrupted' && (
-        <p className="st-notice">The server stopped while this build ran, so it did not finish. Retry to build it again.</p>
-      )}
+      {state === 'interrupted' && <p className="st-notice">The server stopped while this build ran, so it did not finish. Retry to build it again.</p>}
 
       <section aria-labelledby="progress-heading" className="st-card">
         <h2 id="progress-heading">Progress</h2>
@@ -130,12 +128,7 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
 
       <section aria-labelledby="log-heading" className="st-card">
         <h2 id="log-heading">Log</h2>
-        <LogViewer
-          lines={log.lines}
-          live={!finished}
-          focusStage={explanation?.stage}
-          downloadUrl={`/api/builds/${encodeURIComponent(build.id)}/log`}
-        />
+        <LogViewer lines={log.lines} live={!finished} focusStage={explanation?.stage} downloadUrl={`/api/builds/${encodeURIComponent(build.id)}/log`} />
       </section>
 
       {finished && <BuildResults build={build} verifyDownloads={verifyDownloads} />}

@@ -32,7 +32,10 @@ export function BuildProgress({ state, queuePosition, estimate, elapsedMs, histo
           Waiting in the queue
           {queuePosition != null ? (
             <>
-              : <strong>{queuePosition <= 1 ? 'next to run' : `position ${queuePosition}, ${queuePosition - 1} build${queuePosition === 2 ? '' : 's'} ahead`}</strong>
+              :{' '}
+              <strong>
+                {queuePosition <= 1 ? 'next to run' : `position ${queuePosition}, ${queuePosition - 1} build${queuePosition === 2 ? '' : 's'} ahead`}
+              </strong>
             </>
           ) : null}
           .

@@ -41,8 +41,7 @@ export default function BuildsListPage() {
     setParams(next, { replace: true });
   };
 
-  const toggleCompare = (id: string) =>
-    setCompare((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current.slice(-1), id]));
+  const toggleCompare = (id: string) => setCompare((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current.slice(-1), id]));
 
   const data = builds.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
@@ -161,13 +160,23 @@ export default function BuildsListPage() {
             </table>
           </div>
           <nav className="st-pager" aria-label="Pages">
-            <button type="button" className="st-button st-button--small" disabled={filters.page <= 1} onClick={() => update({ page: String(filters.page - 1) })}>
+            <button
+              type="button"
+              className="st-button st-button--small"
+              disabled={filters.page <= 1}
+              onClick={() => update({ page: String(filters.page - 1) })}
+            >
               Previous
             </button>
             <span>
               Page {data.page} of {pages} · {data.total} builds
             </span>
-            <button type="button" className="st-button st-button--small" disabled={filters.page >= pages} onClick={() => update({ page: String(filters.page + 1) })}>
+            <button
+              type="button"
+              className="st-button st-button--small"
+              disabled={filters.page >= pages}
+              onClick={() => update({ page: String(filters.page + 1) })}
+            >
               Next
             </button>
           </nav>

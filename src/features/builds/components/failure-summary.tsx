@@ -22,7 +22,10 @@ export function FailureSummary({ explanation }: { explanation: FailureExplanatio
       )}
       {explanation.lastLines.length > 0 && (
         <>
-          <h3>Last lines{explanation.stage && explanation.lastLines.every((l) => l.stage === explanation.stage) ? ` of ${explanation.stage}` : ' before the failure'}</h3>
+          <h3>
+            Last lines
+            {explanation.stage && explanation.lastLines.every((l) => l.stage === explanation.stage) ? ` of ${explanation.stage}` : ' before the failure'}
+          </h3>
           <pre className="st-failure__lines" tabIndex={0} aria-label="Last log lines before the failure">
             {explanation.lastLines.map((line) => (
               <div key={line.seq}>

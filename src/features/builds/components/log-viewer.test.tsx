@@ -74,7 +74,13 @@ describe('LogViewer', () => {
 
   it("shows mmdebstrap's I: lines on stderr as information, and its warnings and errors as stderr", () => {
     const stderr = (n: number, text: string): LogLine => ({ number: n, seq: n, stage: 'rootfs', stream: 'stderr', text });
-    render(<LogViewer lines={[stderr(1, 'I: Retrieving InRelease'), stderr(2, 'W: no signature'), stderr(3, 'E: Can not write log')]} live={false} downloadUrl="/x" />);
+    render(
+      <LogViewer
+        lines={[stderr(1, 'I: Retrieving InRelease'), stderr(2, 'W: no signature'), stderr(3, 'E: Can not write log')]}
+        live={false}
+        downloadUrl="/x"
+      />,
+    );
     const tone = (line: number) => document.querySelector(`[data-line="${line}"]`)?.className;
     expect(tone(1)).toContain('st-log__line--info');
     expect(tone(1)).not.toContain('st-log__line--stderr');

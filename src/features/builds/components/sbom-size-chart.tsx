@@ -13,7 +13,10 @@ export function SbomSizeChart({ packages }: { packages: readonly SbomPackage[] }
   const total = sized.reduce((sum, p) => sum + p.sizeBytes, 0);
   const top = [...sized].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, TOP);
   const rest = total - top.reduce((sum, p) => sum + p.sizeBytes, 0);
-  const bars = rest > 0 ? [...top.map((p) => ({ label: p.name, size: p.sizeBytes })), { label: `${sized.length - top.length} others`, size: rest }] : top.map((p) => ({ label: p.name, size: p.sizeBytes }));
+  const bars =
+    rest > 0
+      ? [...top.map((p) => ({ label: p.name, size: p.sizeBytes })), { label: `${sized.length - top.length} others`, size: rest }]
+      : top.map((p) => ({ label: p.name, size: p.sizeBytes }));
   const max = Math.max(...bars.map((b) => b.size));
   // room on the right for the size and share written after the longest bar
   const scale = (WIDTH - LABEL - 150) / max;
@@ -33,14 +36,23 @@ export function SbomSizeChart({ packages }: { packages: readonly SbomPackage[] }
             <text x={LABEL - 8} y={i * ROW + 15} textAnchor="end" className="st-chart__label">
               {bar.label.length > 26 ? `${bar.label.slice(0, 25)}…` : bar.label}
             </text>
-            <rect x={LABEL} y={i * ROW + 3} width={Math.max(2, bar.size * scale)} height={ROW - 6} rx={2} className={i < top.length ? 'st-chart__bar' : 'st-chart__bar st-chart__bar--rest'} />
+            <rect
+              x={LABEL}
+              y={i * ROW + 3}
+              width={Math.max(2, bar.size * scale)}
+              height={ROW - 6}
+              rx={2}
+              className={i < top.length ? 'st-chart__bar' : 'st-chart__bar st-chart__bar--rest'}
+            />
             <text x={LABEL + bar.size * scale + 6} y={i * ROW + 15} className="st-chart__value">
               {formatBytes(bar.size)} ({((bar.size / total) * 100).toFixed(1)} %)
             </text>
           </g>
         ))}
       </svg>
-      <figcaption className="st-muted">Installed size of the {top.length} largest packages; {formatBytes(total)} in all.</figcaption>
+      <figcaption className="st-muted">
+        Installed size of the {top.length} largest packages; {formatBytes(total)} in all.
+      </figcaption>
     </figure>
   );
 }

@@ -32,8 +32,7 @@ export function StageList({ stages, now }: StageListProps) {
     <ol className="st-stages" aria-label="Stages">
       {stages.map((stage) => {
         const description = stageDescriptions[stage.name];
-        const elapsed =
-          stage.durationMs ?? (stage.status === 'running' && stage.startedAt ? Math.max(0, now - Date.parse(stage.startedAt)) : null);
+        const elapsed = stage.durationMs ?? (stage.status === 'running' && stage.startedAt ? Math.max(0, now - Date.parse(stage.startedAt)) : null);
         const percent = stage.status === 'succeeded' ? 100 : Math.round(stage.progress);
         return (
           <li key={stage.name} className={`st-stage st-stage--${stage.status}`}>
@@ -57,9 +56,7 @@ export function StageList({ stages, now }: StageListProps) {
             </span>
             <span className="st-stage__time">{elapsed != null ? formatDuration(elapsed) : ''}</span>
             {/* a failed stage's message is its error */}
-            {stage.message && (
-              <span className={`st-stage__message ${stage.status === 'failed' ? 'st-error-text' : 'st-muted'}`}>{stage.message}</span>
-            )}
+            {stage.message && <span className={`st-stage__message ${stage.status === 'failed' ? 'st-error-text' : 'st-muted'}`}>{stage.message}</span>}
           </li>
         );
       })}

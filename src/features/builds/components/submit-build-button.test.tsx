@@ -51,7 +51,10 @@ afterEach(() => {
 
 describe('SubmitBuildButton', () => {
   it('posts exactly the YAML on screen and opens the new build', async () => {
-    const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(JSON.stringify({ build: detail('b-new', 'queued'), reused: false }), { status: 201 }));
+    const fetchMock = vi.fn(
+      async (_input: RequestInfo | URL, _init?: RequestInit) =>
+        new Response(JSON.stringify({ build: detail('b-new', 'queued'), reused: false }), { status: 201 }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     const text = `${useDraftStore.getState().yamlText}# my comment\n`;
     useDraftStore.getState().setFromYaml(text);
@@ -86,7 +89,10 @@ describe('SubmitBuildButton', () => {
   });
 
   it('opens the existing build of an identical spec and marks it reused', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ build: detail('b-old', 'succeeded'), reused: true }), { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ build: detail('b-old', 'succeeded'), reused: true }), { status: 200 })),
+    );
     const location = renderButton();
     fireEvent.click(screen.getByRole('button', { name: 'Build' }));
     await waitFor(() => expect(location.history.at(-1)).toBe('/builds/b-old?reused=1'));
@@ -95,7 +101,13 @@ describe('SubmitBuildButton', () => {
   it('lists the spec issues the server names', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response(JSON.stringify({ code: 'invalid_spec', message: 'the spec is not valid', issues: [{ path: ['spec', 'disk', 'sizeGiB'], message: 'too small' }] }), { status: 400 })),
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({ code: 'invalid_spec', message: 'the spec is not valid', issues: [{ path: ['spec', 'disk', 'sizeGiB'], message: 'too small' }] }),
+            { status: 400 },
+          ),
+      ),
     );
     renderButton();
     fireEvent.click(screen.getByRole('button', { name: 'Build' }));

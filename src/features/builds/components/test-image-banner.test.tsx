@@ -7,7 +7,7 @@ afterEach(cleanup);
 
 describe('TestImageBanner', () => {
   it('says plainly that a stand-in build is a test image', () => {
-    render(<TestImageBanner testImage={{ reason: 'kubelet is the Kubernetes stand-in\'s package' }} />);
+    render(<TestImageBanner testImage={{ reason: "kubelet is the Kubernetes stand-in's package" }} />);
     expect(screen.getByRole('note', { name: 'Test image' }).textContent).toBe(
       "Test image — Kubernetes binaries are stand-ins; this is not a working node. kubelet is the Kubernetes stand-in's package.",
     );

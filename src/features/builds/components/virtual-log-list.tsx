@@ -98,7 +98,13 @@ export function VirtualLogList(props: VirtualLogListProps) {
               const group = groups[-row - 1];
               if (!group) return null;
               return (
-                <LogStageHeader key={`g${-row}`} group={group} open={!folded.has(group.stage)} onToggle={() => props.onToggleStage(group.stage)} style={style} />
+                <LogStageHeader
+                  key={`g${-row}`}
+                  group={group}
+                  open={!folded.has(group.stage)}
+                  onToggle={() => props.onToggleStage(group.stage)}
+                  style={style}
+                />
               );
             }
             const line = lines[row] as LogLine;

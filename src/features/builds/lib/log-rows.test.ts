@@ -3,7 +3,12 @@ import type { LogLine } from './build-log';
 import { groupLogLines, lineFromHash, rowsOfGroups, searchLogLines, stepMatch, stripAnsi } from './log-rows';
 
 const line = (number: number, stage: LogLine['stage'], text: string): LogLine => ({ number, seq: number, stage, stream: 'stdout', text });
-const lines = [line(1, 'rootfs', 'Get:1 base'), line(2, 'rootfs', '\u001b[31mError\u001b[0m: boom'), line(3, 'disk', 'sfdisk ok'), line(4, 'disk', 'mkfs ERROR')];
+const lines = [
+  line(1, 'rootfs', 'Get:1 base'),
+  line(2, 'rootfs', '\u001b[31mError\u001b[0m: boom'),
+  line(3, 'disk', 'sfdisk ok'),
+  line(4, 'disk', 'mkfs ERROR'),
+];
 
 describe('groupLogLines and rowsOfGroups', () => {
   it('puts a header before each stage and its lines after', () => {

@@ -51,7 +51,12 @@ export function searchLogLines(lines: readonly LogLine[], query: string): number
   if (!needle) return [];
   const matches: number[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (stripAnsi((lines[i] as LogLine).text).toLowerCase().includes(needle)) matches.push(i);
+    if (
+      stripAnsi((lines[i] as LogLine).text)
+        .toLowerCase()
+        .includes(needle)
+    )
+      matches.push(i);
   }
   return matches;
 }

@@ -4,7 +4,9 @@ import { preflightResponseSchema, type PreflightResponse } from '@/spec/prefligh
 import type { NodeImage } from '@/spec/schema';
 
 export async function getPreflight(spec: NodeImage, signal?: AbortSignal): Promise<PreflightResponse> {
-  return preflightResponseSchema.parse(await apiRequest<unknown>('/api/preflight', { method: 'POST', json: spec as unknown as Record<string, unknown>, signal }));
+  return preflightResponseSchema.parse(
+    await apiRequest<unknown>('/api/preflight', { method: 'POST', json: spec as unknown as Record<string, unknown>, signal }),
+  );
 }
 
 export const preflightQueryOptions = (spec: NodeImage) =>

@@ -102,8 +102,8 @@ export function DesignerPage({ toolbar, editor, reviewActions }: DesignerPagePro
               <>
                 {yamlBroken ? (
                   <StatusMessage tone="info">
-                    The YAML does not parse (line {issues[0]?.line ?? '?'}), so the form shows the last valid draft read-only: a form edit now would
-                    overwrite your text. Fix the YAML, or{' '}
+                    The YAML does not parse (line {issues[0]?.line ?? '?'}), so the form shows the last valid draft read-only: a form edit now would overwrite
+                    your text. Fix the YAML, or{' '}
                     <button type="button" className="button" onClick={() => useDraftStore.getState().replace(useDraftStore.getState().lastValid)}>
                       Discard the YAML edits
                     </button>

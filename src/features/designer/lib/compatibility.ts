@@ -9,7 +9,11 @@ const lineOf = (version: string) => version.split('.').slice(0, 2).join('.');
  * Why a Kubernetes minor cannot run on the chosen containerd, worded for the option
  * label (shown before the user picks it), or null when it can.
  */
-export function kubernetesMinorWarning(minor: Minor, runtime: { source: 'distro' | 'upstream'; version?: string | undefined }, distroContainerd: string | undefined): string | null {
+export function kubernetesMinorWarning(
+  minor: Minor,
+  runtime: { source: 'distro' | 'upstream'; version?: string | undefined },
+  distroContainerd: string | undefined,
+): string | null {
   const containerd = runtime.source === 'upstream' ? runtime.version : distroContainerd;
   if (!containerd) return null;
   const minimum = minor.containerdMinimums[lineOf(containerd)];

@@ -19,7 +19,15 @@ export const stepFieldPaths: Record<DesignerStepId, readonly (readonly string[])
   kubernetes: [['spec', 'kubernetes']],
   packages: [['spec', 'packages']],
   users: [['spec', 'users']],
-  node: [['spec', 'sysctl'], ['spec', 'kernelModules'], ['spec', 'kernelArgs'], ['spec', 'services'], ['spec', 'files'], ['spec', 'disk'], ['spec', 'verify']],
+  node: [
+    ['spec', 'sysctl'],
+    ['spec', 'kernelModules'],
+    ['spec', 'kernelArgs'],
+    ['spec', 'services'],
+    ['spec', 'files'],
+    ['spec', 'disk'],
+    ['spec', 'verify'],
+  ],
   outputs: [['spec', 'outputs']],
   review: [],
 };

@@ -12,7 +12,13 @@ import { ImportVarFileDialog } from './import-var-file-dialog';
 function fakeImportServer() {
   return vi.fn(async (_url: string, init?: RequestInit) => {
     const imported = importImageBuilderVarFile(JSON.parse(String(init?.body)));
-    const body = { spec: imported.spec, specYaml: specToYaml(imported.spec as unknown as Record<string, unknown>), unsupportedKeys: imported.unsupportedKeys, warnings: imported.warnings, issues: [] };
+    const body = {
+      spec: imported.spec,
+      specYaml: specToYaml(imported.spec as unknown as Record<string, unknown>),
+      unsupportedKeys: imported.unsupportedKeys,
+      warnings: imported.warnings,
+      issues: [],
+    };
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   });
 }
@@ -34,7 +40,9 @@ describe('ImportVarFileDialog', () => {
         <ImportVarFileDialog onLoaded={onLoaded} />
       </QueryClientProvider>,
     );
-    const file = new File([JSON.stringify({ kubernetes_semver: 'v1.34.5', extra_debs: 'jq', http_proxy: 'http://proxy:3128' })], 'vars.json', { type: 'application/json' });
+    const file = new File([JSON.stringify({ kubernetes_semver: 'v1.34.5', extra_debs: 'jq', http_proxy: 'http://proxy:3128' })], 'vars.json', {
+      type: 'application/json',
+    });
     await userEvent.upload(screen.getByLabelText(/^Var file \(JSON/), file);
 
     const unsupported = await screen.findByRole('list', { name: 'Unsupported keys' });

@@ -13,8 +13,7 @@ export function SigningKeyPanel() {
     <section className="st-signing-key" aria-labelledby="signing-key-heading">
       <h3 id="signing-key-heading">Verify downloads</h3>
       <p>
-        Every build writes <code>SHA256SUMS</code> and signs it as <code>SHA256SUMS.sig</code> with this server&apos;s key. In the
-        download directory, run:
+        Every build writes <code>SHA256SUMS</code> and signs it as <code>SHA256SUMS.sig</code> with this server&apos;s key. In the download directory, run:
       </p>
       <pre aria-label="Verify commands">{key.data.verifyCommand}</pre>
       <button

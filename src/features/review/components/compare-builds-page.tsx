@@ -77,7 +77,12 @@ export default function CompareBuildsPage() {
           <p className="st-muted">A on the left, B on the right.</p>
         )}
         <Suspense fallback={<p className="st-muted">Loading the editor…</p>}>
-          <SpecDiffEditor original={readableSpecYaml(a.data.specYaml)} modified={readableSpecYaml(b.data.specYaml)} originalId={a.data.id} modifiedId={b.data.id} />
+          <SpecDiffEditor
+            original={readableSpecYaml(a.data.specYaml)}
+            modified={readableSpecYaml(b.data.specYaml)}
+            originalId={a.data.id}
+            modifiedId={b.data.id}
+          />
         </Suspense>
       </section>
       <section className="st-card" aria-labelledby="sbom-diff-heading">

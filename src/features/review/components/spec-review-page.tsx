@@ -38,10 +38,12 @@ export default function SpecReviewPage() {
   const useAsStart = () => {
     // the stored spec has defaults applied; fall back to its YAML if the schema moved on since
     const parsed = nodeImageSchema.safeParse(data.spec);
-    const spec = parsed.success ? parsed.data : (() => {
-      const fromYaml = parseSpecYaml(data.specYaml);
-      return fromYaml.ok ? fromYaml.value : null;
-    })();
+    const spec = parsed.success
+      ? parsed.data
+      : (() => {
+          const fromYaml = parseSpecYaml(data.specYaml);
+          return fromYaml.ok ? fromYaml.value : null;
+        })();
     if (!spec) return;
     useDraftStore.getState().replace(spec);
     navigate('/');

@@ -15,7 +15,15 @@ export default function SpecYamlView({ value, id }: { value: string; id: string 
         // its own model, so this view never shares text or markers with the designer's editor
         path={`file:///stamper/review/${id}.yaml`}
         value={value}
-        options={{ readOnly: true, domReadOnly: true, minimap: { enabled: false }, renderFinalNewline: 'off', scrollBeyondLastLine: false, fontSize: 13, ariaLabel: 'Spec (read-only)' }}
+        options={{
+          readOnly: true,
+          domReadOnly: true,
+          minimap: { enabled: false },
+          renderFinalNewline: 'off',
+          scrollBeyondLastLine: false,
+          fontSize: 13,
+          ariaLabel: 'Spec (read-only)',
+        }}
       />
     </div>
   );

@@ -26,7 +26,9 @@ export function useSharedSpecLink(handlers: SharedSpecHandlers): void {
         // No "still mounted" guard: the hash is consumed once, and StrictMode's remount must not drop it.
         (error: unknown) =>
           latest.current.onCorrupt(
-            error instanceof ShareLinkError ? `This share link is corrupt: ${error.message} Your previous draft is unchanged.` : 'This share link could not be opened. Your previous draft is unchanged.',
+            error instanceof ShareLinkError
+              ? `This share link is corrupt: ${error.message} Your previous draft is unchanged.`
+              : 'This share link could not be opened. Your previous draft is unchanged.',
           ),
       );
     };

@@ -26,9 +26,7 @@ export function SpecEditorPanel({ value, onChange, issues, markers, statusText, 
           {statusText}
         </p>
       </div>
-      <p className="spec-editor__hint field-hint">
-        Completion: Ctrl+Space. Tab indents; press Ctrl+M first to let Tab move focus out of the editor.
-      </p>
+      <p className="spec-editor__hint field-hint">Completion: Ctrl+Space. Tab indents; press Ctrl+M first to let Tab move focus out of the editor.</p>
       <div className="spec-editor__surface">
         <Suspense fallback={<p role="status">Loading the YAML editor…</p>}>
           <SpecEditor value={value} onChange={onChange} markers={markers} reveal={reveal} />
@@ -41,11 +39,7 @@ export function SpecEditorPanel({ value, onChange, issues, markers, statusText, 
             {issues.map((issue, i) => (
               <li key={i}>
                 {issue.line ? (
-                  <button
-                    type="button"
-                    className="issue-line"
-                    onClick={() => setReveal({ line: issue.line ?? 1, column: issue.column ?? 1, id: Date.now() })}
-                  >
+                  <button type="button" className="issue-line" onClick={() => setReveal({ line: issue.line ?? 1, column: issue.column ?? 1, id: Date.now() })}>
                     Line {issue.line}:
                   </button>
                 ) : null}{' '}

@@ -45,7 +45,11 @@ export function FilesEditor() {
         <FileCard key={i} file={file} index={i} />
       ))}
       {listIssues.length > 0 ? <p className="field-issues">{listIssues.join('; ')}</p> : null}
-      <button type="button" className="button" onClick={() => update((d) => void d.spec.files.push({ path: '', content: '', mode: '0644', owner: 'root:root' }))}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => update((d) => void d.spec.files.push({ path: '', content: '', mode: '0644', owner: 'root:root' }))}
+      >
         Add file
       </button>
     </section>

@@ -30,18 +30,48 @@ export function NodeSettingsStep() {
         onChange={(v) => update((d) => void (d.spec.sysctl = v))}
       />
       <div className="field-row">
-        <LineListField label="Kernel modules" values={spec.kernelModules} placeholder="br_netfilter" issues={moduleIssues} onChange={(v) => update((d) => void (d.spec.kernelModules = v))} />
-        <LineListField label="Kernel arguments" values={spec.kernelArgs} placeholder="console=ttyS0" issues={argIssues} onChange={(v) => update((d) => void (d.spec.kernelArgs = v))} />
+        <LineListField
+          label="Kernel modules"
+          values={spec.kernelModules}
+          placeholder="br_netfilter"
+          issues={moduleIssues}
+          onChange={(v) => update((d) => void (d.spec.kernelModules = v))}
+        />
+        <LineListField
+          label="Kernel arguments"
+          values={spec.kernelArgs}
+          placeholder="console=ttyS0"
+          issues={argIssues}
+          onChange={(v) => update((d) => void (d.spec.kernelArgs = v))}
+        />
       </div>
       <div className="field-row">
-        <LineListField label="Services to enable" values={spec.services.enable} placeholder="chrony.service" issues={enableIssues} onChange={(v) => update((d) => void (d.spec.services.enable = v))} />
-        <LineListField label="Services to disable" values={spec.services.disable} issues={disableIssues} onChange={(v) => update((d) => void (d.spec.services.disable = v))} />
+        <LineListField
+          label="Services to enable"
+          values={spec.services.enable}
+          placeholder="chrony.service"
+          issues={enableIssues}
+          onChange={(v) => update((d) => void (d.spec.services.enable = v))}
+        />
+        <LineListField
+          label="Services to disable"
+          values={spec.services.disable}
+          issues={disableIssues}
+          onChange={(v) => update((d) => void (d.spec.services.disable = v))}
+        />
       </div>
       <FilesEditor />
       <section className="subsection" aria-labelledby="disk-heading">
         <h3 id="disk-heading">Disk and verification</h3>
         <div className="field-row">
-          <NumberField label="Disk size (GiB)" value={spec.disk.sizeGiB} min={4} max={2048} issues={sizeIssues} onChange={(v) => update((d) => void (d.spec.disk.sizeGiB = v))} />
+          <NumberField
+            label="Disk size (GiB)"
+            value={spec.disk.sizeGiB}
+            min={4}
+            max={2048}
+            issues={sizeIssues}
+            onChange={(v) => update((d) => void (d.spec.disk.sizeGiB = v))}
+          />
           <SelectField
             label="Firmware"
             value={spec.disk.firmware}

@@ -68,7 +68,11 @@ export function OsStep({ catalog }: { catalog: Catalog }) {
         label="Mirror URL"
         value={os.mirror ?? ''}
         placeholder={release?.distro === 'ubuntu' ? 'http://mirror.example.com/ubuntu' : 'http://mirror.example.com/debian'}
-        hint={release?.mirrorRequired ? `Required: ${release.title} is not in this build host's apt sources.` : "Optional: defaults to the mirror the build host's apt uses."}
+        hint={
+          release?.mirrorRequired
+            ? `Required: ${release.title} is not in this build host's apt sources.`
+            : "Optional: defaults to the mirror the build host's apt uses."
+        }
         issues={mirrorIssues}
         onChange={(value) => update((d) => void (d.spec.os.mirror = blankToUndefined(value)))}
       />

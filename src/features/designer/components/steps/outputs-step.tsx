@@ -73,7 +73,13 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
             options={['uefi-preferred', 'uefi', 'legacy-bios'].map((m) => ({ value: m, label: m }))}
             onChange={(v) => ami((o) => void (o.bootMode = v as typeof o.bootMode))}
           />
-          <LineListField label="Copy to regions" values={output.copyToRegions} issues={copyTo} onChange={(v) => ami((o) => void (o.copyToRegions = v))} rows={2} />
+          <LineListField
+            label="Copy to regions"
+            values={output.copyToRegions}
+            issues={copyTo}
+            onChange={(v) => ami((o) => void (o.copyToRegions = v))}
+            rows={2}
+          />
         </>
       );
     default:
@@ -113,7 +119,11 @@ export function OutputsStep({ catalog }: { catalog: Catalog }) {
             </div>
           );
         })}
-        {listIssues.length > 0 ? <p className="field-issues" role="note">{listIssues.join('; ')}</p> : null}
+        {listIssues.length > 0 ? (
+          <p className="field-issues" role="note">
+            {listIssues.join('; ')}
+          </p>
+        ) : null}
       </fieldset>
     </>
   );

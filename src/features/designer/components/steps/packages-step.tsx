@@ -33,7 +33,15 @@ export function PackagesStep() {
           <p id={`${id}-hint`} className="field-hint">
             A Debian package name, optionally pinned: <code>htop</code> or <code>htop=3.4.1-5</code>.
           </p>
-          <input id={`${id}-name`} type="text" value={name} autoComplete="off" spellCheck={false} aria-describedby={`${id}-hint`} onChange={(e) => setName(e.target.value)} />
+          <input
+            id={`${id}-name`}
+            type="text"
+            value={name}
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={`${id}-hint`}
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <button type="submit" className="button">
           Add package

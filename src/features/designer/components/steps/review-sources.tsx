@@ -25,7 +25,13 @@ function SourceResults({ result }: { result: PreflightResponse }) {
   const standIn = result.standIn;
   const useStandIn = () =>
     standIn &&
-    setFromForm({ ...draft, spec: { ...draft.spec, kubernetes: { ...draft.spec.kubernetes, source: { type: 'apt', repository: standIn.repository, signingKeyUrl: standIn.signingKeyUrl } } } });
+    setFromForm({
+      ...draft,
+      spec: {
+        ...draft.spec,
+        kubernetes: { ...draft.spec.kubernetes, source: { type: 'apt', repository: standIn.repository, signingKeyUrl: standIn.signingKeyUrl } },
+      },
+    });
 
   return (
     <>
@@ -34,7 +40,11 @@ function SourceResults({ result }: { result: PreflightResponse }) {
           <li key={`${source.kind} ${source.url}`} className="summary__row">
             <span>{sourceKindTitles[source.kind]}</span> <code>{source.url}</code>{' '}
             <span className={source.ok ? 'status--success' : 'st-error-text'}>
-              {source.skipped ? 'not checked (skipped)' : source.ok ? `reachable (HTTP ${source.status ?? '?'}, ${source.ms} ms)` : `unreachable: ${source.error ?? 'failed'} (${source.ms} ms)`}
+              {source.skipped
+                ? 'not checked (skipped)'
+                : source.ok
+                  ? `reachable (HTTP ${source.status ?? '?'}, ${source.ms} ms)`
+                  : `unreachable: ${source.error ?? 'failed'} (${source.ms} ms)`}
             </span>
           </li>
         ))}
@@ -42,8 +52,9 @@ function SourceResults({ result }: { result: PreflightResponse }) {
       {failed.length > 0 ? (
         <div className="status status--error" role="alert">
           <p>
-            The build server cannot use {failed.length === 1 ? 'one source' : `${failed.length} sources`}, so Build will be refused. Point the repository at a mirror or
-            proxy the build host can reach, or, to try Stamper offline, serve the Kubernetes stand-in (<code>npm run kubernetes-stand-in</code>) and use it.
+            The build server cannot use {failed.length === 1 ? 'one source' : `${failed.length} sources`}, so Build will be refused. Point the repository at a
+            mirror or proxy the build host can reach, or, to try Stamper offline, serve the Kubernetes stand-in (<code>npm run kubernetes-stand-in</code>) and
+            use it.
           </p>
           {standIn ? (
             <button type="button" onClick={useStandIn}>

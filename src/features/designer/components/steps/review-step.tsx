@@ -26,7 +26,10 @@ export function ReviewStep({ catalog }: ReviewStepProps) {
     ['Kubernetes', `${spec.kubernetes.version} from ${spec.kubernetes.source.type === 'apt' ? 'apt' : 'binaries'}`],
     ['Extra packages', listOrNone(spec.packages)],
     ['Users', listOrNone(spec.users.map((u) => (u.sudo ? `${u.name} (sudo)` : u.name)))],
-    ['Node settings', `${Object.keys(spec.sysctl).length} sysctl, ${spec.kernelModules.length} modules, ${spec.kernelArgs.length} kernel args, ${spec.files.length} files`],
+    [
+      'Node settings',
+      `${Object.keys(spec.sysctl).length} sysctl, ${spec.kernelModules.length} modules, ${spec.kernelArgs.length} kernel args, ${spec.files.length} files`,
+    ],
     ['Disk', `${spec.disk.sizeGiB} GiB, ${spec.disk.firmware} firmware`],
     ['Outputs', listOrNone(spec.outputs.map((o) => formatTitle(o.format)))],
     ['Verification', spec.verify.enabled ? `boot check, ${spec.verify.timeoutSeconds} s timeout` : 'off'],
@@ -48,7 +51,9 @@ export function ReviewStep({ catalog }: ReviewStepProps) {
         </p>
       ) : (
         <section className="status status--error" aria-labelledby="review-issues">
-          <h3 id="review-issues">{status === 'invalid-yaml' ? 'The YAML does not parse' : `${issues.length} problem${issues.length === 1 ? '' : 's'} to fix`}</h3>
+          <h3 id="review-issues">
+            {status === 'invalid-yaml' ? 'The YAML does not parse' : `${issues.length} problem${issues.length === 1 ? '' : 's'} to fix`}
+          </h3>
           <ul>
             {issues.map((issue, i) => (
               // The id is what the Build button's "first problem" link points at; the YAML path stays in the tooltip.

@@ -33,7 +33,10 @@ export function RuntimeStep({ catalog }: { catalog: Catalog }) {
         value={runtime.source}
         issues={sourceIssues}
         options={[
-          { value: 'distro', label: 'Distribution package', description: release ? `${release.title} ships containerd ${release.containerd}` : 'The release\'s own containerd package',
+          {
+            value: 'distro',
+            label: 'Distribution package',
+            description: release ? `${release.title} ships containerd ${release.containerd}` : "The release's own containerd package",
             warning: distroWarning && minor ? `Kubernetes ${minor.minor} ${distroWarning}` : undefined,
           },
           { value: 'upstream', label: 'Upstream release', description: 'containerd release binaries by URL, checked against their SHA-256' },
@@ -55,7 +58,13 @@ export function RuntimeStep({ catalog }: { catalog: Catalog }) {
       {runtime.source === 'upstream' ? (
         <fieldset className="group">
           <legend>Upstream containerd</legend>
-          <TextField label="containerd version" value={runtime.version ?? ''} placeholder="2.1.4" issues={versionIssues} onChange={(v) => update((d) => void (d.spec.runtime.version = v))} />
+          <TextField
+            label="containerd version"
+            value={runtime.version ?? ''}
+            placeholder="2.1.4"
+            issues={versionIssues}
+            onChange={(v) => update((d) => void (d.spec.runtime.version = v))}
+          />
           <TextField
             label="Release tarball URL"
             value={runtime.upstream?.url ?? ''}
@@ -74,13 +83,17 @@ export function RuntimeStep({ catalog }: { catalog: Catalog }) {
             value={runtime.upstream?.runcUrl ?? ''}
             hint="The distribution's runc is used when empty."
             issues={runcUrlIssues}
-            onChange={(v) => update((d) => void (d.spec.runtime.upstream = { ...(d.spec.runtime.upstream ?? { url: '', sha256: '' }), runcUrl: blankToUndefined(v) }))}
+            onChange={(v) =>
+              update((d) => void (d.spec.runtime.upstream = { ...(d.spec.runtime.upstream ?? { url: '', sha256: '' }), runcUrl: blankToUndefined(v) }))
+            }
           />
           <TextField
             label="runc SHA-256"
             value={runtime.upstream?.runcSha256 ?? ''}
             issues={runcShaIssues}
-            onChange={(v) => update((d) => void (d.spec.runtime.upstream = { ...(d.spec.runtime.upstream ?? { url: '', sha256: '' }), runcSha256: blankToUndefined(v) }))}
+            onChange={(v) =>
+              update((d) => void (d.spec.runtime.upstream = { ...(d.spec.runtime.upstream ?? { url: '', sha256: '' }), runcSha256: blankToUndefined(v) }))
+            }
           />
         </fieldset>
       ) : null}

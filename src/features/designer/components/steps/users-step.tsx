@@ -37,7 +37,12 @@ function UserCard({ user, index }: { user: UserSpec; index: number }) {
         onChange={(v) => edit((u) => void (u.sshAuthorizedKeys = v))}
       />
       <div className="field-row">
-        <SelectField label="Login shell" value={user.shell} options={shells.map((s) => ({ value: s, label: s }))} onChange={(v) => edit((u) => void (u.shell = v as UserSpec['shell']))} />
+        <SelectField
+          label="Login shell"
+          value={user.shell}
+          options={shells.map((s) => ({ value: s, label: s }))}
+          onChange={(v) => edit((u) => void (u.shell = v as UserSpec['shell']))}
+        />
         <TextField
           label="Password hash (optional)"
           value={user.passwordHash ?? ''}
