@@ -12,7 +12,6 @@ export interface ArtifactRegistry {
   /** Hashes the file, records it and emits an `artifact` event. */
   add(entry: { name: string; format: string; path: string }): Promise<Artifact>;
   list(): Artifact[];
-  /** The path of an intermediate file another stage left behind (e.g. 'disk.raw'). */
 }
 
 export interface StageContext {
@@ -20,7 +19,7 @@ export interface StageContext {
   buildKey: string;
   /** Scratch space shared by all stages of this build; the stage's own subdirectory is `stageDir`. */
   workDir: string;
-  /** This stage's private scratch directory (workDir/<stage name>), created before run. */
+  /** This stage's private scratch directory (workDir/stages/<stage name>), created before run. */
   stageDir: string;
   /** Where user-facing artifacts go. */
   outDir: string;
