@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { BuildList } from '../../src/spec/build-api.ts';
 import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
-import { checkSpecText } from '../specs/check-spec-text.ts';
+import type { ValidSpec } from '../specs/check-spec-text.ts';
 import type { BuildFilters, BuildStore, StoredBuild } from '../store/build-store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
@@ -33,9 +33,8 @@ export class BuildService {
     return this.options.store.findReusable(buildKey) !== undefined;
   }
 
-  async create(body: unknown, force: boolean): Promise<{ build: StoredBuild; reused: boolean }> {
-    const checked = await checkSpecText(body);
-    if (!checked.ok) throw new ServiceError('invalid_spec', 'the spec is not valid', checked.issues);
+  /** A new build of a spec already checked with requireValidSpec (the route checks it once, before its preflight). */
+  async create(checked: ValidSpec, force: boolean): Promise<{ build: StoredBuild; reused: boolean }> {
     return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force);
   }
 

@@ -15,3 +15,12 @@ export async function checkSpecText(body: unknown): Promise<SpecCheck> {
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   return { ok: true, spec: parsed.value, specYaml: body, buildKey: await buildKey(parsed.value), issues: [] };
 }
+
+export type ValidSpec = Extract<SpecCheck, { ok: true }>;
+
+/** The same check, for callers that go on only with a valid spec: anything else is a ServiceError. */
+export async function requireValidSpec(body: unknown): Promise<ValidSpec> {
+  const checked = await checkSpecText(body);
+  if (!checked.ok) throw new ServiceError('invalid_spec', 'the spec is not valid', checked.issues);
+  return checked;
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CreateBuildResponse } from '../../../src/spec/build-api.ts';
 import { buildStates, type BuildEvent } from '../../../src/spec/build-events.ts';
 import type { BuildService } from '../../builds/build-service.ts';
+import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { toBuildDetail } from '../build-detail.ts';
 import { HttpError } from '../http-error.ts';
 import { acceptSpecText } from '../spec-body.ts';
@@ -12,7 +13,7 @@ export interface BuildRoutesOptions {
   service: BuildService;
   buildsPerMinute: number;
   /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
-  preflight?: (body: unknown, query: unknown, reusable: (buildKey: string) => boolean) => Promise<void>;
+  preflight?: (checked: ValidSpec, query: unknown) => Promise<void>;
 }
 
 const listQuerySchema = z.object({
@@ -65,8 +66,10 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
     const { force } = parseOrThrow(forceQuery, request.query);
     const forced = force === 'true' || force === '1';
-    await preflight?.(request.body, request.query, (key) => !forced && service.hasReusable(key));
-    const result = await service.create(request.body, forced);
+    const checked = await requireValidSpec(request.body);
+    // a build that is reused fetches nothing, so it needs no preflight
+    if (forced || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const result = await service.create(checked, forced);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });

@@ -4,7 +4,7 @@ import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } fr
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
 import { HttpError } from '../http-error.ts';
-import { checkSpecText } from '../../specs/check-spec-text.ts';
+import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { acceptSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
 
@@ -22,11 +22,8 @@ export const UNREACHABLE_ADVICE =
 
 /** Checks a submitted spec's sources before it is queued. */
 export function preflightGate(settings: PreflightSettings) {
-  return async (body: unknown, query: unknown, reusable: (buildKey: string) => boolean): Promise<void> => {
+  return async (checked: ValidSpec, query: unknown): Promise<void> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, query);
-    const checked = await checkSpecText(body).catch(() => undefined);
-    // a spec that is not valid is the build service's to report; a reused build fetches nothing
-    if (!checked?.ok || reusable(checked.buildKey)) return;
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
     const failed = sources.filter((s) => !s.ok);
     if (failed.length === 0) return;
@@ -47,8 +44,7 @@ export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }
   acceptSpecText(app);
   app.post('/api/preflight', async (request): Promise<PreflightResponse> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
-    const checked = await checkSpecText(request.body);
-    if (!checked.ok) throw new HttpError(422, 'invalid_spec', 'the spec is not valid', checked.issues);
+    const checked = await requireValidSpec(request.body);
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
     return { ok: sources.every((s) => s.ok), sources, standIn: standIn(settings) };
   });
