@@ -1,3 +1,5 @@
+import { withSlash } from '../../../src/spec/spec-sources';
+
 /** Where the Kubernetes apt repository's key and source entry live inside the image. */
 export const KUBERNETES_KEYRING_PATH = '/etc/apt/keyrings/kubernetes-apt-keyring.gpg';
 export const KUBERNETES_SOURCE_PATH = '/etc/apt/sources.list.d/kubernetes.list';
@@ -6,8 +8,7 @@ export const KUBERNETES_SOURCE_PATH = '/etc/apt/sources.list.d/kubernetes.list';
 export function renderKubernetesAptSource(repository: string): string {
   const url = new URL(repository); // the schema validated it; this refuses anything that is not one URL
   if (!/^https?:$/.test(url.protocol)) throw new Error(`unsupported repository scheme: ${url.protocol}`);
-  const href = url.href.endsWith('/') ? url.href : `${url.href}/`;
-  return `deb [signed-by=${KUBERNETES_KEYRING_PATH}] ${href} /\n`;
+  return `deb [signed-by=${KUBERNETES_KEYRING_PATH}] ${withSlash(url.href)} /\n`;
 }
 
 /**
