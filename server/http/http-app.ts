@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { MAX_SPEC_BYTES } from '../../src/spec/yaml-spec.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { acceptJsonBodies } from './json-body.ts';
 import { DroppingLogDestination } from './log-destination.ts';
 import { installRequestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog-routes.ts';
@@ -39,6 +40,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app);
+  acceptJsonBodies(app);
   installRequestGuard(app, {
     host: config.host,
     port: () => {

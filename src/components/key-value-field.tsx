@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { FieldFrame } from '@/components/field-frame';
+import { objectPropertyKeyMessage, objectPropertyKeys } from '@/spec/object-property-keys';
 
 export interface KeyValueFieldProps {
   label: string;
@@ -22,8 +23,11 @@ function parseLines(text: string): Parsed {
     const line = raw.trim();
     if (!line) return;
     const eq = line.indexOf('=');
+    const key = line.slice(0, eq).trim();
     if (eq <= 0) problems.push(`line ${i + 1}: expected key = value`);
-    else record[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    // record["__proto__"] = v would set the prototype and lose the line without a word
+    else if (objectPropertyKeys.has(key)) problems.push(`line ${i + 1}: ${objectPropertyKeyMessage(key)}`);
+    else record[key] = line.slice(eq + 1).trim();
   });
   return { record, problems };
 }
