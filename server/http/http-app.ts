@@ -58,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(specRoutes);
   await app.register(openApiRoute);
   await app.register(interopRoutes, { dataDir: config.dataDir });
-  await app.register(packagesRoutes, { dataDir: config.dataDir });
+  await app.register(packagesRoutes, { dataDir: config.dataDir, sourcePolicy: config.sourcePolicy });
   await app.register(preflightRoutes, { settings: config });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
