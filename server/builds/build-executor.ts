@@ -104,7 +104,7 @@ export class BuildExecutor {
 
   /** One recovery at a time: removing a killed build's tree can take longer than a poll. */
   private recover(): Promise<void> {
-    this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.warn)
+    this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.options.owner, this.warn)
       .then(
         () => undefined,
         (error: unknown) => this.warn(`recovery failed: ${error instanceof Error ? error.message : String(error)}`),
