@@ -103,10 +103,17 @@ export const absoluteFilePath = z
 
 export const fileMode = z.string().regex(/^0?[0-7]{3,4}$/, 'must be an octal mode such as "0644"');
 
+/** (uid_t)-1 means "leave unchanged" to chown(2), so the largest id a file can be given is one less. */
+export const MAX_OWNER_ID = 4_294_967_294;
+
 export const fileOwner = z
   .string()
   .max(65)
-  .regex(/^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}):(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$/, 'must be "user:group" (names or numeric ids)');
+  .regex(/^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}):(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$/, 'must be "user:group" (names or numeric ids)')
+  // Here and not only in the configure stage, so such a spec fails at once instead of after the root filesystem.
+  .refine((owner) => owner.split(':').every((part) => !/^[0-9]+$/.test(part) || Number(part) <= MAX_OWNER_ID), {
+    message: `numeric ids must be at most ${MAX_OWNER_ID}`,
+  });
 
 export const sysctlKey = z
   .string()
