@@ -1,5 +1,5 @@
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { chrootExec } from '../chroot';
 import { readTestImage } from '../kubernetes/stand-in';
@@ -20,7 +20,7 @@ import {
 import { sysprep } from '../configure/sysprep';
 import { renderGrubConfig } from '../disk/grub-config';
 import { installedVersion } from '../sbom/installed-packages';
-import { symlinkFreeTreePath } from '../tree-paths';
+import { symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
 import type { Stage, StageContext } from '../stage';
 import { treeDir } from '../work-layout';
 
@@ -63,7 +63,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
   await put(tree, '/etc/cloud/cloud.cfg.d/90-stamper-datasources.cfg', CLOUD_INIT_DATASOURCES);
   // no swap entry: kubelet refuses to run with swap on
   await put(tree, '/etc/fstab', FSTAB);
-  await mkdir(join(tree, 'boot/efi'), { recursive: true });
+  await mkdir(await symlinkFreeTreePath(tree, '/boot/efi'), { recursive: true });
   await put(tree, '/etc/hostname', 'localhost\n');
   await put(tree, '/etc/hosts', '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n');
   await put(tree, '/etc/systemd/network/90-stamper-dhcp.network', DHCP_NETWORK);
@@ -86,17 +86,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
 }
 
 async function put(tree: string, imagePath: string, content: string): Promise<void> {
-  const target = await symlinkFreeTreePath(tree, imagePath);
-  await mkdir(dirname(target), { recursive: true });
-  // replace symlinks (e.g. a packaged link) instead of writing through them
-  if (
-    await lstat(target).then(
-      (s) => s.isSymbolicLink(),
-      () => false,
-    )
-  )
-    await rm(target);
-  await writeFile(target, content);
+  await writeTreeFile(tree, imagePath, content);
 }
 
 async function bootFiles(tree: string): Promise<{ kernel: string; initrd: string }> {

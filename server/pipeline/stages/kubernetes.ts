@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { chrootExec, prepareTreeForApt } from '../chroot';
@@ -15,6 +15,7 @@ import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
 import { recordTestImage, standInReason } from '../kubernetes/stand-in';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
+import { copyIntoTree, symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
 import { treeDir } from '../work-layout';
 
 export const kubernetesStage: Stage = {
@@ -37,17 +38,18 @@ async function installFromApt(ctx: StageContext, tree: string): Promise<void> {
   if (!versions.aptRepository || !versions.aptSigningKeyUrl) throw new Error('apt source without a repository');
   ctx.progress(5, `fetching signing key ${versions.aptSigningKeyUrl}`);
   const key = await fetchBytes(versions.aptSigningKeyUrl, ctx.signal);
-  const keyring = join(tree, KUBERNETES_KEYRING_PATH);
-  await mkdir(dirname(keyring), { recursive: true });
+  // gpg writes in the stage's own directory; only writeTreeFile writes into the image
+  let keyring = key;
   if (isArmoredKey(key)) {
     const keyFile = join(ctx.stageDir, 'Release.key');
+    const dearmored = join(ctx.stageDir, 'kubernetes-apt-keyring.gpg');
     await writeFile(keyFile, key);
-    await ctx.exec('gpg', ['--batch', '--yes', '--dearmor', '--output', keyring, keyFile]);
-  } else {
-    await writeFile(keyring, key);
+    await ctx.exec('gpg', ['--batch', '--yes', '--dearmor', '--output', dearmored, keyFile]);
+    keyring = await readFile(dearmored);
   }
-  await chmod(keyring, 0o644);
-  await writeFile(join(tree, KUBERNETES_SOURCE_PATH), renderKubernetesAptSource(versions.aptRepository));
+  // readable by apt's unprivileged _apt user whatever the umask
+  await chmod(await writeTreeFile(tree, KUBERNETES_KEYRING_PATH, keyring), 0o644);
+  await writeTreeFile(tree, KUBERNETES_SOURCE_PATH, renderKubernetesAptSource(versions.aptRepository));
 
   ctx.progress(15, 'updating package lists');
   await chrootExec(ctx, tree, 'apt-get', ['update', '-o', 'Acquire::Retries=3']);
@@ -80,17 +82,16 @@ async function installFromBinaries(ctx: StageContext, tree: string): Promise<voi
   for (const name of names) {
     ctx.progress(5 + done * 20, `downloading ${name}`);
     const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx.cacheDir, ctx.signal);
-    const target = join(tree, 'usr/bin', name);
-    await copyFile(file, target);
-    await chmod(target, 0o755);
+    await copyIntoTree(tree, `/usr/bin/${name}`, file, 0o755);
     done += 1;
   }
-  await writeFile(join(tree, 'lib/systemd/system/kubelet.service'), KUBELET_SERVICE);
-  await mkdir(join(tree, 'lib/systemd/system/kubelet.service.d'), { recursive: true });
-  await writeFile(join(tree, 'lib/systemd/system/kubelet.service.d/10-kubeadm.conf'), KUBEADM_DROPIN);
+  // /usr/lib, not /lib: on merged-/usr images /lib is a link, which tree writes refuse
+  await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service', KUBELET_SERVICE);
+  await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROPIN);
   // kubelet and containerd look for CNI plugins in /opt/cni/bin; Debian installs them in /usr/lib/cni
-  await mkdir(join(tree, 'opt/cni'), { recursive: true });
-  await rm(join(tree, 'opt/cni/bin'), { recursive: true, force: true });
-  await symlink('/usr/lib/cni', join(tree, 'opt/cni/bin'));
+  const cniBin = await symlinkFreeTreePath(tree, '/opt/cni/bin');
+  await mkdir(dirname(cniBin), { recursive: true });
+  await rm(cniBin, { recursive: true, force: true });
+  await symlink('/usr/lib/cni', cniBin);
   ctx.progress(100);
 }
