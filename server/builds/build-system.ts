@@ -6,12 +6,14 @@ import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
 import { EventHub } from './event-hub.ts';
 import { currentOwner } from './owner-id.ts';
-import { ProcessBuildRunner, realBuildScript } from './process-build-runner.ts';
+import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
+import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
->;
+> &
+  Partial<Pick<ServerConfig, 'buildMode'>>;
 
 export interface BuildSystem {
   store: BuildStore;
@@ -19,6 +21,13 @@ export interface BuildSystem {
   executor: BuildExecutor;
   service: BuildService;
   close(): Promise<void>;
+}
+
+/** Proven to work here before the first build; the data and cache dirs opened just enough for builds to reach their own files. */
+async function openSandbox(config: BuildSystemConfig) {
+  const sandbox = await openBuildSandbox(config.buildMode ?? 'rootless', buildProgramFiles);
+  sandbox.admit(config.dataDir, config.cacheDir);
+  return sandbox;
 }
 
 /** Wires store, event hub, executor and service; `serve` and `worker` both start here. */
@@ -29,7 +38,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const executor = new BuildExecutor({
     store,
     hub,
-    runner: options.runner ?? new ProcessBuildRunner({ script: realBuildScript }),
+    runner: options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) }),
     owner: currentOwner(),
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,

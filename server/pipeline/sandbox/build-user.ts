@@ -1,4 +1,5 @@
 import { access, constants, readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { runProcess } from '../exec';
 
 /** The user rootless builds run as, and the subordinate ids its namespace maps to 0..count-1. */
@@ -32,7 +33,8 @@ export function subordinateRange(fileText: string, name: string): { start: numbe
 }
 
 export async function readBuildUser(
-  name = process.env.STAMPER_BUILD_USER ?? DEFAULT_BUILD_USER,
+  // a root server hands builds to the dedicated user; any other user builds with its own ranges
+  name = process.env.STAMPER_BUILD_USER || (process.getuid?.() === 0 ? DEFAULT_BUILD_USER : userInfo().username),
   files = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
 ): Promise<BuildUser> {
   const subuid = subordinateRange(await readFile(files.subuid, 'utf8').catch(() => ''), name);
@@ -47,8 +49,10 @@ export async function readBuildUser(
 /**
  * The argv prefix that runs a command as the build user's namespace root: uid 0 there
  * is the first subordinate id on the host, with no capability over anything the host
- * owns. Its own mount and PID namespaces mean nothing it mounts or starts outlives it.
- * A root server first drops to the build user (setpriv), then newuidmap maps the range.
+ * owns, and its own mount namespace means nothing it mounts is seen by the host or
+ * outlives it. A root server first drops to the build user (setpriv), then newuidmap
+ * maps the range. Each program execs the next, so the command keeps the pid, parent
+ * and process group it was spawned with: cancel and the parent watch work unchanged.
  */
 export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0): string[] {
   const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, '--clear-groups', '--'] : [];
@@ -64,9 +68,7 @@ export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0)
     '--setgid',
     '0',
     '--mount',
-    '--pid',
-    '--fork',
-    '--kill-child',
+    '--',
   ];
 }
 

@@ -79,7 +79,7 @@ async function installFromBinaries(ctx: StageContext, tree: string): Promise<voi
   let done = 0;
   for (const name of names) {
     ctx.progress(5 + done * 20, `downloading ${name}`);
-    const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx.cacheDir, ctx.signal);
+    const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx, ctx.signal);
     const target = join(tree, 'usr/bin', name);
     await copyFile(file, target);
     await chmod(target, 0o755);
