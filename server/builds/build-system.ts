@@ -20,6 +20,8 @@ export interface BuildSystem {
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
+  /** How builds will run here, or why none can: for the operator's start-up line. */
+  describeBuilds(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,10 +37,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const db = openDatabase(config.dataDir);
   const store = new BuildStore(db);
   const hub = new EventHub();
+  const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const executor = new BuildExecutor({
     store,
     hub,
-    runner: options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) }),
+    runner,
     owner: currentOwner(),
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
@@ -54,6 +57,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     hub,
     executor,
     service,
+    describeBuilds: async () => {
+      const refusal = await runner.prepare?.();
+      if (refusal) return `builds cannot start: ${refusal}`;
+      return config.buildMode === 'root' ? 'builds run as host root (STAMPER_BUILD_MODE=root)' : 'builds run rootless, in a user namespace of the build user';
+    },
     close: async () => {
       await executor.stop();
       db.close();

@@ -6,6 +6,9 @@ import type { PipelineEvent } from '../../../src/spec/build-events';
 import { nodeImageSchema } from '../../../src/spec/schema';
 import { minimalInput } from '../../../src/spec/test-specs';
 import { ProcessBuildRunner, buildProgramFiles } from '../../builds/process-build-runner';
+import { createServerApp } from '../../http/start-server';
+import { injectLocal, testConfig } from '../../testing/test-app';
+import { postBuild, scenarioSpec, waitForState } from '../../testing/test-builds';
 import { openBuildSandbox } from './build-sandbox';
 import { RootlessUnavailableError, readBuildUser } from './build-user';
 
@@ -64,5 +67,24 @@ describe('a build process in the rootless sandbox (real user namespace)', () => 
     mkdirSync(join(closed, 'work'), { recursive: true, mode: 0o700 });
     chmodSync(closed, 0o700);
     expect(() => sandbox.claim(join(closed, 'work'))).toThrow(`${closed} is not searchable by other users`);
+  });
+});
+
+describe('a service whose builds cannot be sandboxed', () => {
+  it('fails each build at once with the reason and the fix, and keeps serving', async () => {
+    const config = testConfig({ buildsPerMinute: 10_000, preflight: false });
+    const refusal = Promise.reject(new RootlessUnavailableError('/etc/subuid has no range for nobody-here'));
+    const { app } = await createServerApp(config, { runner: new ProcessBuildRunner({ script: probeScript, sandbox: refusal }), pollMs: 100 });
+    try {
+      const created = await postBuild(app, scenarioSpec('succeed'));
+      const failed = await waitForState(app, created.id, ['failed']);
+      expect(failed.error).toMatch(
+        /rootless builds are not possible on this host: \/etc\/subuid has no range for nobody-here; run scripts\/setup-build-user\.sh/,
+      );
+      expect((await injectLocal(app, { method: 'GET', url: '/api/builds' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      config.cleanup();
+    }
   });
 });
