@@ -134,11 +134,19 @@ export class ProcessBuildRunner implements BuildRunner {
   }
 }
 
-/** Once nothing of the build runs any more: its artifacts become the service's, and vouched-for cache entries join the cache. */
+/**
+ * Once the build process has exited: whatever it left running is ended first (nothing of
+ * the build may race the service below), its artifacts become the service's, and the
+ * cache entries the service can vouch for join the cache.
+ */
 async function takeBack(job: BuildJob, sandbox: BuildSandbox): Promise<void> {
+  killBuildProcesses(job.buildId, null);
   if (existsSync(job.outDir)) sandbox.release(job.outDir);
   const staging = cacheOutDir(job.workDir);
   if (!existsSync(staging)) return;
+  // the work dir first, so the staging directory below it cannot be swapped for a link
+  sandbox.release(job.workDir, { recursive: false });
+  sandbox.release(staging);
   const { refused } = await adoptCacheEntries(staging, job.cacheDir, osLayerKey(job.spec.spec));
   for (const entry of refused) process.stderr.write(`build ${job.buildId}: cache entry not adopted: ${entry}\n`);
 }

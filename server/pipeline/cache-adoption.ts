@@ -46,8 +46,13 @@ export async function adoptCacheEntries(stagingDir: string, cacheDir: string, ba
   return result;
 }
 
+/** A real directory's entries; a link in its place is never followed. */
 async function entries(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
+  const isDirectory = await lstat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return isDirectory ? readdir(dir) : [];
 }
 
 async function isRegularFile(path: string): Promise<boolean> {

@@ -76,8 +76,8 @@ describe('a service whose builds cannot be sandboxed', () => {
     const refusal = Promise.reject(new RootlessUnavailableError('/etc/subuid has no range for nobody-here'));
     const { app } = await createServerApp(config, { runner: new ProcessBuildRunner({ script: probeScript, sandbox: refusal }), pollMs: 100 });
     try {
-      const created = await postBuild(app, scenarioSpec('succeed'));
-      const failed = await waitForState(app, created.id, ['failed']);
+      const { body } = await postBuild(app, scenarioSpec('succeed'));
+      const failed = await waitForState(app, body?.build.id ?? 'none', ['failed']);
       expect(failed.error).toMatch(
         /rootless builds are not possible on this host: \/etc\/subuid has no range for nobody-here; run scripts\/setup-build-user\.sh/,
       );

@@ -22,8 +22,11 @@ export interface BuildSandbox {
   prefix: readonly string[];
   /** Gives a fresh directory to the build's namespace root. */
   claim(dir: string): void;
-  /** Takes a directory the build wrote back for the service, recursively. */
-  release(dir: string): void;
+  /**
+   * Takes a directory the build wrote back for the service: recursively, or only the
+   * directory itself (which freezes its entries). Call it only once nothing of the build runs.
+   */
+  release(dir: string, options?: { recursive: boolean }): void;
   /**
    * Lets builds pass through the data dir to their own directories (search, not list:
    * the database and keys stay the service's) and read the shared cache.
@@ -48,8 +51,9 @@ export function userNamespaceSandbox(user: BuildUser, prefix: readonly string[])
       assertReachable(dir, user);
       chownSync(dir, user.subuidStart, user.subgidStart);
     },
-    release(dir) {
-      chownTree(dir, owner.uid, owner.gid);
+    release(dir, options = { recursive: true }) {
+      if (options.recursive) chownTree(dir, owner.uid, owner.gid);
+      else lchownSync(dir, owner.uid, owner.gid);
     },
     admit(dataDir, cacheDir) {
       for (const dir of [dataDir, join(dataDir, 'work'), join(dataDir, 'artifacts')]) {
@@ -102,18 +106,16 @@ function assertReachable(dir: string, user: BuildUser): void {
   }
 }
 
+/**
+ * Top down: once a directory is the service's, nothing the build left can rename or
+ * swap its entries any more, so the walk below it cannot be sent elsewhere by a link
+ * that replaces a directory half-way. Links themselves are taken (lchown), never followed.
+ */
 function chownTree(path: string, uid: number, gid: number): void {
   const stat = lstatSync(path);
-  if (stat.isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid, gid);
-  // lchown: a link the build left must not make the service chown its target
   lchownSync(path, uid, gid);
+  if (stat.isSymbolicLink()) return;
   // nor may anyone but the service change what was taken back
-  if (!stat.isSymbolicLink() && (stat.mode & 0o022) !== 0) chmodSync(path, stat.mode & 0o7755);
-}
-
-/** What this process really runs as, read from the kernel (not from settings), for the build log. */
-export function describeOwnSandbox(uidMap: string): string {
-  const [inside, outside, count] = uidMap.trim().split(/\s+/).map(Number);
-  if (inside === 0 && outside === 0 && count === 4294967295) return 'this build runs as host root (STAMPER_BUILD_MODE=root)';
-  return `this build runs rootless: uid 0 here is host uid ${outside} (${count} ids mapped), with no privilege over the host`;
+  if ((stat.mode & 0o022) !== 0) chmodSync(path, stat.mode & 0o7755);
+  if (stat.isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid, gid);
 }
