@@ -9,7 +9,7 @@ import { ProcessBuildRunner, buildProgramFiles } from '../../builds/process-buil
 import { createServerApp } from '../../http/start-server';
 import { injectLocal, testConfig } from '../../testing/test-app';
 import { postBuild, scenarioSpec, waitForState } from '../../testing/test-builds';
-import { openBuildSandbox } from './build-sandbox';
+import { describeOwnSandbox, openBuildSandbox } from './build-sandbox';
 import { RootlessUnavailableError, readBuildUser } from './build-user';
 
 const probeScript = join(import.meta.dirname, '../../testing/sandbox-probe-process.ts');
@@ -86,5 +86,12 @@ describe('a service whose builds cannot be sandboxed', () => {
       await app.close();
       config.cleanup();
     }
+  });
+});
+
+describe('describeOwnSandbox', () => {
+  it('tells host root from a mapped namespace by the kernel’s uid map', () => {
+    expect(describeOwnSandbox('         0          0 4294967295\n')).toBe('this build runs as host root (STAMPER_BUILD_MODE=root)');
+    expect(describeOwnSandbox('         0     100000      65536\n')).toMatch(/rootless: uid 0 here is host uid 100000 \(65536 ids mapped\)/);
   });
 });

@@ -119,3 +119,10 @@ function chownTree(path: string, uid: number, gid: number): void {
   if ((stat.mode & 0o022) !== 0) chmodSync(path, stat.mode & 0o7755);
   if (stat.isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid, gid);
 }
+
+/** What this process really runs as, read from the kernel (not from settings), for the build log. */
+export function describeOwnSandbox(uidMap: string): string {
+  const [inside, outside, count] = uidMap.trim().split(/\s+/).map(Number);
+  if (inside === 0 && outside === 0 && count === 4294967295) return 'this build runs as host root (STAMPER_BUILD_MODE=root)';
+  return `this build runs rootless: uid 0 here is host uid ${outside} (${count} ids mapped), with no privilege over the host`;
+}
