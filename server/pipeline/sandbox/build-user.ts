@@ -9,6 +9,8 @@ export interface BuildUser {
   subgidStart: number;
   /** How many ids the namespace maps; the image's ids must stay below it. */
   count: number;
+  /** Host groups the build keeps: `kvm`, so the boot check can use /dev/kvm where it works. */
+  hostGroups?: number[];
 }
 
 export const DEFAULT_BUILD_USER = 'stamper-build';
@@ -35,7 +37,7 @@ export function subordinateRange(fileText: string, name: string): { start: numbe
 export async function readBuildUser(
   // a root server hands builds to the dedicated user; any other user builds with its own ranges
   name = process.env.STAMPER_BUILD_USER || (process.getuid?.() === 0 ? DEFAULT_BUILD_USER : userInfo().username),
-  files = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
+  files: { subuid: string; subgid: string; group?: string } = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
 ): Promise<BuildUser> {
   const subuid = subordinateRange(await readFile(files.subuid, 'utf8').catch(() => ''), name);
   const subgid = subordinateRange(await readFile(files.subgid, 'utf8').catch(() => ''), name);
@@ -43,7 +45,17 @@ export async function readBuildUser(
   if (!subgid) throw new RootlessUnavailableError(`${files.subgid} has no range for ${name}`);
   const count = Math.min(subuid.count, subgid.count);
   if (count < MIN_RANGE) throw new RootlessUnavailableError(`${name} has only ${count} subordinate ids, ${MIN_RANGE} are needed`);
-  return { name, subuidStart: subuid.start, subgidStart: subgid.start, count: MIN_RANGE };
+  const kvm = groupId(await readFile(files.group ?? '/etc/group', 'utf8').catch(() => ''), 'kvm');
+  return { name, subuidStart: subuid.start, subgidStart: subgid.start, count: MIN_RANGE, hostGroups: kvm === undefined ? [] : [kvm] };
+}
+
+/** A group's id from an /etc/group-style file. */
+export function groupId(fileText: string, name: string): number | undefined {
+  for (const line of fileText.split('\n')) {
+    const [group, , gid] = line.trim().split(':');
+    if (group === name && gid && /^\d+$/.test(gid)) return Number(gid);
+  }
+  return undefined;
 }
 
 /**
@@ -55,7 +67,8 @@ export async function readBuildUser(
  * and process group it was spawned with: cancel and the parent watch work unchanged.
  */
 export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0): string[] {
-  const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, '--clear-groups', '--'] : [];
+  const groups = user.hostGroups?.length ? `--groups=${user.hostGroups.join(',')}` : '--clear-groups';
+  const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, groups, '--'] : [];
   return [
     ...drop,
     'unshare',
