@@ -161,6 +161,11 @@ export class BuildExecutor {
       await this.removeDir(row.id, dirs.workDir);
       return this.record(row, { status: 'failed', error: 'stopped before it started', stage: null, lastLines: [] }, build);
     }
+    const refusal = await this.options.runner.prepare?.();
+    if (refusal) {
+      await this.removeDir(row.id, dirs.workDir);
+      return this.record(row, { status: 'failed', error: refusal, stage: null, lastLines: [] }, build);
+    }
 
     let stageTimer: NodeJS.Timeout | undefined;
     const onEvents = (events: PipelineEvent[]) => {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
@@ -8,6 +8,8 @@ import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
 import { sha256File, SIGNATURE_FILE, SUMS_FILE } from '../signing/sha256sums.ts';
 import { buildJobSchema, type BuildJobMessage, type BuildProcessMessage } from './build-protocol.ts';
 import { endBuildWhenParentDies } from './parent-watch.ts';
+import { describeOwnSandbox } from '../pipeline/sandbox/build-sandbox.ts';
+import { cacheOutDir } from '../pipeline/work-layout.ts';
 
 /**
  * The child process that runs one build: reads the job from stdin, runs the pipeline
@@ -69,6 +71,7 @@ async function main(): Promise<number> {
   process.stdin.resume();
 
   const spec = nodeImageSchema.parse(job.spec);
+  emit({ type: 'log', stage: 'rootfs', stream: 'info', line: describeOwnSandbox(await readFile('/proc/self/uid_map', 'utf8')) });
   try {
     const result = await runPipeline({
       spec,
@@ -76,6 +79,8 @@ async function main(): Promise<number> {
       workDir: job.workDir,
       outDir: job.outDir,
       cacheDir: job.cacheDir,
+      // the shared cache is read-only here; the service adopts what it can vouch for
+      cacheOutDir: cacheOutDir(job.workDir),
       signal: abort.signal,
       emit,
     });

@@ -30,5 +30,7 @@ export interface BuildHandle {
  * pipeline in a child process; tests start a scripted child with the same protocol.
  */
 export interface BuildRunner {
+  /** Resolves once builds can start, or with why none can (the executor fails each build with it). */
+  prepare?(): Promise<string | undefined>;
   start(job: BuildJob, onEvents: (events: PipelineEvent[]) => void): BuildHandle;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -6,6 +7,10 @@ import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import { BUILD_ID_ENV, buildProcessMessageSchema, type BuildJobMessage } from './build-protocol.ts';
 import type { BuildHandle, BuildJob, BuildOutcome, BuildRunner } from './build-runner.ts';
 import { findBuildProcesses, killBuildProcesses, signalGroup } from './process-tree.ts';
+import { adoptCacheEntries } from '../pipeline/cache-adoption.ts';
+import { osLayerKey } from '../pipeline/rootfs/os-layer-key.ts';
+import { type BuildSandbox, SANDBOX_MODE_ENV, hostRootSandbox } from '../pipeline/sandbox/build-sandbox.ts';
+import { cacheOutDir } from '../pipeline/work-layout.ts';
 
 export interface ProcessRunnerOptions {
   /** The TypeScript file the child runs; it speaks the protocol in build-protocol.ts. */
@@ -14,12 +19,19 @@ export interface ProcessRunnerOptions {
   env?: Record<string, string>;
   /** Between SIGTERM and SIGKILL; the pipeline's own tools get 3 s, so this is a little longer. */
   killGraceMs?: number;
+  /**
+   * How the child runs (see build-sandbox.ts); host root when unset, which only tests
+   * that run scripted children use. A rejected promise refuses every build with its message.
+   */
+  sandbox?: BuildSandbox | Promise<BuildSandbox>;
 }
 
 const STDERR_LINES = 40;
 const tsxLoader = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 
 export const realBuildScript = path.join(import.meta.dirname, 'build-process.ts');
+/** What a sandboxed build must be able to read to start at all. */
+export const buildProgramFiles = [realBuildScript, tsxLoader];
 
 /**
  * Runs each build as `node --import tsx <script>` leading its own process group, so
@@ -27,12 +39,33 @@ export const realBuildScript = path.join(import.meta.dirname, 'build-process.ts'
  * Events arrive as JSON lines on stdout and are handed over in the batches they came in.
  */
 export class ProcessBuildRunner implements BuildRunner {
-  constructor(private readonly options: ProcessRunnerOptions) {}
+  private sandbox: BuildSandbox = hostRootSandbox;
+  private readonly ready: Promise<string | undefined>;
+
+  constructor(private readonly options: ProcessRunnerOptions) {
+    this.ready = Promise.resolve(options.sandbox ?? hostRootSandbox).then(
+      (sandbox) => {
+        this.sandbox = sandbox;
+        return undefined;
+      },
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  prepare(): Promise<string | undefined> {
+    return this.ready;
+  }
 
   start(job: BuildJob, onEvents: (events: PipelineEvent[]) => void): BuildHandle {
-    const child = spawn(process.execPath, ['--import', tsxLoader, this.options.script], {
+    const sandbox = this.sandbox;
+    // the build's scratch space; HOME and TMPDIR point into it, never at the service's own
+    const tmp = path.join(job.workDir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    for (const dir of [job.workDir, tmp, job.outDir]) sandbox.claim(dir);
+    const [command, ...prefix] = [...sandbox.prefix, process.execPath];
+    const child = spawn(command as string, [...prefix, '--import', tsxLoader, this.options.script], {
       cwd: path.dirname(this.options.script),
-      env: { ...process.env, ...this.options.env, [BUILD_ID_ENV]: job.buildId },
+      env: { ...process.env, HOME: tmp, TMPDIR: tmp, ...this.options.env, [BUILD_ID_ENV]: job.buildId, [SANDBOX_MODE_ENV]: sandbox.mode },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -77,6 +110,7 @@ export class ProcessBuildRunner implements BuildRunner {
         void (async () => {
           // A canceled build's tools may still be exiting; the outcome means the tree is gone.
           if (terminating) await reapLeftovers(job.buildId, graceMs);
+          await takeBack(job, sandbox).catch((error: unknown) => keepLast(stderrLines, `taking the build's files back failed: ${String(error)}`));
           if (result?.status === 'succeeded' && code === 0) return resolve(result);
           if (result?.status === 'failed') return resolve(result);
           const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -98,6 +132,23 @@ export class ProcessBuildRunner implements BuildRunner {
       },
     };
   }
+}
+
+/**
+ * Once the build process has exited: whatever it left running is ended first (nothing of
+ * the build may race the service below), its artifacts become the service's, and the
+ * cache entries the service can vouch for join the cache.
+ */
+async function takeBack(job: BuildJob, sandbox: BuildSandbox): Promise<void> {
+  killBuildProcesses(job.buildId, null);
+  if (existsSync(job.outDir)) sandbox.release(job.outDir);
+  const staging = cacheOutDir(job.workDir);
+  if (!existsSync(staging)) return;
+  // the work dir first, so the staging directory below it cannot be swapped for a link
+  sandbox.release(job.workDir, { recursive: false });
+  sandbox.release(staging);
+  const { refused } = await adoptCacheEntries(staging, job.cacheDir, osLayerKey(job.spec.spec));
+  for (const entry of refused) process.stderr.write(`build ${job.buildId}: cache entry not adopted: ${entry}\n`);
 }
 
 function parseMessage(line: string) {

@@ -51,6 +51,8 @@ const configSchema = z
     preflight: z.boolean().default(true),
     /** The Kubernetes stand-in repository this server's operator serves, offered in the designer. */
     standInUrl: z.url().optional(),
+    /** rootless: builds run as a user namespace's root (see server/pipeline/sandbox/); root is the opt-in for hosts that cannot. */
+    buildMode: z.enum(['rootless', 'root']).default('rootless'),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token) {
@@ -101,6 +103,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     sourcePolicy: sourcePolicyFromEnvironment(env),
     preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
     standInUrl: env.STAMPER_STAND_IN_URL,
+    buildMode: env.STAMPER_BUILD_MODE || undefined,
   };
 }
 

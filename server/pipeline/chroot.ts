@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from './exec';
 import type { StageContext } from './stage';
 
+/** Sets up the tree's /dev (host null, zero, full, random, urandom, tty; its own devpts and shm) and chroots. */
+const CHROOT_RUN = join(import.meta.dirname, 'sandbox', 'chroot-run.sh');
+
 /**
  * Runs a program inside the image tree. `unshare` gives it a private mount and PID
  * namespace with its own /proc, so nothing stays mounted on the host if the build is
- * killed, and the command's arguments stay an array end to end.
+ * killed; the same works as host root and as a user namespace's root, where no device
+ * node can be made, hence the bound host nodes. The command's arguments stay an array
+ * end to end.
  */
 export function chrootExec(
   ctx: Pick<StageContext, 'exec'>,
@@ -15,10 +20,14 @@ export function chrootExec(
   args: readonly string[],
   options?: ExecOptions,
 ): Promise<ExecResult> {
-  return ctx.exec('unshare', ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, 'chroot', tree, command, ...args], {
-    ...options,
-    env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },
-  });
+  return ctx.exec(
+    'unshare',
+    ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, '/bin/sh', CHROOT_RUN, tree, command, ...args],
+    {
+      ...options,
+      env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },
+    },
+  );
 }
 
 /**

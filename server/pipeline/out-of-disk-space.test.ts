@@ -11,7 +11,7 @@ import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { checkHostTools, runPipeline } from './run-pipeline';
 import { osLayerKey } from './rootfs/os-layer-key';
-import { baseTreeCachePath } from './stages/rootfs';
+import { baseTreeCachePath } from './rootfs/base-tree-cache';
 
 const isRoot = process.getuid?.() === 0;
 

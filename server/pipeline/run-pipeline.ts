@@ -23,6 +23,8 @@ export interface PipelineOptions {
   workDir: string;
   outDir: string;
   cacheDir: string;
+  /** Where new cache entries go; the cache itself when unset (see StageContext.cacheOutDir). */
+  cacheOutDir?: string;
   signal: AbortSignal;
   emit: (e: PipelineEvent) => void;
 }
@@ -62,7 +64,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (missing.length > 0) throw new PipelineError(describeMissingTools(missing), 'rootfs');
   await checkSourcePolicy(spec);
 
-  await Promise.all([opts.workDir, opts.outDir, opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
+  await Promise.all([opts.workDir, opts.outDir, opts.cacheDir, opts.cacheOutDir ?? opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
   const publish = spec.spec.outputs.some((o) => o.format === 'ami') ? await loadPublishStage() : undefined;
   const plan = planStages(spec, publish);
   if (spec.spec.outputs.some((o) => o.format === 'ami') && !publish) {
@@ -179,6 +181,7 @@ async function stageContext(
     stageDir,
     outDir: opts.outDir,
     cacheDir: opts.cacheDir,
+    cacheOutDir: opts.cacheOutDir ?? opts.cacheDir,
     signal: opts.signal,
     log,
     progress(percent, message) {

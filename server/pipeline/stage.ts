@@ -23,8 +23,15 @@ export interface StageContext {
   stageDir: string;
   /** Where user-facing artifacts go. */
   outDir: string;
-  /** Survives builds: base-tree and download caches live here. */
+  /** Survives builds: base-tree and download caches live here. Read it; never write it. */
   cacheDir: string;
+  /**
+   * Where a stage leaves what it adds to the cache (same layout as cacheDir). For a
+   * build the service runs this is in the build's own work directory: the service
+   * checks each entry and moves it into the cache, so a build can never change what
+   * other builds restore. Trusted in-process callers may pass the cache itself.
+   */
+  cacheOutDir: string;
   signal: AbortSignal;
   log(line: string, stream?: 'stdout' | 'stderr' | 'info'): void;
   progress(percent: number, message?: string): void;

@@ -35,12 +35,12 @@ export async function installUpstreamRuntime(ctx: StageContext, tree: string, ru
   const upstream = runtime.upstream;
   if (!upstream) throw new Error('runtime source "upstream" needs runtime.upstream');
   ctx.log(`downloading containerd ${runtime.version ?? ''} from ${upstream.url}`, 'info');
-  const tarball = await downloadVerified(upstream.url, upstream.sha256, ctx.cacheDir, ctx.signal);
+  const tarball = await downloadVerified(upstream.url, upstream.sha256, ctx, ctx.signal);
   await mkdir(join(tree, 'usr/local'), { recursive: true });
   // the release layout is bin/<binaries>; --no-same-owner keeps root ownership inside the image
   await ctx.exec('tar', ['-xzf', tarball, '-C', join(tree, 'usr/local'), '--no-same-owner', 'bin']);
   if (upstream.runcUrl && upstream.runcSha256) {
-    const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx.cacheDir, ctx.signal);
+    const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx, ctx.signal);
     await mkdir(join(tree, 'usr/local/sbin'), { recursive: true });
     await copyFile(runc, join(tree, 'usr/local/sbin/runc'));
     await chmod(join(tree, 'usr/local/sbin/runc'), 0o755);

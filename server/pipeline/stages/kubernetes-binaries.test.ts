@@ -59,6 +59,7 @@ describe('the kubernetes stage installing binaries by URL', () => {
     stageDir: join(workDir, 'stages', 'kubernetes'),
     outDir: join(workDir, 'out'),
     cacheDir: join(workDir, 'cache'),
+    cacheOutDir: join(workDir, 'cache-out'),
     signal: new AbortController().signal,
     log: () => undefined,
     progress: () => undefined,

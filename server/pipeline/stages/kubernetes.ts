@@ -81,7 +81,7 @@ async function installFromBinaries(ctx: StageContext, tree: string): Promise<voi
   let done = 0;
   for (const name of names) {
     ctx.progress(5 + done * 20, `downloading ${name}`);
-    const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx.cacheDir, ctx.signal);
+    const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx, ctx.signal);
     await copyIntoTree(tree, `/usr/bin/${name}`, file, 0o755);
     done += 1;
   }

@@ -40,6 +40,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     stageDir: join(workDir, 'stages', 'publish'),
     outDir: join(workDir, 'out'),
     cacheDir: join(workDir, 'cache'),
+    cacheOutDir: join(workDir, 'cache-out'),
     signal: new AbortController().signal,
     log: (line) => events.push({ type: 'log', stage: 'publish', stream: 'info', line }),
     progress: (percent, message) => events.push({ type: 'progress', stage: 'publish', percent, ...(message ? { message } : {}) }),

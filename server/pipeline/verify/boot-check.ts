@@ -17,6 +17,7 @@ export interface BootCheckRequest {
   timeoutMs: number;
   exec: Exec;
   progress?: (percent: number, message: string) => void;
+  accel?: 'kvm' | 'tcg';
 }
 
 export interface BootCheckResult {
@@ -80,7 +81,7 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   }
   const pidFile = join(req.scratchDir, 'qemu.pid');
   await rm(pidFile, { force: true });
-  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars, pidFile });
+  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars, pidFile, accel: req.accel });
 
   const started = Date.now();
   const watcher = watchSerial(serialLog, pidFile, report);

@@ -13,6 +13,8 @@ export interface QemuBootRequest {
   uefiVars?: string;
   memoryMiB?: number;
   cpus?: number;
+  /** tcg unless the host proved KVM works (see accelerator.ts). */
+  accel?: 'kvm' | 'tcg';
 }
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -29,7 +31,7 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
     '-machine',
     req.hardware === 'vsphere' ? 'pc' : 'q35',
     '-accel',
-    'tcg',
+    req.accel ?? 'tcg',
     '-cpu',
     'max',
     '-smp',
