@@ -2,6 +2,7 @@ import { rm, writeFile, chmod, lstat, readlink, symlink, copyFile } from 'node:f
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from './exec';
 import type { StageContext } from './stage';
+import { symlinkFreeTreePath, writeTreeFile } from './tree-paths';
 
 /** Sets up the tree's /dev (host null, zero, full, random, urandom, tty; its own devpts and shm) and chroots. */
 const CHROOT_RUN = join(import.meta.dirname, 'sandbox', 'chroot-run.sh');
@@ -35,10 +36,10 @@ export function chrootExec(
  * (policy-rc.d), and name resolution uses the host's resolver. Returns the undo step.
  */
 export async function prepareTreeForApt(tree: string): Promise<() => Promise<void>> {
-  const policy = join(tree, 'usr/sbin/policy-rc.d');
-  await writeFile(policy, '#!/bin/sh\nexit 101\n');
+  // never through a link a package planted: these are written with the build's privileges
+  const policy = await writeTreeFile(tree, '/usr/sbin/policy-rc.d', '#!/bin/sh\nexit 101\n', 0o755);
   await chmod(policy, 0o755);
-  const resolv = join(tree, 'etc/resolv.conf');
+  const resolv = await symlinkFreeTreePath(tree, '/etc/resolv.conf');
   let previousLink: string | undefined;
   try {
     if ((await lstat(resolv)).isSymbolicLink()) previousLink = await readlink(resolv);

@@ -1,8 +1,9 @@
-import { chmod, copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 import { downloadVerified } from '../download';
 import type { StageContext } from '../stage';
+import { copyIntoTree, symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
 
 /** containerd's own systemd unit from its repository, pointing at the /usr/local install. */
 export const UPSTREAM_CONTAINERD_UNIT = `[Unit]
@@ -36,18 +37,18 @@ export async function installUpstreamRuntime(ctx: StageContext, tree: string, ru
   if (!upstream) throw new Error('runtime source "upstream" needs runtime.upstream');
   ctx.log(`downloading containerd ${runtime.version ?? ''} from ${upstream.url}`, 'info');
   const tarball = await downloadVerified(upstream.url, upstream.sha256, ctx, ctx.signal);
-  await mkdir(join(tree, 'usr/local'), { recursive: true });
+  // a link a package planted at /usr/local would aim the extraction at the build host
+  const local = await symlinkFreeTreePath(tree, '/usr/local');
+  await mkdir(local, { recursive: true });
   // the release layout is bin/<binaries>; --no-same-owner keeps root ownership inside the image
-  await ctx.exec('tar', ['-xzf', tarball, '-C', join(tree, 'usr/local'), '--no-same-owner', 'bin']);
+  await ctx.exec('tar', ['-xzf', tarball, '-C', local, '--no-same-owner', 'bin']);
   if (upstream.runcUrl && upstream.runcSha256) {
     const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx, ctx.signal);
-    await mkdir(join(tree, 'usr/local/sbin'), { recursive: true });
-    await copyFile(runc, join(tree, 'usr/local/sbin/runc'));
-    await chmod(join(tree, 'usr/local/sbin/runc'), 0o755);
+    await copyIntoTree(tree, '/usr/local/sbin/runc', runc, 0o755);
   }
-  await writeFile(join(tree, 'etc/systemd/system/containerd.service'), UPSTREAM_CONTAINERD_UNIT);
-  await mkdir(join(tree, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
-  const wants = join(tree, 'etc/systemd/system/multi-user.target.wants/containerd.service');
+  await writeTreeFile(tree, '/etc/systemd/system/containerd.service', UPSTREAM_CONTAINERD_UNIT);
+  const wants = await symlinkFreeTreePath(tree, '/etc/systemd/system/multi-user.target.wants/containerd.service');
+  await mkdir(dirname(wants), { recursive: true });
   await rm(wants, { force: true });
   await symlink('/etc/systemd/system/containerd.service', wants);
 }
