@@ -24,16 +24,6 @@ describe('planStages', () => {
     expect(plan.at(-1)).toBe('publish:run');
     expect(plan).toContain('formats:skip');
   });
-
-  it('gives the rootfs a cache key that ignores the Kubernetes version but not packages', () => {
-    const [rootfs] = planStages(image()).map((p) => p.stage);
-    const a = rootfs?.key?.(image({ kubernetes: { version: '1.35.3', source: { type: 'apt' } } }));
-    const b = rootfs?.key?.(image({ kubernetes: { version: '1.34.5', source: { type: 'apt' } } }));
-    const c = rootfs?.key?.(image({ packages: ['jq'] }));
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(a).toBe(b);
-    expect(c).not.toBe(a);
-  });
 });
 
 describe('groupConcurrentStages', () => {

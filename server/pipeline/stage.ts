@@ -41,8 +41,6 @@ export interface StageContext {
 
 export interface Stage {
   name: StageName;
-  /** Cache key of the stage's reusable output, if it has one. */
-  key?(spec: NodeImage): string;
   enabled(spec: NodeImage): boolean;
   run(ctx: StageContext): Promise<void>;
 }
