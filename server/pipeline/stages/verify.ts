@@ -8,7 +8,6 @@ import { rawDiskPath } from '../work-layout';
 
 export const verifyStage: Stage = {
   name: 'verify',
-  enabled: (image) => image.spec.verify.enabled,
   async run(ctx) {
     const spec = ctx.spec.spec;
     try {
