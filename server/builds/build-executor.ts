@@ -3,6 +3,7 @@ import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import type { BuildRow } from '../store/build-rows.ts';
 import type { BuildStore, RecordedArtifact } from '../store/build-store.ts';
+import { keyDirSigner } from '../signing/sign-sums.ts';
 import { buildDirs, isInside, keyDir } from './build-dirs.ts';
 import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
 import type { EventHub } from './event-hub.ts';
@@ -188,7 +189,7 @@ export class BuildExecutor {
       }
     };
     const handle = this.options.runner.start(
-      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, keyDir: keyDir(dataDir) },
+      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, signer: keyDirSigner(keyDir(dataDir)) },
       onEvents,
     );
     build.handle = handle;

@@ -28,7 +28,7 @@ export interface BuildSystem {
 /** Proven to work here before the first build; the data and cache dirs opened just enough for builds to reach their own files. */
 async function openSandbox(config: BuildSystemConfig) {
   const sandbox = await openBuildSandbox(config.buildMode ?? 'rootless', buildProgramFiles);
-  sandbox.admit(config.dataDir, config.cacheDir);
+  sandbox.admit({ dataDir: config.dataDir, cacheDir: config.cacheDir });
   return sandbox;
 }
 

@@ -4,13 +4,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
-import { BUILD_ID_ENV, buildProcessMessageSchema, type BuildJobMessage } from './build-protocol.ts';
+import { BUILD_ID_ENV, buildProcessMessageSchema, MAX_MESSAGE_LINE_CHARS, type BuildJobMessage } from './build-protocol.ts';
 import type { BuildHandle, BuildJob, BuildOutcome, BuildRunner } from './build-runner.ts';
 import { findBuildProcesses, killBuildProcesses, signalGroup } from './process-tree.ts';
 import { adoptCacheEntries } from '../pipeline/cache-adoption.ts';
 import { osLayerKey } from '../pipeline/rootfs/os-layer-key.ts';
 import { type BuildSandbox, SANDBOX_MODE_ENV, hostRootSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { cacheOutDir } from '../pipeline/work-layout.ts';
+import { BuildSigning } from './sign-request.ts';
 
 export interface ProcessRunnerOptions {
   /** The TypeScript file the child runs; it speaks the protocol in build-protocol.ts. */
@@ -60,8 +61,10 @@ export class ProcessBuildRunner implements BuildRunner {
     const sandbox = this.sandbox;
     // the build's scratch space; HOME and TMPDIR point into it, never at the service's own
     const tmp = path.join(job.workDir, 'tmp');
-    mkdirSync(tmp, { recursive: true });
-    for (const dir of [job.workDir, tmp, job.outDir]) sandbox.claim(dir);
+    for (const dir of [job.workDir, tmp, job.outDir]) {
+      mkdirSync(dir, { recursive: true });
+      sandbox.claim(dir);
+    }
     const [command, ...prefix] = [...sandbox.prefix, process.execPath];
     const child = spawn(command as string, [...prefix, '--import', tsxLoader, this.options.script], {
       cwd: path.dirname(this.options.script),
@@ -74,26 +77,38 @@ export class ProcessBuildRunner implements BuildRunner {
     child.on('error', (error) => keepLast(stderrLines, `could not run the build process: ${error.message}`));
     if (child.pid === undefined) throw new Error('could not start the build process');
     const pid = child.pid;
-    const message: BuildJobMessage = { ...job, spec: job.spec as unknown as Record<string, unknown> };
+    const { buildId, buildKey, workDir, outDir, cacheDir } = job;
+    const message: BuildJobMessage = { buildId, buildKey, spec: job.spec as unknown as Record<string, unknown>, workDir, outDir, cacheDir };
     child.stdin.on('error', () => undefined);
     child.stdin.write(`${JSON.stringify(message)}\n`);
 
     let result: BuildOutcome | undefined;
     let pending = '';
     const decoder = new StringDecoder('utf8');
+    const signing = new BuildSigning(job, (answer) => child.stdin.write(`${JSON.stringify(answer)}\n`));
     child.stdout.on('data', (chunk: Buffer) => {
       const lines = (pending + decoder.write(chunk)).split('\n');
       pending = lines.pop() ?? '';
+      if (pending.length > MAX_MESSAGE_LINE_CHARS) {
+        keepLast(stderrLines, `(dropped a ${pending.length}-character line from the build process)`);
+        pending = '';
+      }
       const events: PipelineEvent[] = [];
       for (const line of lines) {
         if (!line.trim()) continue;
-        const parsed = parseMessage(line);
+        const parsed = line.length > MAX_MESSAGE_LINE_CHARS ? undefined : parseMessage(line);
         if (!parsed) {
-          keepLast(stderrLines, line);
+          keepLast(stderrLines, line.slice(0, 1000));
           continue;
         }
-        if (parsed.kind === 'event') events.push(parsed.event);
-        else if (parsed.kind === 'done') result = { status: 'succeeded', artifacts: parsed.artifacts };
+        if (parsed.kind === 'event') {
+          events.push(parsed.event);
+          signing.noteEvent(parsed.event);
+        } else if (parsed.kind === 'sign') {
+          // whoever signs sees every event before it, as the build sent them
+          if (events.length > 0) onEvents(events.splice(0));
+          signing.request(parsed.sums);
+        } else if (parsed.kind === 'done') result = { status: 'succeeded', artifacts: parsed.artifacts };
         else result = { status: 'failed', error: parsed.error, stage: parsed.stage, lastLines: parsed.lastLines };
       }
       if (events.length > 0) onEvents(events);
@@ -107,6 +122,7 @@ export class ProcessBuildRunner implements BuildRunner {
     const graceMs = this.options.killGraceMs ?? 4000;
     const outcome = new Promise<BuildOutcome>((resolve) => {
       child.on('close', (code, signal) => {
+        signing.close();
         void (async () => {
           // A canceled build's tools may still be exiting; the outcome means the tree is gone.
           if (terminating) await reapLeftovers(job.buildId, graceMs);

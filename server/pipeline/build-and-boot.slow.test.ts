@@ -10,6 +10,7 @@ import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { type PipelineResult, runPipeline } from './run-pipeline';
+import { keyDirSigner } from '../signing/sign-sums';
 import { containerdReleaseFromDebian } from '../testing/containerd-release';
 import { type KubernetesAptRepo, startKubernetesAptRepo, writeKubernetesBinaries } from '../stand-in/kubernetes-apt-repo';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
@@ -63,6 +64,7 @@ async function build(
     outDir,
     cacheDir,
     signal,
+    signer: keyDirSigner(join(scratch, 'keys')),
     emit: (e) => events.push(e),
   });
   return { result, events, outDir };

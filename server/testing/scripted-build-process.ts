@@ -4,7 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-protocol.ts';
+import { ParentLines, readJob } from '../builds/parent-channel.ts';
 import { endBuildWhenParentDies } from '../builds/parent-watch.ts';
+import { scriptedSignedBuild } from './scripted-signing.ts';
 
 /**
  * A stand-in for build-process.ts in tests: same protocol, same process handling,
@@ -18,20 +20,6 @@ const send = (message: BuildProcessMessage) => {
 };
 const emit = (event: PipelineEvent) => send({ kind: 'event', event });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function readJob(): Promise<BuildJobMessage> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const end = text.indexOf('\n');
-      if (end < 0) return;
-      process.stdin.off('data', onData);
-      resolve(JSON.parse(text.slice(0, end)) as BuildJobMessage);
-    };
-    process.stdin.on('data', onData);
-  });
-}
 
 function writeArtifact(job: BuildJobMessage, name: string, format: string, content: Buffer | string) {
   const file = path.join(job.outDir, name);
@@ -91,9 +79,10 @@ function mountLikeMmdebstrap(job: BuildJobMessage): void {
 }
 
 async function main() {
-  const job = await readJob();
+  // the real job reader: its strict schema fails the build if the parent sends more than the job (a key directory)
+  const lines = new ParentLines(process.stdin);
+  const job = await readJob(lines);
   parentGone = endBuildWhenParentDies(job, new AbortController(), 1500).parentGone;
-  process.stdin.resume();
   const labels = (job.spec.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
   const scenario = labels.scenario ?? 'quick';
   switch (scenario) {
@@ -101,6 +90,9 @@ async function main() {
       return succeed(job, 5, 0);
     case 'stream':
       return succeed(job, 300, 5);
+    case 'signed':
+    case 'sign-forged':
+      return scriptedSignedBuild(job, lines, send, scenario === 'sign-forged');
     case 'flood':
       // For the SSE fan-out bench: many events in bursts, not paced by timers.
       return succeed(job, 5000, 0);

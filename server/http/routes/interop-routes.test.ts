@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeyResponseSchema, varFileExportReportSchema, varFileImportResponseSchema } from '../../../src/spec/interop/interop-api.ts';
-import { signBuildOutputs } from '../../signing/sign-build-outputs.ts';
+import { signDirectory } from '../../testing/sign-directory.ts';
 import { interopRoutes } from './interop-routes.ts';
 
 const specYaml = `apiVersion: stamper/v1alpha1
@@ -125,7 +125,7 @@ describe('GET /api/signing/public-key', () => {
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir);
     await writeFile(join(outDir, 'workers.qcow2'), 'disk');
-    await signBuildOutputs(outDir, join(dataDir, 'keys'));
+    await signDirectory(outDir, join(dataDir, 'keys'));
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('workers.qcow2: OK');
@@ -138,7 +138,7 @@ describe('GET /api/signing/public-key', () => {
     await mkdir(outDir);
     await writeFile(join(outDir, 'workers.qcow2'), 'disk');
     await writeFile(join(outDir, 'workers.ova'), 'appliance');
-    await signBuildOutputs(outDir, join(dataDir, 'keys'));
+    await signDirectory(outDir, join(dataDir, 'keys'));
     // the user took the qcow2 and the signed sums, not the OVA
     await rm(join(outDir, 'workers.ova'));
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });

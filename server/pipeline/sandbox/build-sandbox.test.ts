@@ -27,7 +27,10 @@ describe('a build process in the rootless sandbox (real user namespace)', () => 
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
     const events: PipelineEvent[] = [];
     const spec = nodeImageSchema.parse(minimalInput());
-    const handle = runner.start({ buildId: 'b1', buildKey: 'k', spec, keyDir: join(base, 'keys'), ...dirs }, (batch) => events.push(...batch));
+    const handle = runner.start(
+      { buildId: 'b1', buildKey: 'k', spec, signer: { sign: () => Promise.reject(new Error('the probe signs nothing')) }, ...dirs },
+      (batch) => events.push(...batch),
+    );
     const outcome = await handle.outcome;
     expect(outcome.status).toBe('succeeded');
 

@@ -6,6 +6,13 @@ import { type BuildUser, RootlessUnavailableError, checkRootlessHost, usernsPref
 /** `rootless` (the default) runs a build as its user namespace's root; `root` is the documented opt-in for hosts that cannot. */
 export type BuildMode = 'rootless' | 'root';
 
+/** STAMPER_BUILD_MODE for commands without the server's configuration (`stamper build`). */
+export function parseBuildMode(value: string | undefined): BuildMode {
+  if (value === undefined || value === '' || value === 'rootless') return 'rootless';
+  if (value === 'root') return 'root';
+  throw new Error(`STAMPER_BUILD_MODE must be rootless or root, not "${value}"`);
+}
+
 /** The environment variable a build process reads to report how it runs. */
 export const SANDBOX_MODE_ENV = 'STAMPER_SANDBOX';
 
@@ -31,7 +38,7 @@ export interface BuildSandbox {
    * Lets builds pass through the data dir to their own directories (search, not list:
    * the database and keys stay the service's) and read the shared cache.
    */
-  admit(dataDir: string, cacheDir: string): void;
+  admit(dirs: { dataDir?: string; cacheDir: string }): void;
 }
 
 export const hostRootSandbox: BuildSandbox = {
@@ -55,8 +62,8 @@ export function userNamespaceSandbox(user: BuildUser, prefix: readonly string[])
       if (options.recursive) chownTree(dir, owner.uid, owner.gid);
       else lchownSync(dir, owner.uid, owner.gid);
     },
-    admit(dataDir, cacheDir) {
-      for (const dir of [dataDir, join(dataDir, 'work'), join(dataDir, 'artifacts')]) {
+    admit({ dataDir, cacheDir }) {
+      for (const dir of dataDir ? [dataDir, join(dataDir, 'work'), join(dataDir, 'artifacts')] : []) {
         mkdirSync(dir, { recursive: true, mode: 0o711 });
         chmodSync(dir, statSync(dir).mode | 0o111);
       }

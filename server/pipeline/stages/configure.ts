@@ -26,7 +26,6 @@ import { treeDir } from '../work-layout';
 
 export const configureStage: Stage = {
   name: 'configure',
-  enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const spec = ctx.spec.spec;

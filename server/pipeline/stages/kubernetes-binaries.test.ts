@@ -68,6 +68,7 @@ describe('the kubernetes stage installing binaries by URL', () => {
     recordCheck: () => undefined,
     markTestImage: () => undefined,
     published: () => undefined,
+    signer: { sign: () => Promise.reject(new Error('the kubernetes stage signs nothing')) },
   });
 
   it('puts the binaries, units and the CNI link in the image, replacing a planted link instead of writing through it', async () => {

@@ -20,7 +20,6 @@ import { treeDir } from '../work-layout';
 
 export const kubernetesStage: Stage = {
   name: 'kubernetes',
-  enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const restore = await prepareTreeForApt(tree);

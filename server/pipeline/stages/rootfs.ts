@@ -17,8 +17,6 @@ const TAR_FLAGS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'
 
 export const rootfsStage: Stage = {
   name: 'rootfs',
-  key: (image) => osLayerKey(image.spec),
-  enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const key = osLayerKey(ctx.spec.spec);

@@ -9,7 +9,6 @@ import { rawDiskPath } from '../work-layout';
 
 export const verifyStage: Stage = {
   name: 'verify',
-  enabled: (image) => image.spec.verify.enabled,
   async run(ctx) {
     const spec = ctx.spec.spec;
     const { accel, reason } = await chooseAccelerator(parseAcceleratorSetting(process.env.STAMPER_ACCEL), await readHostVirtualization(), () =>
