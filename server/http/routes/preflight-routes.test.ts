@@ -61,6 +61,8 @@ describe('POST /api/preflight', () => {
     try {
       const result = await preflight(ctx.app, spec(`${served.url}k8s/`));
       expect(result.ok).toBe(true);
+      // this server refuses a spec whose sources fail, so the Review step disables Build for one
+      expect(result.enforced).toBe(true);
       expect(result.sources.map((s) => [s.kind, s.url, s.status])).toEqual([
         ['distro-mirror', `${served.url}debian/dists/trixie/InRelease`, 200],
         ['kubernetes-apt-repository', `${served.url}k8s/InRelease`, 200],
@@ -90,6 +92,16 @@ describe('POST /api/preflight', () => {
         [`${served.url}missing/Release.key`, 404, 'HTTP 404 Not Found'],
       ]);
       expect(result.standIn).toBeNull();
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('says when the server does not enforce it (STAMPER_PREFLIGHT=0)', async () => {
+    const ctx = await scriptedApp({ ...loopbackAllowed, preflight: false });
+    try {
+      const result = await preflight(ctx.app, spec(`${served.url}missing/`));
+      expect([result.ok, result.enforced]).toEqual([false, false]);
     } finally {
       await ctx.close();
     }
