@@ -122,6 +122,15 @@ test('a failed build names the failing stage and the cause in plain words, and c
     await expect(facts).not.toContainText('%');
   });
 
+  await test.step("mmdebstrap's I: lines read as information, its E: lines as errors", async () => {
+    const info = page.locator('.st-log__line', { hasText: 'I: automatically chosen mode: root' });
+    const error = page.locator('.st-log__line', { hasText: 'E: Unable to locate package nonexistent' });
+    await expect(info).toHaveClass(/st-log__line--info/);
+    await expect(error).toHaveClass(/st-log__line--stderr/);
+    const colour = (row: typeof info) => row.locator('.st-log__text').evaluate((el) => getComputedStyle(el).color);
+    expect(await colour(info)).not.toBe(await colour(error));
+  });
+
   await test.step('retry asks first, then opens the new build', async () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Retry this build?' });

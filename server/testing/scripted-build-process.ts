@@ -131,6 +131,8 @@ async function main() {
     }
     case 'fail':
       emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      // mmdebstrap writes its progress to stderr too
+      emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'I: automatically chosen mode: root' });
       emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'E: Unable to locate package nonexistent' });
       emit({ type: 'stage', stage: 'rootfs', status: 'failed', error: 'mmdebstrap failed' });
       send({ kind: 'failed', error: 'mmdebstrap failed', stage: 'rootfs', lastLines: ['E: Unable to locate package nonexistent'] });
