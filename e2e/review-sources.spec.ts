@@ -61,11 +61,13 @@ test('the Review step checks each source, Build is refused while one fails, and 
     await expect(sources.getByRole('alert')).toContainText('Point the repository at a mirror or proxy the build host can reach');
   });
 
-  await test.step('Build is refused, naming each URL and its error', async () => {
-    await page.getByRole('button', { name: 'Build', exact: true }).click();
-    await expect(page.getByText(`${root}missing/InRelease: HTTP 404 Not Found`, { exact: false }).last()).toBeVisible();
-    await expect(page.getByText(/cannot use 2 sources this spec names/)).toBeVisible();
-    await expect(page).not.toHaveURL(/\/builds\//);
+  await test.step('Build is disabled, naming each URL and its error', async () => {
+    const build = page.getByRole('button', { name: 'Build', exact: true });
+    await expect(build).toBeDisabled();
+    await expect(build).toHaveAccessibleDescription(/cannot use 2 sources this spec names/);
+    const reason = page.locator('#build-blocked-sources');
+    await expect(reason).toContainText(`${root}missing/InRelease: HTTP 404 Not Found`);
+    await expect(reason).toContainText(`${root}missing/Release.key: HTTP 404 Not Found`);
   });
 
   await test.step("the server's stand-in is a labelled choice, and its sources pass", async () => {
@@ -73,5 +75,6 @@ test('the Review step checks each source, Build is refused while one fails, and 
     await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(`${root}InRelease reachable (HTTP 200`);
     await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes signing key' })).toContainText(`${root}Release.key reachable (HTTP 200`);
     await expect(sources.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Build', exact: true })).toBeEnabled();
   });
 });

@@ -38,13 +38,22 @@ export class BuildService {
     return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force);
   }
 
-  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
+  /**
+   * The spec a retry of this build submits again, or not_retryable. The route runs the
+   * source preflight on it first, as for a new submission: a source may have gone since.
+   */
+  retryableSpec(id: string): ValidSpec {
     const row = this.requireRow(id);
     if (!['failed', 'canceled', 'interrupted'].includes(row.state)) {
       throw new ServiceError('not_retryable', `a ${row.state} build cannot be retried`);
     }
     const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
-    return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, retryOf: row.id }, false);
+    return { ok: true, spec, specYaml: row.spec_yaml, buildKey: row.build_key, issues: [] };
+  }
+
+  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
+    const { spec, specYaml, buildKey } = this.retryableSpec(id);
+    return this.submit({ buildKey, spec, specYaml, retryOf: id }, false);
   }
 
   private async submit(

@@ -144,8 +144,13 @@ export function openApiDocument(): JsonObject {
       '/api/builds/{id}/retry': {
         parameters: [idParam],
         post: {
-          summary: 'Run a failed, canceled or interrupted build again',
-          responses: { 201: ok('New build', ref('CreateBuildResponse')), 409: error('Not retryable') },
+          summary: 'Run a failed, canceled or interrupted build again (its sources are preflighted like a new submission)',
+          parameters: [skipPreflightParam],
+          responses: {
+            201: ok('New build', ref('CreateBuildResponse')),
+            409: error('Not retryable'),
+            422: error('sources_unreachable: a source the build host cannot use'),
+          },
         },
       },
       '/api/builds/{id}/artifacts/{name}': {

@@ -82,7 +82,11 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
   }
 }
 
-const script = (body: string): string => `#!/bin/sh\n${body}\n`;
+/**
+ * Every stand-in executable carries the marker in its second line, whether apt installs it
+ * from a package or a `binaries` spec downloads it, so a build can tell it from a real one.
+ */
+const script = (body: string): string => `#!/bin/sh\n# ${STAND_IN_MARKER}: a tiny script, not Kubernetes; test images only\n${body}\n`;
 
 type ExecutableName = 'kubelet' | 'kubeadm' | 'kubectl' | 'crictl';
 

@@ -56,10 +56,22 @@ async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) 
       { SPDXID: 'SPDXRef-Image', name: job.buildKey, versionInfo: job.buildKey },
       { SPDXID: 'SPDXRef-Package-deb-kubelet', name: 'kubelet', versionInfo: '1.35.3-1.1', annotations: [{ comment: 'installed-size-kib=81234' }] },
       { SPDXID: 'SPDXRef-Package-deb-bash', name: 'bash', versionInfo: '5.2.37-2' },
+      // the spec's own packages, so two builds' package lists differ as their specs do
+      ...specPackages(job).map((name) => ({
+        SPDXID: `SPDXRef-Package-deb-${name}`,
+        name,
+        versionInfo: '1.0-1',
+        annotations: [{ comment: `installed-size-kib=${name.length * 100}` }],
+      })),
     ],
   });
   const artifacts = [writeArtifact(job, 'workers.raw', 'raw', raw), writeArtifact(job, 'workers.spdx.json', 'spdx', spdx)];
   send({ kind: 'done', artifacts });
+}
+
+function specPackages(job: BuildJobMessage): string[] {
+  const packages = (job.spec.spec as { packages?: unknown } | undefined)?.packages;
+  return Array.isArray(packages) ? packages.filter((p): p is string => typeof p === 'string') : [];
 }
 
 /**
@@ -111,6 +123,8 @@ async function main() {
     }
     case 'fail':
       emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      // mmdebstrap writes its progress to stderr too
+      emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'I: automatically chosen mode: root' });
       emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'E: Unable to locate package nonexistent' });
       emit({ type: 'stage', stage: 'rootfs', status: 'failed', error: 'mmdebstrap failed' });
       send({ kind: 'failed', error: 'mmdebstrap failed', stage: 'rootfs', lastLines: ['E: Unable to locate package nonexistent'] });

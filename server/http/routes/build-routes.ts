@@ -81,7 +81,11 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   app.post('/api/builds/:id/cancel', async (request) => toBuildDetail(service.cancel(parseOrThrow(idParams, request.params).id)));
 
   app.post('/api/builds/:id/retry', { config: { rateLimit } }, async (request, reply) => {
-    const result = await service.retry(parseOrThrow(idParams, request.params).id);
+    const { id } = parseOrThrow(idParams, request.params);
+    // a retry fetches its sources again: the same preflight (and skipPreflight) as a new submission
+    const checked = service.retryableSpec(id);
+    if (!service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const result = await service.retry(id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { withSlash } from '../../../src/spec/spec-sources.ts';
-import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } from '../../../src/spec/preflight-api.ts';
+import { describeSourceFailure, skipPreflightQuerySchema, type PreflightResponse } from '../../../src/spec/preflight-api.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
 import { HttpError } from '../http-error.ts';
@@ -8,7 +8,7 @@ import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts
 import { acceptSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
 
-export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl'>;
+export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl' | 'preflight'>;
 
 function standIn(settings: PreflightSettings): PreflightResponse['standIn'] {
   if (!settings.standInUrl) return null;
@@ -30,14 +30,11 @@ export function preflightGate(settings: PreflightSettings) {
     throw new HttpError(
       422,
       'sources_unreachable',
-      `the build host cannot use ${failed.length === 1 ? 'a source' : `${failed.length} sources`} this spec names: ${failed.map(describeFailure).join('; ')}. To fix: ${UNREACHABLE_ADVICE}; or, for a host only the build machine's apt can see, resubmit with ?skipPreflight=<host>`,
-      failed.map((s) => ({ path: ['sources', s.kind], message: describeFailure(s) })),
+      `the build host cannot use ${failed.length === 1 ? 'a source' : `${failed.length} sources`} this spec names: ${failed.map(describeSourceFailure).join('; ')}. To fix: ${UNREACHABLE_ADVICE}; or, for a host only the build machine's apt can see, resubmit with ?skipPreflight=<host>`,
+      failed.map((s) => ({ path: ['sources', s.kind], message: describeSourceFailure(s) })),
     );
   };
 }
-
-const describeFailure = (source: SourceCheck): string =>
-  source.error?.startsWith('refused by policy') ? source.error : `${source.url}: ${source.error ?? 'failed'}`;
 
 /** `POST /api/preflight`: every source the spec names, requested now, with its result. */
 export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {
@@ -46,6 +43,6 @@ export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
     const checked = await requireValidSpec(request.body);
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
-    return { ok: sources.every((s) => s.ok), sources, standIn: standIn(settings) };
+    return { ok: sources.every((s) => s.ok), enforced: settings.preflight, sources, standIn: standIn(settings) };
   });
 };

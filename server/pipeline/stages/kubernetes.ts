@@ -12,7 +12,7 @@ import {
   renderKubernetesAptSource,
 } from '../kubernetes/apt-source';
 import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
-import { recordTestImage, standInReason } from '../kubernetes/stand-in';
+import { recordTestImage, standInBinariesReason, standInReason } from '../kubernetes/stand-in';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
 import { copyIntoTree, symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
@@ -63,13 +63,16 @@ async function installFromApt(ctx: StageContext, tree: string): Promise<void> {
   ]);
   ctx.progress(90, 'holding Kubernetes packages');
   await chrootExec(ctx, tree, 'apt-mark', ['hold', ...HELD_PACKAGES]);
-  const standIn = await standInReason(tree);
-  if (standIn) {
-    await recordTestImage(ctx.workDir, standIn);
-    ctx.log(`${TEST_IMAGE_NOTICE} (${standIn})`, 'info');
-    ctx.markTestImage(standIn);
-  }
+  await markIfTestImage(ctx, await standInReason(tree));
   ctx.progress(100);
+}
+
+/** The record, the log and (through the work dir) the release file and boot check all say so. */
+async function markIfTestImage(ctx: StageContext, reason: string | null): Promise<void> {
+  if (!reason) return;
+  await recordTestImage(ctx.workDir, reason);
+  ctx.log(`${TEST_IMAGE_NOTICE} (${reason})`, 'info');
+  ctx.markTestImage(reason);
 }
 
 async function installFromBinaries(ctx: StageContext, tree: string): Promise<void> {
@@ -78,12 +81,15 @@ async function installFromBinaries(ctx: StageContext, tree: string): Promise<voi
   const base = source.baseUrl.replace(/\/+$/, '');
   const names = ['kubelet', 'kubeadm', 'kubectl', 'crictl'] as const;
   let done = 0;
+  const installed: Record<string, string> = {};
   for (const name of names) {
     ctx.progress(5 + done * 20, `downloading ${name}`);
     const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx, ctx.signal);
-    await copyIntoTree(tree, `/usr/bin/${name}`, file, 0o755);
+    installed[name] = await copyIntoTree(tree, `/usr/bin/${name}`, file, 0o755);
     done += 1;
   }
+  // a checksum proves the file is the one asked for, not that it is Kubernetes
+  await markIfTestImage(ctx, await standInBinariesReason(installed, `${base}/`));
   // /usr/lib, not /lib: on merged-/usr images /lib is a link, which tree writes refuse
   await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service', KUBELET_SERVICE);
   await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROPIN);

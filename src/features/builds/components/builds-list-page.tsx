@@ -29,7 +29,9 @@ export default function BuildsListPage() {
   // typing in a filter should not fire a request per key
   const deferredFilters = useDeferredValue(filters);
   const builds = useBuilds(deferredFilters);
-  const [compare, setCompare] = useState<string[]>([]);
+  // "Compare with another build" on a spec's page arrives with that build already picked
+  const compareWith = params.get('compareWith');
+  const [compare, setCompare] = useState<string[]>(() => (compareWith ? [compareWith] : []));
 
   const update = (changes: Partial<Record<'state' | 'name' | 'kubernetesVersion' | 'sort' | 'page', string>>) => {
     const next = new URLSearchParams(params);
@@ -86,6 +88,11 @@ export default function BuildsListPage() {
         </button>
       </form>
 
+      {compareWith && compare.includes(compareWith) && compare.length === 1 ? (
+        <p className="st-muted" role="status">
+          Build <Link href={`/builds/${compareWith}`}>{compareWith.slice(0, 8)}</Link> is picked: choose the build to compare it with.
+        </p>
+      ) : null}
       {builds.isPending ? (
         <p className="st-muted" aria-busy="true">
           Loading builds…
