@@ -1,4 +1,4 @@
-import { replaceYaml } from './fixtures';
+import { nodeImageYaml, openDesignerStep, replaceYaml } from './fixtures';
 import { expect, expectNoSeriousA11yViolations, scriptedSpec, sha256OfFile, submitBuild, test, waitForState } from './builds-fixtures';
 
 /**
@@ -11,26 +11,11 @@ test('submitting from the designer follows the build live to its result', async 
   await page.goto('/');
   await replaceYaml(
     page,
-    [
-      'apiVersion: stamper/v1alpha1',
-      'kind: NodeImage',
-      'metadata:',
-      '  name: submitted-live',
-      '  labels:',
-      '    scenario: stream',
-      'spec:',
-      '  packages: [submitted-live]',
-      '  outputs:',
-      '    - format: raw',
-      '  verify:',
-      '    enabled: false',
-      '',
-    ].join('\n'),
+    nodeImageYaml('submitted-live', ['  packages: [submitted-live]', '  outputs:', '    - format: raw', '  verify:', '    enabled: false'], {
+      scenario: 'stream',
+    }),
   );
-  await page
-    .getByRole('navigation', { name: 'Designer steps' })
-    .getByRole('button', { name: /Review/ })
-    .click();
+  await openDesignerStep(page, /Review/);
   await page.getByRole('button', { name: 'Build', exact: true }).click();
 
   await test.step('the build page opens and the log streams in', async () => {
@@ -49,10 +34,7 @@ test('submitting from the designer follows the build live to its result', async 
   await test.step('submitting the identical spec again opens the same build and says so', async () => {
     const firstUrl = page.url();
     await page.goto('/');
-    await page
-      .getByRole('navigation', { name: 'Designer steps' })
-      .getByRole('button', { name: /Review/ })
-      .click();
+    await openDesignerStep(page, /Review/);
     await page.getByRole('button', { name: 'Build', exact: true }).click();
     await expect(page.getByText(/An identical spec was already built/)).toBeVisible();
     expect(page.url().split('?')[0]).toBe(firstUrl.split('?')[0]);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDirectory } from '../server/stand-in/kubernetes-apt-repo';
-import { expect, replaceYaml, test } from './fixtures';
+import { expect, nodeImageYaml, openDesignerStep, replaceYaml, test } from './fixtures';
 
 /** The port playwright.config.ts tells the server its stand-in is served on. */
 const standInPort = Number(process.env.STAMPER_E2E_PORT ?? 4310) + 1000;
@@ -29,25 +29,16 @@ test('the Review step checks each source, Build is refused while one fails, and 
   await page.goto('/');
   await replaceYaml(
     page,
-    [
-      'apiVersion: stamper/v1alpha1',
-      'kind: NodeImage',
-      'metadata:',
-      '  name: preflighted',
-      'spec:',
+    nodeImageYaml('preflighted', [
       '  os:',
       `    mirror: ${root}debian`,
       '  kubernetes:',
       '    source:',
       '      type: apt',
       `      repository: ${root}missing/`,
-      '',
-    ].join('\n'),
+    ]),
   );
-  await page
-    .getByRole('navigation', { name: 'Designer steps' })
-    .getByRole('button', { name: /Review/ })
-    .click();
+  await openDesignerStep(page, /Review/);
   const sources = page.getByRole('region', { name: 'Sources' });
   const checks = sources.getByRole('list', { name: 'Source checks' });
 

@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { acceptJsonBodies } from './json-body.ts';
 import { DroppingLogDestination } from './log-destination.ts';
+import { collectRoutes } from './openapi-document.ts';
 import { installRequestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -39,6 +40,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: true,
   });
 
+  // before any route, so the OpenAPI document sees every one
+  const routes = collectRoutes(app);
   installErrorHandler(app);
   acceptJsonBodies(app);
   installRequestGuard(app, {
@@ -56,7 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { token: config.token });
   await app.register(catalogRoutes);
   await app.register(specRoutes);
-  await app.register(openApiRoute);
+  await app.register(openApiRoute, { routes });
   await app.register(interopRoutes, { dataDir: config.dataDir });
   await app.register(packagesRoutes, { dataDir: config.dataDir, sourcePolicy: config.sourcePolicy });
   await app.register(preflightRoutes, { settings: config });

@@ -27,14 +27,9 @@ export const limits = {
 } as const;
 
 // Debian policy 5.6.1: lower-case letters, digits, + - . ; at least two chars, starting alphanumeric.
-export const debianPackageName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'must be a Debian package name (a-z, 0-9, + - ., starting with a letter or digit)')
-  .max(128);
-
+const debianPackageNamePattern = '[a-z0-9][a-z0-9+.-]+';
 // Debian policy 5.6.12: [epoch:]upstream_version[-debian_revision].
-const debianVersionPattern = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
-export const debianVersion = z.string().max(128).regex(debianVersionPattern, 'must be a Debian version ([epoch:]upstream[-revision], starting with a digit)');
+const debianVersionPattern = '(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*';
 
 /**
  * "name" or "name=version", as apt-get accepts it. One regex (rather than a refinement)
@@ -44,7 +39,7 @@ export const packageRequest = z
   .string()
   .max(260)
   .regex(
-    /^[a-z0-9][a-z0-9+.-]+(?:=(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*)?$/,
+    new RegExp(`^${debianPackageNamePattern}(?:=${debianVersionPattern})?$`),
     'must be a Debian package name (a-z, 0-9, + - ., starting with a letter or digit), optionally "=version" ([epoch:]upstream[-revision])',
   );
 

@@ -43,6 +43,7 @@ export const skipPreflightQuerySchema = z.object({
   skipPreflight: z
     .string()
     .max(2000)
+    .describe('Comma-separated hosts the user vouches for that this server cannot see: their sources are not requested')
     .transform((s) =>
       s
         .split(',')

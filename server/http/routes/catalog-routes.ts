@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '../../../src/spec/catalog.ts';
-import type { Catalog } from '../api-schemas.ts';
+import { catalogSchema, type Catalog } from '../api-schemas.ts';
+import { jsonResponse } from '../route-docs.ts';
 
 /** The catalog is static per release of Stamper, so it is computed once. */
 function buildCatalog(): Catalog {
@@ -27,5 +28,9 @@ function buildCatalog(): Catalog {
 
 export const catalogRoutes: FastifyPluginAsync = async (app) => {
   const catalog = buildCatalog();
-  app.get('/api/catalog', async () => catalog);
+  app.get(
+    '/api/catalog',
+    { config: { doc: { summary: 'What can be chosen in a spec', responses: { 200: jsonResponse('The catalog', catalogSchema) } } } },
+    async () => catalog,
+  );
 };

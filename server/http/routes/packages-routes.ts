@@ -4,6 +4,7 @@ import type { ApiError } from '../../../src/spec/build-api.ts';
 import { PackageIndex, PackageIndexError } from '../../debian-packages/package-index.ts';
 import { searchPackages } from '../../debian-packages/packages-file.ts';
 import type { SourcePolicy } from '../../sources/source-policy.ts';
+import { anyJsonObject, errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import type { RouteOptions } from './route-options.ts';
 
 export interface PackagesRouteOptions extends RouteOptions {
@@ -19,6 +20,17 @@ const querySchema = z.object({
   q: z.string().max(100).default(''),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
+
+const packagesDoc: RouteDoc = {
+  summary: "Search a release's package index",
+  query: querySchema,
+  responses: {
+    200: jsonResponse('Matching packages', anyJsonObject),
+    400: errorResponse('Bad query or unknown release'),
+    422: errorResponse('The release needs a mirror, or the source policy refuses its mirror'),
+    502: errorResponse('Package index unavailable'),
+  },
+};
 
 const statusOf: Record<PackageIndexError['code'], number> = {
   unknown_release: 400,
@@ -36,7 +48,7 @@ export const packagesRoutes: FastifyPluginAsync<PackagesRouteOptions> = async (a
     aptDir: options.aptDir,
   });
 
-  app.get('/api/packages', async (request, reply) => {
+  app.get('/api/packages', { config: { doc: packagesDoc } }, async (request, reply) => {
     const parsed = querySchema.safeParse(request.query);
     if (!parsed.success) {
       const body: ApiError = {

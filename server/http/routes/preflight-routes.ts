@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { withSlash } from '../../../src/spec/spec-sources.ts';
-import { describeSourceFailure, skipPreflightQuerySchema, type PreflightResponse } from '../../../src/spec/preflight-api.ts';
+import { describeSourceFailure, preflightResponseSchema, skipPreflightQuerySchema, type PreflightResponse } from '../../../src/spec/preflight-api.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
 import { HttpError } from '../http-error.ts';
+import { errorResponse, jsonResponse, specRequestBody, type RouteDoc } from '../route-docs.ts';
 import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { acceptSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
@@ -36,10 +37,17 @@ export function preflightGate(settings: PreflightSettings) {
   };
 }
 
+const preflightDoc: RouteDoc = {
+  summary: 'Request every source the spec names, at once, with a short timeout',
+  query: skipPreflightQuerySchema,
+  body: specRequestBody,
+  responses: { 200: jsonResponse('Each source with its result', preflightResponseSchema), 400: errorResponse('Bad query'), 422: errorResponse('Invalid spec') },
+};
+
 /** `POST /api/preflight`: every source the spec names, requested now, with its result. */
 export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {
   acceptSpecText(app);
-  app.post('/api/preflight', async (request): Promise<PreflightResponse> => {
+  app.post('/api/preflight', { config: { doc: preflightDoc } }, async (request): Promise<PreflightResponse> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
     const checked = await requireValidSpec(request.body);
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });

@@ -1,32 +1,12 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { UPSTREAM_CONTAINERD_UNIT_PATH } from '../../../src/spec/node-definition';
+import { runtimeNodeFiles } from '../../../src/spec/node-files';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 import { downloadVerified } from '../download';
 import type { StageContext } from '../stage';
-import { copyIntoTree, symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
-
-/** containerd's own systemd unit from its repository, pointing at the /usr/local install. */
-export const UPSTREAM_CONTAINERD_UNIT = `[Unit]
-Description=containerd container runtime
-Documentation=https://containerd.io
-After=network.target local-fs.target dbus.service
-
-[Service]
-ExecStartPre=-/sbin/modprobe overlay
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-OOMScoreAdjust=-999
-
-[Install]
-WantedBy=multi-user.target
-`;
+import { writeNodeFiles } from '../tree-files';
+import { copyIntoTree, symlinkFreeTreePath } from '../tree-paths';
 
 /**
  * Installs containerd (and optionally runc) from upstream release artifacts, for
@@ -46,9 +26,9 @@ export async function installUpstreamRuntime(ctx: StageContext, tree: string, ru
     const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx, ctx.signal);
     await copyIntoTree(tree, '/usr/local/sbin/runc', runc, 0o755);
   }
-  await writeTreeFile(tree, '/etc/systemd/system/containerd.service', UPSTREAM_CONTAINERD_UNIT);
+  await writeNodeFiles(tree, runtimeNodeFiles({ ...ctx.spec.spec, runtime }));
   const wants = await symlinkFreeTreePath(tree, '/etc/systemd/system/multi-user.target.wants/containerd.service');
   await mkdir(dirname(wants), { recursive: true });
   await rm(wants, { force: true });
-  await symlink('/etc/systemd/system/containerd.service', wants);
+  await symlink(UPSTREAM_CONTAINERD_UNIT_PATH, wants);
 }

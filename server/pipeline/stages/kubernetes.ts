@@ -3,18 +3,20 @@ import { dirname, join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { chrootExec, prepareTreeForApt } from '../chroot';
 import { downloadVerified, fetchBytes } from '../download';
+import { kubernetesNodeFiles } from '../../../src/spec/node-files';
 import {
+  CNI_PLUGINS_DIR,
   HELD_PACKAGES,
+  KUBERNETES_BINARIES,
+  KUBERNETES_BINARY_DIR,
   KUBERNETES_KEYRING_PATH,
-  KUBERNETES_SOURCE_PATH,
-  isArmoredKey,
   kubernetesPackagePins,
-  renderKubernetesAptSource,
-} from '../kubernetes/apt-source';
-import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
+} from '../../../src/spec/node-kubernetes';
+import { isArmoredKey } from '../kubernetes/apt-source';
 import { recordTestImage, standInBinariesReason, standInReason } from '../kubernetes/stand-in';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
+import { writeNodeFiles } from '../tree-files';
 import { copyIntoTree, symlinkFreeTreePath, writeTreeFile } from '../tree-paths';
 import { treeDir } from '../work-layout';
 
@@ -48,7 +50,7 @@ async function installFromApt(ctx: StageContext, tree: string): Promise<void> {
   }
   // readable by apt's unprivileged _apt user whatever the umask
   await chmod(await writeTreeFile(tree, KUBERNETES_KEYRING_PATH, keyring), 0o644);
-  await writeTreeFile(tree, KUBERNETES_SOURCE_PATH, renderKubernetesAptSource(versions.aptRepository));
+  await writeNodeFiles(tree, kubernetesNodeFiles(ctx.spec.spec));
 
   ctx.progress(15, 'updating package lists');
   await chrootExec(ctx, tree, 'apt-get', ['update', '-o', 'Acquire::Retries=3']);
@@ -79,24 +81,21 @@ async function installFromBinaries(ctx: StageContext, tree: string): Promise<voi
   const source = ctx.spec.spec.kubernetes.source;
   if (source.type !== 'binaries') return;
   const base = source.baseUrl.replace(/\/+$/, '');
-  const names = ['kubelet', 'kubeadm', 'kubectl', 'crictl'] as const;
   let done = 0;
   const installed: Record<string, string> = {};
-  for (const name of names) {
+  for (const name of KUBERNETES_BINARIES) {
     ctx.progress(5 + done * 20, `downloading ${name}`);
     const file = await downloadVerified(`${base}/${name}`, source.sha256[name], ctx, ctx.signal);
-    installed[name] = await copyIntoTree(tree, `/usr/bin/${name}`, file, 0o755);
+    installed[name] = await copyIntoTree(tree, `${KUBERNETES_BINARY_DIR}/${name}`, file, 0o755);
     done += 1;
   }
   // a checksum proves the file is the one asked for, not that it is Kubernetes
   await markIfTestImage(ctx, await standInBinariesReason(installed, `${base}/`));
-  // /usr/lib, not /lib: on merged-/usr images /lib is a link, which tree writes refuse
-  await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service', KUBELET_SERVICE);
-  await writeTreeFile(tree, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROPIN);
+  await writeNodeFiles(tree, kubernetesNodeFiles(ctx.spec.spec));
   // kubelet and containerd look for CNI plugins in /opt/cni/bin; Debian installs them in /usr/lib/cni
   const cniBin = await symlinkFreeTreePath(tree, '/opt/cni/bin');
   await mkdir(dirname(cniBin), { recursive: true });
   await rm(cniBin, { recursive: true, force: true });
-  await symlink('/usr/lib/cni', cniBin);
+  await symlink(CNI_PLUGINS_DIR, cniBin);
   ctx.progress(100);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { resolveVersions } from '../../../src/spec/defaults';
 import type { NodeImage } from '../../../src/spec/schema';
-import { REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS } from '../configure/node-config';
-import { HELD_PACKAGES } from '../kubernetes/apt-source';
+import { REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS } from '../../../src/spec/node-definition';
+import { HELD_PACKAGES } from '../../../src/spec/node-kubernetes';
 
 /** What guest-check.py compares the booted node against; derived from the spec only. */
 export interface GuestExpectations {
