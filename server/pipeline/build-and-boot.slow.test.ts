@@ -207,7 +207,10 @@ describe('warm build from the cached base tree', () => {
     expect(rootfs?.durationMs).toBeLessThan(30_000);
     expect(warm.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.34.5');
     expect(warm.result.verify.filter((c) => !c.ok)).toEqual([]);
-    expect((await readdir(warm.outDir)).sort()).toEqual(['slow-node-warm.qcow2', 'slow-node-warm.spdx.json']);
+    // the sign stage runs in every plan: the checksum list and its signature sit beside the image
+    expect((await readdir(warm.outDir)).sort()).toEqual(['SHA256SUMS', 'SHA256SUMS.sig', 'slow-node-warm.qcow2', 'slow-node-warm.spdx.json']);
+    const sums = await readFile(join(warm.outDir, 'SHA256SUMS'), 'utf8');
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}slow-node-warm\.qcow2$/m);
   });
 });
 
