@@ -1,5 +1,5 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { FieldFrame } from '@/components/field-frame';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { FieldIssues } from '@/components/field-issues';
 
 export interface CheckedEntryFormProps {
   inputLabel: string;
@@ -16,8 +16,10 @@ export interface CheckedEntryFormProps {
  * reason beside it, instead of joining the list and being flagged there later.
  */
 export function CheckedEntryForm({ inputLabel, addLabel, check, onAdd, hint, placeholder }: CheckedEntryFormProps) {
+  const id = useId();
   const [text, setText] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
+  const describedBy = [hint ? `${id}-hint` : null, problems.length > 0 ? `${id}-issues` : null].filter(Boolean).join(' ') || undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -30,26 +32,33 @@ export function CheckedEntryForm({ inputLabel, addLabel, check, onAdd, hint, pla
   };
 
   return (
-    <form className="inline-form" onSubmit={submit} aria-label={addLabel}>
-      <FieldFrame label={inputLabel} hint={hint} issues={problems}>
-        {(a11y) => (
-          <input
-            {...a11y}
-            type="text"
-            value={text}
-            placeholder={placeholder}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => {
-              setText(e.target.value);
-              if (problems.length > 0) setProblems([]);
-            }}
-          />
-        )}
-      </FieldFrame>
-      <button type="submit" className="button">
-        {addLabel}
-      </button>
+    <form className={problems.length > 0 ? 'entry-form field--invalid' : 'entry-form'} onSubmit={submit} aria-label={addLabel}>
+      <label htmlFor={id}>{inputLabel}</label>
+      {hint ? (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <div className="entry-form__row">
+        <input
+          id={id}
+          type="text"
+          value={text}
+          placeholder={placeholder}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={problems.length > 0}
+          aria-describedby={describedBy}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (problems.length > 0) setProblems([]);
+          }}
+        />
+        <button type="submit" className="button">
+          {addLabel}
+        </button>
+      </div>
+      <FieldIssues id={`${id}-issues`} messages={problems} />
     </form>
   );
 }

@@ -24,55 +24,51 @@ export function NodeSettingsStep() {
   return (
     <>
       <SysctlField />
-      <div className="field-row">
-        <ChipListField
-          inputLabel="Kernel module"
-          listLabel="Kernel modules"
-          addLabel="Add module"
-          placeholder="br_netfilter"
-          hint="Loaded at boot."
-          values={spec.kernelModules}
-          check={(v) => checkEntry((d) => void d.spec.kernelModules.push(v), ['spec', 'kernelModules', spec.kernelModules.length])}
-          onAdd={(v) => update((d) => void d.spec.kernelModules.push(v))}
-          onRemove={(i) => update((d) => void d.spec.kernelModules.splice(i, 1))}
-          listIssues={moduleIssues}
-        />
-        <ChipListField
-          inputLabel="Kernel argument"
-          listLabel="Kernel arguments"
-          addLabel="Add argument"
-          placeholder="console=ttyS0"
-          values={spec.kernelArgs}
-          check={(v) => checkEntry((d) => void d.spec.kernelArgs.push(v), ['spec', 'kernelArgs', spec.kernelArgs.length])}
-          onAdd={(v) => update((d) => void d.spec.kernelArgs.push(v))}
-          onRemove={(i) => update((d) => void d.spec.kernelArgs.splice(i, 1))}
-          listIssues={argIssues}
-        />
-      </div>
-      <div className="field-row">
-        <ChipListField
-          inputLabel="Service to enable"
-          listLabel="Services to enable"
-          addLabel="Enable service"
-          placeholder="chrony.service"
-          values={spec.services.enable}
-          check={(v) => checkEntry((d) => void d.spec.services.enable.push(v), ['spec', 'services'])}
-          onAdd={(v) => update((d) => void d.spec.services.enable.push(v))}
-          onRemove={(i) => update((d) => void d.spec.services.enable.splice(i, 1))}
-          listIssues={enableIssues}
-        />
-        <ChipListField
-          inputLabel="Service to disable"
-          listLabel="Services to disable"
-          addLabel="Disable service"
-          placeholder="apt-daily.timer"
-          values={spec.services.disable}
-          check={(v) => checkEntry((d) => void d.spec.services.disable.push(v), ['spec', 'services'])}
-          onAdd={(v) => update((d) => void d.spec.services.disable.push(v))}
-          onRemove={(i) => update((d) => void d.spec.services.disable.splice(i, 1))}
-          listIssues={disableIssues}
-        />
-      </div>
+      <ChipListField
+        inputLabel="Kernel module"
+        listLabel="Kernel modules"
+        addLabel="Add module"
+        placeholder="br_netfilter"
+        hint="Loaded at boot."
+        values={spec.kernelModules}
+        check={(v) => checkEntry((d) => void d.spec.kernelModules.push(v), ['spec', 'kernelModules', spec.kernelModules.length])}
+        onAdd={(v) => update((d) => void d.spec.kernelModules.push(v))}
+        onRemove={(i) => update((d) => void d.spec.kernelModules.splice(i, 1))}
+        listIssues={moduleIssues}
+      />
+      <ChipListField
+        inputLabel="Kernel argument"
+        listLabel="Kernel arguments"
+        addLabel="Add argument"
+        placeholder="console=ttyS0"
+        values={spec.kernelArgs}
+        check={(v) => checkEntry((d) => void d.spec.kernelArgs.push(v), ['spec', 'kernelArgs', spec.kernelArgs.length])}
+        onAdd={(v) => update((d) => void d.spec.kernelArgs.push(v))}
+        onRemove={(i) => update((d) => void d.spec.kernelArgs.splice(i, 1))}
+        listIssues={argIssues}
+      />
+      <ChipListField
+        inputLabel="Service to enable"
+        listLabel="Services to enable"
+        addLabel="Enable service"
+        placeholder="chrony.service"
+        values={spec.services.enable}
+        check={(v) => checkEntry((d) => void d.spec.services.enable.push(v), ['spec', 'services'])}
+        onAdd={(v) => update((d) => void d.spec.services.enable.push(v))}
+        onRemove={(i) => update((d) => void d.spec.services.enable.splice(i, 1))}
+        listIssues={enableIssues}
+      />
+      <ChipListField
+        inputLabel="Service to disable"
+        listLabel="Services to disable"
+        addLabel="Disable service"
+        placeholder="apt-daily.timer"
+        values={spec.services.disable}
+        check={(v) => checkEntry((d) => void d.spec.services.disable.push(v), ['spec', 'services'])}
+        onAdd={(v) => update((d) => void d.spec.services.disable.push(v))}
+        onRemove={(i) => update((d) => void d.spec.services.disable.splice(i, 1))}
+        listIssues={disableIssues}
+      />
       <FilesEditor />
       <section className="subsection" aria-labelledby="disk-heading">
         <h3 id="disk-heading">Disk and verification</h3>

@@ -39,37 +39,39 @@ export function SysctlField() {
   return (
     <section className="subsection" aria-labelledby="sysctl-heading">
       <h3 id="sysctl-heading">sysctl settings</h3>
-      <form className="inline-form" onSubmit={submit} aria-label="Add a sysctl setting">
-        <FieldFrame label="sysctl key" hint="e.g. net.ipv4.ip_forward" issues={problems.key}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              value={key}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => {
-                setKey(e.target.value);
-                setProblems((p) => ({ ...p, key: [] }));
-              }}
-            />
-          )}
-        </FieldFrame>
-        <FieldFrame label="Value" hint="e.g. 1" issues={problems.value}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              value={value}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => {
-                setValue(e.target.value);
-                setProblems((p) => ({ ...p, value: [] }));
-              }}
-            />
-          )}
-        </FieldFrame>
+      <form className="sysctl-form" onSubmit={submit} aria-label="Add a sysctl setting">
+        <div className="field-row">
+          <FieldFrame label="sysctl key" hint="e.g. net.ipv4.ip_forward" issues={problems.key}>
+            {(a11y) => (
+              <input
+                {...a11y}
+                type="text"
+                value={key}
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => {
+                  setKey(e.target.value);
+                  setProblems((p) => ({ ...p, key: [] }));
+                }}
+              />
+            )}
+          </FieldFrame>
+          <FieldFrame label="Value" hint="e.g. 1" issues={problems.value}>
+            {(a11y) => (
+              <input
+                {...a11y}
+                type="text"
+                value={value}
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => {
+                  setValue(e.target.value);
+                  setProblems((p) => ({ ...p, value: [] }));
+                }}
+              />
+            )}
+          </FieldFrame>
+        </div>
         <button type="submit" className="button">
           {key.trim() in sysctl ? 'Set sysctl' : 'Add sysctl'}
         </button>
