@@ -50,11 +50,12 @@ export function DesignerRoute() {
   const [notice, setNotice] = useState<Notice | null>(null);
 
   const importSpec = useCallback((text: string, from: string) => {
-    useDraftStore.getState().setFromYaml(text);
+    useDraftStore.getState().loadText(text, `Loaded the spec from ${from}`);
     const { status, issues } = useDraftStore.getState();
+    // The undo notice already says what was loaded; this one only adds what is still wrong with it.
     setNotice(
       status === 'valid'
-        ? { tone: 'success', text: `Loaded the spec from ${from}.` }
+        ? null
         : {
             tone: 'info',
             text: `Loaded ${from}, but it is not a valid spec yet (${issues.length} problem${issues.length === 1 ? '' : 's'}); the problems are listed beside the YAML.`,

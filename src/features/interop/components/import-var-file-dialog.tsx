@@ -20,8 +20,9 @@ export function ImportVarFileDialog({ onLoaded }: ImportVarFileDialogProps) {
     if (!result) return;
     const parsed = nodeImageSchema.safeParse(result.spec);
     // An incomplete import (an AMI without its bucket) goes in as YAML, so the designer marks the fields to fix.
-    if (parsed.success) useDraftStore.getState().replace(parsed.data);
-    else useDraftStore.getState().setFromYaml(result.specYaml);
+    const why = `Imported the var file ${fileName ?? ''}`.trim();
+    if (parsed.success) useDraftStore.getState().replace(parsed.data, why);
+    else useDraftStore.getState().loadText(result.specYaml, why);
     onLoaded?.();
   };
 
