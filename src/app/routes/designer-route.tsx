@@ -35,9 +35,10 @@ function DraftSpecEditor() {
 function DraftShareToolbar({ onImport, onError }: { onImport: (text: string, from: string) => void; onError: (message: string) => void }) {
   const yamlText = useDraftStore((s) => s.yamlText);
   const name = useDraftStore((s) => s.draft.metadata.name);
+  const problemCount = useDraftStore((s) => (s.status === 'valid' ? 0 : Math.max(s.issues.length, 1)));
   return (
     <>
-      <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} />
+      <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} problemCount={problemCount} />
       <details className="interop-import">
         <summary>Import an image-builder var file…</summary>
         <ImportVarFileDialog />
