@@ -12,6 +12,7 @@ import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
 
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(interopRoutes, { dataDir: config.dataDir });
   await app.register(packagesRoutes, { dataDir: config.dataDir });
   await app.register(preflightRoutes, { settings: config });
+  await app.register(sourceRoutes, { settings: config });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);

@@ -9,6 +9,7 @@ import {
 } from '../../src/spec/build-api.ts';
 import { buildEventBodySchema, buildStates } from '../../src/spec/build-events.ts';
 import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
+import { sha256SumResponseSchema } from '../../src/spec/checksum-api.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { catalogSchema, healthSchema, sessionSchema, specValidationSchema } from './api-schemas.ts';
@@ -58,6 +59,7 @@ export function openApiDocument(): JsonObject {
         Catalog: component(catalogSchema),
         SpecValidation: component(specValidationSchema),
         PreflightResponse: component(preflightResponseSchema),
+        Sha256Sum: component(sha256SumResponseSchema),
         Health: component(healthSchema),
         Session: component(sessionSchema),
         ApiError: component(apiErrorSchema),
@@ -80,6 +82,18 @@ export function openApiDocument(): JsonObject {
           parameters: [skipPreflightParam],
           requestBody: specBody,
           responses: { 200: ok('Each source with its result', ref('PreflightResponse')), 422: error('Invalid spec') },
+        },
+      },
+      '/api/sources/sha256sum': {
+        get: {
+          summary: 'Read a published sha256sum file (e.g. a release tarball URL + ".sha256sum") under the source policy',
+          parameters: [{ name: 'url', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: ok('The digest and the file name it is for', ref('Sha256Sum')),
+            400: error('Not an http(s) URL'),
+            422: error('source_refused: the source policy refuses this URL'),
+            502: error('The source answered with an error, did not answer, or sent no sha256sum file'),
+          },
         },
       },
       '/api/builds': {
