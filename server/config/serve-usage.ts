@@ -32,6 +32,8 @@ ${shared}
                        STAMPER_BUILDS_PER_MINUTE  build submissions accepted per minute (default 20)
                        STAMPER_PREFLIGHT=0      do not check a spec's sources before queueing it (default: check)
                        STAMPER_STAND_IN_URL     a Kubernetes stand-in repository the designer offers for test images
+                       STAMPER_CONTAINERD_RELEASES_URL  where the designer's suggested containerd release files
+                                                are fetched from (default: the containerd project's release downloads)
 `;
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]

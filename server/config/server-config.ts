@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CONTAINERD_RELEASES_URL } from '../../src/spec/catalog.ts';
 import { DEFAULT_SOURCE_POLICY, sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { isLoopbackHost } from './loopback.ts';
 
@@ -51,6 +52,8 @@ const configSchema = z
     preflight: z.boolean().default(true),
     /** The Kubernetes stand-in repository this server's operator serves, offered in the designer. */
     standInUrl: z.url().optional(),
+    /** Where the designer's suggested containerd release files come from: the project's downloads or a mirror of them. */
+    containerdReleasesUrl: z.url().default(CONTAINERD_RELEASES_URL),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token) {
@@ -101,6 +104,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     sourcePolicy: sourcePolicyFromEnvironment(env),
     preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
     standInUrl: env.STAMPER_STAND_IN_URL,
+    containerdReleasesUrl: env.STAMPER_CONTAINERD_RELEASES_URL,
   };
 }
 

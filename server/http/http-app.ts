@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
   await app.register(sessionRoutes, { token: config.token });
-  await app.register(catalogRoutes);
+  await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute);
   await app.register(interopRoutes, { dataDir: config.dataDir });
