@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { exportImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file.ts';
 import { importImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file-import.ts';
+import { varFileImportResponse } from '../../../src/spec/interop/var-file-import-response.ts';
 import {
   imageBuilderFileName,
   packerFileName,
@@ -11,12 +12,13 @@ import {
 import { exportPackerTemplate } from '../../../src/spec/interop/packer-hcl.ts';
 import { nodeImageSchema, type NodeImage } from '../../../src/spec/schema.ts';
 import type { SpecIssue } from '../../../src/spec/validation-error.ts';
-import { issuesFromZod } from '../../../src/spec/validation-error.ts';
-import { MAX_SPEC_BYTES, parseSpecYaml, specToYaml } from '../../../src/spec/yaml-spec.ts';
+import { MAX_SPEC_BYTES, parseSpecYaml } from '../../../src/spec/yaml-spec.ts';
 import { allowedSignersLine, publicKey, verifyCommandText } from '../../signing/signing-key.ts';
 import { specContentTypes } from '../spec-body.ts';
 import type { RouteOptions } from './route-options.ts';
 import { keyDir } from '../../builds/build-dirs.ts';
+import { kubernetesRepositoryNotes } from '../../sources/kubernetes-repository-check.ts';
+import type { SourcePolicy } from '../../sources/source-policy.ts';
 
 type ParsedSpec = { ok: true; spec: NodeImage } | { ok: false; status: number; code: string; message: string; issues?: SpecIssue[] };
 
@@ -39,7 +41,17 @@ const attachment = (fileName: string): string => `attachment; filename="${fileNa
  * image-builder / Packer import and export, and the signing public key. Answers its own
  * `{code, message, issues?}` errors so it behaves the same on the app and on a bare Fastify.
  */
-export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, options) => {
+const kubernetesSchema = nodeImageSchema.shape.spec.shape.kubernetes;
+
+export interface InteropRouteOptions extends RouteOptions {
+  /**
+   * When set, an import asks the Kubernetes repository it names whether it serves the pinned
+   * versions, under this policy. Left out by apps whose pipeline fetches nothing.
+   */
+  sourceCheck?: { policy: SourcePolicy };
+}
+
+export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app, options) => {
   const keys = keyDir(options.dataDir);
   // Bodies arrive as text: specs because YAML parsing gives line and column, var files
   // because a JSON syntax error should come back in our error shape, not Fastify's.
@@ -69,7 +81,7 @@ export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, optio
       .send(exportPackerTemplate(parsed.spec));
   });
 
-  app.post<{ Querystring: { name?: string } }>('/api/specs/import/image-builder', async (request, reply) => {
+  app.post<{ Querystring: { name?: string } }>('/api/specs/import/image-builder', async (request, reply): Promise<VarFileImportResponse | FastifyReply> => {
     if (typeof request.body !== 'string' || request.body.trim() === '')
       return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
     let raw: unknown;
@@ -85,15 +97,13 @@ export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, optio
     } catch (error) {
       return sendError(reply, 400, 'invalid_var_file', error instanceof Error ? error.message : String(error));
     }
-    const validation = nodeImageSchema.safeParse(imported.spec);
-    const response: VarFileImportResponse = {
-      spec: imported.spec as unknown as Record<string, unknown>,
-      specYaml: specToYaml(imported.spec as unknown as Record<string, unknown>),
-      unsupportedKeys: imported.unsupportedKeys,
-      warnings: imported.warnings,
-      issues: validation.success ? [] : issuesFromZod(validation.error),
-    };
-    return response;
+    // The Kubernetes part alone decides which repository and versions to ask about, so a problem
+    // elsewhere in the import does not hide a version the source lacks. Only servers that may
+    // fetch (not the scripted test ones) ask.
+    const kubernetes = kubernetesSchema.safeParse(imported.spec.spec?.kubernetes ?? {});
+    const notes =
+      kubernetes.success && options.sourceCheck ? await kubernetesRepositoryNotes({ kubernetes: kubernetes.data }, { policy: options.sourceCheck.policy }) : [];
+    return varFileImportResponse(imported, notes);
   });
 
   app.get('/api/signing/public-key', async () => {
