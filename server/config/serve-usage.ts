@@ -38,6 +38,8 @@ ${shared}
                                                 runs within 3 s, else software emulation), kvm or tcg
                        STAMPER_BUILD_USER       the user rootless builds run as, with /etc/subuid and /etc/subgid ranges
                                                 (default stamper-build; scripts/setup-build-user.sh creates it)
+                       STAMPER_CONTAINERD_RELEASES_URL  where the designer's suggested containerd release files
+                                                are fetched from (default: the containerd project's release downloads)
 `;
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]

@@ -14,6 +14,7 @@ import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
 
@@ -57,12 +58,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
   await app.register(sessionRoutes, { token: config.token });
-  await app.register(catalogRoutes);
+  await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute, { routes });
-  await app.register(interopRoutes, { dataDir: config.dataDir });
+  await app.register(interopRoutes, { dataDir: config.dataDir, ...(config.preflight ? { sourceCheck: { policy: config.sourcePolicy } } : {}) });
   await app.register(packagesRoutes, { dataDir: config.dataDir, sourcePolicy: config.sourcePolicy });
   await app.register(preflightRoutes, { settings: config });
+  await app.register(sourceRoutes, { settings: config });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);

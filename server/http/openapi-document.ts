@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { apiErrorSchema, buildDetailSchema, buildListSchema, buildSummarySchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
 import { signingKeyResponseSchema, varFileExportReportSchema, varFileImportResponseSchema } from '../../src/spec/interop/interop-api.ts';
+import { sha256SumResponseSchema } from '../../src/spec/checksum-api.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
@@ -47,6 +48,7 @@ const components: [name: string, schema: z.ZodType, side: SchemaSide][] = [
   ['Catalog', catalogSchema, 'output'],
   ['SpecValidation', specValidationSchema, 'output'],
   ['PreflightResponse', preflightResponseSchema, 'output'],
+  ['Sha256Sum', sha256SumResponseSchema, 'output'],
   ['VarFileExportReport', varFileExportReportSchema, 'output'],
   ['VarFileImportResponse', varFileImportResponseSchema, 'output'],
   ['SigningKey', signingKeyResponseSchema, 'output'],

@@ -48,7 +48,7 @@ const reservedUserNames = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'nobo
 // useradd's default NAME_REGEX, without the trailing "$" that only Samba machine accounts need.
 export const userName = z
   .string()
-  .min(1)
+  .min(1, 'must not be empty')
   .max(32, 'must be at most 32 characters (useradd limit)')
   .regex(/^[a-z_][a-z0-9_-]*$/, 'must start with a lower-case letter or _ and contain only a-z, 0-9, _ and - (useradd rules)')
   .refine((name) => !reservedUserNames.has(name), { message: 'is a system account name and cannot be created' });
@@ -117,7 +117,7 @@ export const sysctlKey = z
 
 export const sysctlValue = z
   .string()
-  .min(1)
+  .min(1, 'must not be empty')
   .max(256)
   .regex(/^[A-Za-z0-9 _.,:/+-]+$/, 'may contain only letters, digits, spaces and _ . , : / + -');
 

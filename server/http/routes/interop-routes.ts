@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { exportImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file.ts';
 import { importImageBuilderVarFile } from '../../../src/spec/interop/image-builder-var-file-import.ts';
+import { varFileImportResponse } from '../../../src/spec/interop/var-file-import-response.ts';
 import {
   imageBuilderFileName,
   packerFileName,
@@ -15,13 +16,14 @@ import {
 import { exportPackerTemplate } from '../../../src/spec/interop/packer-hcl.ts';
 import { nodeImageSchema, type NodeImage } from '../../../src/spec/schema.ts';
 import type { SpecIssue } from '../../../src/spec/validation-error.ts';
-import { issuesFromZod } from '../../../src/spec/validation-error.ts';
-import { MAX_SPEC_BYTES, parseSpecYaml, specToYaml } from '../../../src/spec/yaml-spec.ts';
+import { MAX_SPEC_BYTES, parseSpecYaml } from '../../../src/spec/yaml-spec.ts';
 import { allowedSignersLine, publicKey, verifyCommandText } from '../../signing/signing-key.ts';
 import { anyJsonObject, errorResponse, jsonResponse, specRequestBody, textResponse, type RouteDoc } from '../route-docs.ts';
 import { specContentTypes } from '../spec-body.ts';
 import type { RouteOptions } from './route-options.ts';
 import { keyDir } from '../../builds/build-dirs.ts';
+import { kubernetesRepositoryNotes } from '../../sources/kubernetes-repository-check.ts';
+import type { SourcePolicy } from '../../sources/source-policy.ts';
 
 type ParsedSpec = { ok: true; spec: NodeImage } | { ok: false; status: number; code: string; message: string; issues?: SpecIssue[] };
 
@@ -71,7 +73,17 @@ const attachment = (fileName: string): string => `attachment; filename="${fileNa
  * image-builder / Packer import and export, and the signing public key. Answers its own
  * `{code, message, issues?}` errors so it behaves the same on the app and on a bare Fastify.
  */
-export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, options) => {
+const kubernetesSchema = nodeImageSchema.shape.spec.shape.kubernetes;
+
+export interface InteropRouteOptions extends RouteOptions {
+  /**
+   * When set, an import asks the Kubernetes repository it names whether it serves the pinned
+   * versions, under this policy. Left out by apps whose pipeline fetches nothing.
+   */
+  sourceCheck?: { policy: SourcePolicy };
+}
+
+export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app, options) => {
   const keys = keyDir(options.dataDir);
   // Bodies arrive as text: specs because YAML parsing gives line and column, var files
   // because a JSON syntax error should come back in our error shape, not Fastify's.
@@ -101,32 +113,36 @@ export const interopRoutes: FastifyPluginAsync<RouteOptions> = async (app, optio
       .send(exportPackerTemplate(parsed.spec));
   });
 
-  app.post<{ Querystring: { name?: string } }>('/api/specs/import/image-builder', { config: { doc: docs.importVarFile } }, async (request, reply) => {
-    if (typeof request.body !== 'string' || request.body.trim() === '')
-      return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(request.body);
-    } catch (error) {
-      return sendError(reply, 400, 'invalid_var_file', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const name = request.query.name && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(request.query.name) ? request.query.name : undefined;
-    let imported;
-    try {
-      imported = importImageBuilderVarFile(raw, name);
-    } catch (error) {
-      return sendError(reply, 400, 'invalid_var_file', error instanceof Error ? error.message : String(error));
-    }
-    const validation = nodeImageSchema.safeParse(imported.spec);
-    const response: VarFileImportResponse = {
-      spec: imported.spec as unknown as Record<string, unknown>,
-      specYaml: specToYaml(imported.spec as unknown as Record<string, unknown>),
-      unsupportedKeys: imported.unsupportedKeys,
-      warnings: imported.warnings,
-      issues: validation.success ? [] : issuesFromZod(validation.error),
-    };
-    return response;
-  });
+  app.post<{ Querystring: { name?: string } }>(
+    '/api/specs/import/image-builder',
+    { config: { doc: docs.importVarFile } },
+    async (request, reply): Promise<VarFileImportResponse | FastifyReply> => {
+      if (typeof request.body !== 'string' || request.body.trim() === '')
+        return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(request.body);
+      } catch (error) {
+        return sendError(reply, 400, 'invalid_var_file', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const name = request.query.name && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(request.query.name) ? request.query.name : undefined;
+      let imported;
+      try {
+        imported = importImageBuilderVarFile(raw, name);
+      } catch (error) {
+        return sendError(reply, 400, 'invalid_var_file', error instanceof Error ? error.message : String(error));
+      }
+      // The Kubernetes part alone decides which repository and versions to ask about, so a problem
+      // elsewhere in the import does not hide a version the source lacks. Only servers that may
+      // fetch (not the scripted test ones) ask.
+      const kubernetes = kubernetesSchema.safeParse(imported.spec.spec?.kubernetes ?? {});
+      const notes =
+        kubernetes.success && options.sourceCheck
+          ? await kubernetesRepositoryNotes({ kubernetes: kubernetes.data }, { policy: options.sourceCheck.policy })
+          : [];
+      return varFileImportResponse(imported, notes);
+    },
+  );
 
   app.get('/api/signing/public-key', { config: { doc: docs.signingKey } }, async () => {
     const key = await publicKey(keys);
