@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CAPI_BOOTSTRAP_CHECK } from '../../../src/spec/capi-bootstrap-check';
 import { runProcess } from '../exec';
 import {
   JOIN_CONFIG_PATH,
@@ -81,5 +83,10 @@ describe('the CABPK-shaped bootstrap data', () => {
     expect(written).toContain(`name: '${VERIFY_HOSTNAME}'`);
     expect(sha256(written)).toBe(expectation.joinConfigSha256);
     expect(expectation).toMatchObject({ joinConfigMode: '0640', kubeadmArgs: ['join', '--config', JOIN_CONFIG_PATH], kubeadm: 'stand-in' });
+  });
+
+  it('is reported by the guest under the name the build page looks for', async () => {
+    const guest = await readFile(new URL('./guest-check.py', import.meta.url), 'utf8');
+    expect(guest).toContain(`("${CAPI_BOOTSTRAP_CHECK}", capi_bootstrap)`);
   });
 });
