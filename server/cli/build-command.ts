@@ -6,17 +6,19 @@ import { parseArgs } from 'node:util';
 import { buildKey } from '../../src/spec/build-key';
 import type { NodeImage } from '../../src/spec/schema';
 import { parseSpecYaml } from '../../src/spec/yaml-spec';
-import type { PipelineEvent } from '../pipeline/events';
+import type { PipelineEvent, PublishedImage } from '../pipeline/events';
 import { PipelineAbortError, PipelineError, type PipelineResult, runPipeline } from '../pipeline/run-pipeline';
 import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
 import { keyDir } from '../builds/build-dirs.ts';
 import { dataDirFromEnvironment } from '../config/server-config.ts';
+import { writeDropInManifestFiles } from './drop-in-manifest-files.ts';
 
 const usage = `usage: stamper build <spec.yaml> [--out DIR] [--cache DIR] [--work DIR] [--keep-work] [--verbose]
 
 Builds the image a NodeImage spec describes, on this machine (root, Debian host):
 artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
-(default ./out/<name>); check them with \`stamper verify <dir>\`.
+(default ./out/<name>); check them with \`stamper verify <dir>\`. Cluster API
+machine-template snippets for the build's images go to <out>/cluster-api/.
 
   --out DIR     output directory
   --cache DIR   base-tree and download cache kept between builds (default $STAMPER_CACHE_DIR,
@@ -87,9 +89,21 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   const printer = eventPrinter(Boolean(parsed.values.verbose));
   process.stdout.write(`building ${image.metadata.name} (build key ${key.slice(0, 12)}) → ${outDir}\n`);
   let result: PipelineResult | undefined;
+  const published: PublishedImage[] = [];
   let failure: { stage: string; message: string; lastLines: string[] } | undefined;
   try {
-    result = await runPipeline({ spec: image, buildKey: key, workDir, outDir, cacheDir, signal: controller.signal, emit: printer });
+    result = await runPipeline({
+      spec: image,
+      buildKey: key,
+      workDir,
+      outDir,
+      cacheDir,
+      signal: controller.signal,
+      emit: (event) => {
+        printer(event);
+        if (event.type === 'published') published.push(event.image);
+      },
+    });
   } catch (error) {
     if (error instanceof PipelineAbortError) {
       process.stderr.write(`stamper build: ${error.message}\n`);
@@ -129,6 +143,9 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   await signBuildOutputs(outDir, keys, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
   process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(report.durationMs)}\n`);
   for (const artifact of result.artifacts) process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
+  for (const file of await writeDropInManifestFiles(outDir, { buildKey: key, image, artifacts: result.artifacts, published })) {
+    process.stdout.write(`  Cluster API snippet: ${file}\n`);
+  }
   if (printer.testImage()) process.stdout.write(`\n${TEST_IMAGE_NOTICE}\n`);
   return 0;
 }

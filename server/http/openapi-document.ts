@@ -10,6 +10,7 @@ import {
 import { buildEventBodySchema, buildStates } from '../../src/spec/build-events.ts';
 import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
+import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifests/manifests-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { catalogSchema, healthSchema, sessionSchema, specValidationSchema } from './api-schemas.ts';
 
@@ -58,6 +59,7 @@ export function openApiDocument(): JsonObject {
         Catalog: component(catalogSchema),
         SpecValidation: component(specValidationSchema),
         PreflightResponse: component(preflightResponseSchema),
+        DropInManifests: component(dropInManifestsResponseSchema),
         Health: component(healthSchema),
         Session: component(sessionSchema),
         ApiError: component(apiErrorSchema),
@@ -162,6 +164,17 @@ export function openApiDocument(): JsonObject {
             304: { description: 'Not modified' },
             404: error('Unknown artifact'),
             416: { description: 'Range not satisfiable' },
+          },
+        },
+      },
+      '/api/builds/{id}/manifests': {
+        parameters: [idParam],
+        get: {
+          summary: 'Drop-in Cluster API manifests (machine templates, ORC Image) naming the build’s images',
+          responses: {
+            200: ok('Snippets, one per provider target', ref('DropInManifests')),
+            404: error('Unknown build'),
+            409: error('The build did not succeed'),
           },
         },
       },
