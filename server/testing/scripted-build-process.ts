@@ -49,8 +49,16 @@ function startSleepers(): number[] {
   return [inGroup.pid ?? -1, ownSession.pid ?? -1];
 }
 
-/** What a build for several provider targets leaves: an OVA, a qcow2 and a registered AMI (all small stand-ins). */
+/** What a build for several provider targets leaves: an OVA, a qcow2, a registered AMI (all small stand-ins) and a passed bootstrap check. */
 function providerOutputs(job: BuildJobMessage) {
+  emit({
+    type: 'verify',
+    check: {
+      name: 'capi-bootstrap',
+      ok: true,
+      detail: 'cloud-init datasource DataSourceNoCloud; join config written; kubeadm join --config ran and read it; sentinel present',
+    },
+  });
   emit({
     type: 'published',
     image: {

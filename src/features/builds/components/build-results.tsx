@@ -3,6 +3,7 @@ import type { BuildDetail } from '@/spec/build-api';
 import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
 import { CapiBootstrapStatus } from './capi-bootstrap-status';
+import { DropInManifests } from './drop-in-manifests';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';
 import { SbomTable } from './sbom-table';
@@ -32,6 +33,7 @@ export function BuildResults({ build, verifyDownloads }: BuildResultsProps) {
         {/* every successful build is signed with the server's key: show how to check a download */}
         {build.state === 'succeeded' && verifyDownloads}
       </section>
+      {build.state === 'succeeded' && <DropInManifests buildId={build.id} />}
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>
         <CapiBootstrapStatus checks={build.verify} testImage={Boolean(build.testImage)} />
