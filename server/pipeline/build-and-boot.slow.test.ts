@@ -178,7 +178,7 @@ describe('cold build with customizations', () => {
       scratchDir: join(scratch, `boot-${hardware}-${firmware}`),
       firmware,
       hardware,
-      expectations: guestExpectations(img, await buildKey(img), { kubeadm: 'stand-in' }),
+      expectations: guestExpectations(img, await buildKey(img)),
       timeoutMs: 420_000,
       exec: (command, args, options) => runProcess(command, args, options),
     }).catch((error: unknown) => {

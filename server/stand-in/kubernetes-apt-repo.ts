@@ -84,7 +84,8 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
   }
 }
 
-const script = (body: string): string => `#!/bin/sh\n${body}\n`;
+/** Every stand-in executable names itself, so a booted image can tell it from the real program (the Cluster API check does). */
+const script = (body: string): string => `#!/bin/sh\n# ${STAND_IN_MARKER}: a test stand-in, not Kubernetes\n${body}\n`;
 
 const FINGERPRINT_FILE = 'stand-in-fingerprint';
 

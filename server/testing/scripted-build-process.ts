@@ -56,7 +56,7 @@ function providerOutputs(job: BuildJobMessage) {
     check: {
       name: 'capi-bootstrap',
       ok: true,
-      detail: 'cloud-init datasource DataSourceNoCloud; join config written; kubeadm join --config ran and read it; sentinel present',
+      detail: 'kubeadm stand-in; cloud-init datasource DataSourceNoCloud; join config written; kubeadm join --config ran and read it; sentinel present',
     },
   });
   emit({

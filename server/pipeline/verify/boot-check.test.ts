@@ -113,7 +113,7 @@ describe('bootAndCheck', () => {
       }
       return exec(command, args, options);
     };
-    const capiBootstrap = capiBootstrapExpectation('1.35.3', 'stand-in', 'abcdef0123456789');
+    const capiBootstrap = capiBootstrapExpectation('1.35.3', 'abcdef0123456789');
     await bootAndCheck({ ...request(recording, 'seeded'), expectations: { capiBootstrap } as GuestExpectations });
     expect(seen).toEqual([[`file=${join(dir, 'seeded', 'seed.iso')},format=raw,media=cdrom,readonly=on`, 'cidata']]);
   });

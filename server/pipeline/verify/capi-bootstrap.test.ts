@@ -70,7 +70,7 @@ describe('the CABPK-shaped bootstrap data', () => {
   });
 
   it('names the node through jinja, and the expectation hashes the file as cloud-init writes it once rendered', async () => {
-    const expectation = capiBootstrapExpectation('1.35.3', 'stand-in', 'abcdef0123456789');
+    const expectation = capiBootstrapExpectation('1.35.3', 'abcdef0123456789');
     const seed = capiBootstrapSeed(expectation);
     expect(seed.userData).toContain("name: '{{ ds.meta_data.local_hostname }}'");
     expect(seed.metaData).toBe(`instance-id: stamper-verify-abcdef012345\nlocal-hostname: ${VERIFY_HOSTNAME}\n`);
@@ -82,7 +82,7 @@ describe('the CABPK-shaped bootstrap data', () => {
     const written = (parse(rendered) as CloudConfig).write_files[0]?.content ?? '';
     expect(written).toContain(`name: '${VERIFY_HOSTNAME}'`);
     expect(sha256(written)).toBe(expectation.joinConfigSha256);
-    expect(expectation).toMatchObject({ joinConfigMode: '0640', kubeadmArgs: ['join', '--config', JOIN_CONFIG_PATH], kubeadm: 'stand-in' });
+    expect(expectation).toMatchObject({ joinConfigMode: '0640', kubeadmArgs: ['join', '--config', JOIN_CONFIG_PATH], standInMarker: 'stamper-stand-in' });
   });
 
   it('is reported by the guest under the name the build page looks for', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compareVersions } from '../../../src/spec/catalog';
+import { STAND_IN_MARKER } from '../kubernetes/stand-in';
 
 /**
  * The Cluster API bootstrap contract, as the kubeadm bootstrap provider (CABPK) writes it
@@ -26,11 +27,18 @@ const NODE_NAME_TEMPLATE = '{{ ds.meta_data.local_hostname }}';
 /** Where the stand-in kubeadm records each call (see server/stand-in/kubernetes-apt-repo.ts). */
 export const STAND_IN_KUBEADM_CALLS = '/var/lib/stamper-stand-in/kubeadm-calls';
 
-/** What kubeadm does in the verify VM: the stand-in records and succeeds; a real one cannot join without a control plane. */
-export type KubeadmKind = 'stand-in' | 'real';
+/**
+ * Where the guest looks for kubeadm (apt installs it in /usr/bin, some binary layouts in
+ * /usr/local/bin). Whether it is the stand-in is decided in the guest, from the marker the
+ * stand-in's scripts carry: the stand-in records its calls and succeeds, a real kubeadm cannot
+ * join without a control plane, and the build host cannot tell the two apart for binaries
+ * fetched by URL (no package description to read).
+ */
+export const KUBEADM_PATHS = ['/usr/bin/kubeadm', '/usr/local/bin/kubeadm'];
 
 export interface CapiBootstrapExpectation {
-  kubeadm: KubeadmKind;
+  kubeadmPaths: string[];
+  standInMarker: string;
   kubernetesVersion: string;
   instanceId: string;
   joinConfigPath: string;
@@ -111,10 +119,11 @@ export function noCloudMetaData(instanceId: string): string {
   return `instance-id: ${instanceId}\nlocal-hostname: ${VERIFY_HOSTNAME}\n`;
 }
 
-export function capiBootstrapExpectation(kubernetesVersion: string, kubeadm: KubeadmKind, buildKey: string): CapiBootstrapExpectation {
+export function capiBootstrapExpectation(kubernetesVersion: string, buildKey: string): CapiBootstrapExpectation {
   const written = joinConfiguration(kubernetesVersion, VERIFY_HOSTNAME);
   return {
-    kubeadm,
+    kubeadmPaths: KUBEADM_PATHS,
+    standInMarker: STAND_IN_MARKER,
     kubernetesVersion,
     // a fresh instance id per build, so cloud-init treats the boot as a first boot
     instanceId: `stamper-verify-${buildKey.slice(0, 12) || 'build'}`,

@@ -14,7 +14,7 @@ describe('guestExpectations', () => {
         sysctl: { 'vm.max_map_count': '262144' },
       }),
     );
-    const e = guestExpectations(image, 'key', { kubeadm: 'stand-in' });
+    const e = guestExpectations(image, 'key');
     expect(e.kubernetesVersion).toBe('1.35.3');
     expect(e.held).toEqual(['kubelet', 'kubeadm', 'kubectl']);
     expect(e.modules).toEqual(['overlay', 'br_netfilter']);

@@ -3,7 +3,7 @@ import { resolveVersions } from '../../../src/spec/defaults';
 import type { NodeImage } from '../../../src/spec/schema';
 import { REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS } from '../configure/node-config';
 import { HELD_PACKAGES } from '../kubernetes/apt-source';
-import { type CapiBootstrapExpectation, type KubeadmKind, capiBootstrapExpectation } from './capi-bootstrap';
+import { type CapiBootstrapExpectation, capiBootstrapExpectation } from './capi-bootstrap';
 
 /** What guest-check.py compares the booted node against; derived from the spec only. */
 export interface GuestExpectations {
@@ -22,12 +22,7 @@ export interface GuestExpectations {
   capiBootstrap: CapiBootstrapExpectation | null;
 }
 
-export interface GuestExpectationOptions {
-  /** Whether kubeadm in the image is the offline stand-in (it records its calls and succeeds) or the real one. */
-  kubeadm: KubeadmKind;
-}
-
-export function guestExpectations(image: NodeImage, buildKey: string, options: GuestExpectationOptions): GuestExpectations {
+export function guestExpectations(image: NodeImage, buildKey: string): GuestExpectations {
   const spec = image.spec;
   const kubernetesVersion = resolveVersions(spec).kubernetes;
   return {
@@ -50,6 +45,6 @@ export function guestExpectations(image: NodeImage, buildKey: string, options: G
     servicesEnabled: spec.services.enable,
     servicesDisabled: spec.services.disable,
     kernelArgs: spec.kernelArgs,
-    capiBootstrap: capiBootstrapExpectation(kubernetesVersion, options.kubeadm, buildKey),
+    capiBootstrap: capiBootstrapExpectation(kubernetesVersion, buildKey),
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKubernetesBinaries } from '../../stand-in/kubernetes-apt-repo';
 import { runProcess } from '../exec';
+import { STAND_IN_MARKER } from '../kubernetes/stand-in';
 import { type CapiBootstrapExpectation, STAND_IN_KUBEADM_CALLS, VERIFY_HOSTNAME, capiBootstrapExpectation, joinConfiguration } from './capi-bootstrap';
 
 /**
@@ -37,7 +38,8 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 interface GuestState {
-  kubeadm: 'stand-in' | 'real';
+  /** The kubeadm the image carries; "none" installs none. */
+  kubeadm: 'stand-in' | 'real' | 'none';
   config?: string | null;
   configMode?: number;
   /** The stand-in's recorded calls; `join` stands for the join call with the config's hash, `join-other` for one with another hash. */
@@ -51,14 +53,19 @@ interface GuestState {
 async function checkGuest(state: GuestState): Promise<{ ok: boolean; detail: string; expectation: CapiBootstrapExpectation }> {
   const root = join(dir, String((n += 1)));
   await runProcess('mkdir', ['-p', root]);
-  const base = capiBootstrapExpectation('1.35.3', state.kubeadm, 'abcdef0123456789');
+  const base = capiBootstrapExpectation('1.35.3', 'abcdef0123456789');
   const expectation: CapiBootstrapExpectation = {
     ...base,
+    // the first path is absent, as /usr/bin/kubeadm is for some binary installs
+    kubeadmPaths: [join(root, 'usr-bin-kubeadm'), join(root, 'kubeadm')],
     joinConfigPath: join(root, 'kubeadm-join-config.yaml'),
     sentinelPath: join(root, 'bootstrap-success.complete'),
     standInCallsPath: join(root, 'kubeadm-calls'),
     kubeadmArgs: ['join', '--config', join(root, 'kubeadm-join-config.yaml')],
   };
+  if (state.kubeadm === 'stand-in') await writeFile(join(root, 'kubeadm'), `#!/bin/sh\n# ${STAND_IN_MARKER}: a test stand-in, not Kubernetes\n`);
+  // a real kubeadm is a Go ELF binary
+  if (state.kubeadm === 'real') await writeFile(join(root, 'kubeadm'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(8192, 1)]));
   const config = state.config === undefined ? joinConfiguration('1.35.3', VERIFY_HOSTNAME) : state.config;
   if (config !== null) {
     await writeFile(expectation.joinConfigPath, config);
@@ -86,6 +93,7 @@ const joinCall = (e: CapiBootstrapExpectation) => `${e.joinConfigSha256} ${e.kub
 describe('the guest check with the stand-in kubeadm', () => {
   it('passes when the config was written, kubeadm join read it and the sentinel exists', async () => {
     const result = await checkGuest({ kubeadm: 'stand-in', sentinel: true, calls: ['- version', 'join'] });
+    expect(result.detail).toContain('kubeadm stand-in');
     expect(result.detail).toContain('kubeadm join --config ran and read it');
     expect(result.detail).toContain('sentinel present');
     expect(result.detail).toContain('cloud-init datasource DataSourceNoCloud');
@@ -137,6 +145,8 @@ describe('the guest check with the stand-in kubeadm', () => {
     const calls = first.expectation.standInCallsPath;
     const script = (await readFile(join(dir, 'repo', binaries.path, 'kubeadm'), 'utf8')).replaceAll(STAND_IN_KUBEADM_CALLS, calls);
     expect(script).not.toBe(await readFile(join(dir, 'repo', binaries.path, 'kubeadm'), 'utf8'));
+    // the marker the guest tells the stand-in by, in the first lines where it looks
+    expect(script.split('\n').slice(0, 3).join('\n')).toContain(STAND_IN_MARKER);
     const kubeadm = join(dir, 'kubeadm');
     await writeFile(kubeadm, script, { mode: 0o755 });
     // the runcmd line as cloud-init runs it, through sh
@@ -152,6 +162,7 @@ describe('the guest check with a real kubeadm (no control plane to join)', () =>
 
   it('passes when kubeadm join ran its preflight with the config, failed, and left no sentinel', async () => {
     const result = await checkGuest({ kubeadm: 'real', output: preflight, errors: [RUNCMD_FAILED] });
+    expect(result.detail).toContain('kubeadm real');
     expect(result.detail).toContain('kubeadm join --config ran its preflight');
     expect(result.detail).toContain('no sentinel');
     expect(result.ok).toBe(true);
@@ -165,5 +176,11 @@ describe('the guest check with a real kubeadm (no control plane to join)', () =>
     expect(silent.ok).toBe(false);
     expect(silent.detail).toContain('no kubeadm join output');
     expect(silent.detail).toContain('kubeadm join did not fail');
+  });
+
+  it('fails, naming where it looked, when the image has no kubeadm at all', async () => {
+    const result = await checkGuest({ kubeadm: 'none', sentinel: true });
+    expect(result.ok).toBe(false);
+    expect(result.detail).toMatch(/^no kubeadm in .*usr-bin-kubeadm or .*kubeadm$/);
   });
 });

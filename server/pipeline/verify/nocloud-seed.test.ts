@@ -9,7 +9,7 @@ import { writeNoCloudSeed } from './nocloud-seed';
 describe('writeNoCloudSeed', () => {
   let dir: string;
   let iso: string;
-  const seed = capiBootstrapSeed(capiBootstrapExpectation('1.35.3', 'stand-in', 'abcdef0123456789'));
+  const seed = capiBootstrapSeed(capiBootstrapExpectation('1.35.3', 'abcdef0123456789'));
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stamper-seed-'));

@@ -27,6 +27,11 @@ describe('CapiBootstrapStatus', () => {
     expect(group.textContent).toContain('for want of a control plane');
   });
 
+  it('explains the stand-in outcome when the guest found the stand-in kubeadm, test image or not', () => {
+    render(<CapiBootstrapStatus checks={[{ name: 'capi-bootstrap', ok: true, detail: 'kubeadm stand-in; sentinel present' }]} testImage={false} />);
+    expect(screen.getByRole('group', { name: 'Cluster API bootstrap' }).textContent).toContain('the stand-in');
+  });
+
   it('shows nothing for a build whose boot check had no bootstrap check', () => {
     render(<CapiBootstrapStatus checks={[{ name: 'swap-off', ok: true, detail: '' }]} testImage={false} />);
     expect(screen.queryByRole('group')).toBeNull();
