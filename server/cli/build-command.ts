@@ -14,13 +14,15 @@ import { openBuildSandbox, parseBuildMode } from '../pipeline/sandbox/build-sand
 import { dataDirFromEnvironment } from '../config/server-config.ts';
 import { keyDirSigner } from '../signing/sign-sums.ts';
 import { eventPrinter, formatBytes, seconds } from './build-event-printer.ts';
+import { writeDropInManifestFiles } from './drop-in-manifest-files.ts';
 import { type BuildFailure, signerWithReport, writeBuildReport } from './build-report.ts';
 
 const usage = `usage: stamper build <spec.yaml> [--out DIR] [--cache DIR] [--work DIR] [--keep-work] [--verbose]
 
 Builds the image a NodeImage spec describes, on this machine (root, Debian host):
 artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
-(default ./out/<name>); check them with \`stamper verify <dir>\`.
+(default ./out/<name>); check them with \`stamper verify <dir>\`. Cluster API
+machine-template snippets for the build's images go to <out>/cluster-api/.
 
   --out DIR     output directory
   --cache DIR   base-tree and download cache kept between builds (default $STAMPER_CACHE_DIR,
@@ -147,6 +149,14 @@ export async function runBuildCommand(
     for (const artifact of printer.artifacts().filter((a) => !signedFiles.has(a.name))) {
       process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
     }
+    // beside the signed files, not in SHA256SUMS: snippets to edit, named after the artifacts they point at
+    const snippets = await writeDropInManifestFiles(outDir, {
+      buildKey: key,
+      image,
+      artifacts: printer.artifacts().filter((a) => !signedFiles.has(a.name)),
+      published: printer.published(),
+    });
+    for (const file of snippets) process.stdout.write(`  Cluster API snippet: ${file}\n`);
     if (printer.testImage()) process.stdout.write(`\n${TEST_IMAGE_NOTICE}\n`);
     return 0;
   }

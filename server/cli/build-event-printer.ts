@@ -1,4 +1,4 @@
-import { TEST_IMAGE_NOTICE, type ArtifactInfo, type PipelineEvent, type VerifyCheck } from '../../src/spec/build-events.ts';
+import { TEST_IMAGE_NOTICE, type ArtifactInfo, type PipelineEvent, type PublishedImage, type VerifyCheck } from '../../src/spec/build-events.ts';
 
 export interface FinishedStage {
   name: string;
@@ -11,6 +11,8 @@ export interface EventPrinter {
   (event: PipelineEvent): void;
   stages(): FinishedStage[];
   artifacts(): ArtifactInfo[];
+  /** Cloud images the publish stage registered (AMI IDs …), for the Cluster API snippets. */
+  published(): PublishedImage[];
   verify(): VerifyCheck[];
   testImage(): string | null;
 }
@@ -18,6 +20,7 @@ export interface EventPrinter {
 export function eventPrinter(verbose: boolean, write: (text: string) => void = (text) => process.stdout.write(text)): EventPrinter {
   const finished: FinishedStage[] = [];
   const artifacts: ArtifactInfo[] = [];
+  const published: PublishedImage[] = [];
   const checks: VerifyCheck[] = [];
   const lastPrinted = new Map<string, number>();
   let testImage: string | null = null;
@@ -55,12 +58,16 @@ export function eventPrinter(verbose: boolean, write: (text: string) => void = (
         artifacts.push(event.artifact);
         write(`[artifact] ${event.artifact.name} (${formatBytes(event.artifact.sizeBytes)})\n`);
         break;
+      case 'published':
+        published.push(event.image);
+        break;
       default:
         break;
     }
   }) as EventPrinter;
   print.stages = () => [...finished];
   print.artifacts = () => [...artifacts];
+  print.published = () => [...published];
   print.verify = () => [...checks];
   print.testImage = () => testImage;
   return print;

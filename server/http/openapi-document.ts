@@ -5,6 +5,7 @@ import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
 import { signingKeyResponseSchema, varFileExportReportSchema, varFileImportResponseSchema } from '../../src/spec/interop/interop-api.ts';
 import { sha256SumResponseSchema } from '../../src/spec/checksum-api.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
+import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifests/manifests-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
 import type { ContentDoc, RouteDoc } from './route-docs.ts';
@@ -48,6 +49,7 @@ const components: [name: string, schema: z.ZodType, side: SchemaSide][] = [
   ['Catalog', catalogSchema, 'output'],
   ['SpecValidation', specValidationSchema, 'output'],
   ['PreflightResponse', preflightResponseSchema, 'output'],
+  ['DropInManifests', dropInManifestsResponseSchema, 'output'],
   ['Sha256Sum', sha256SumResponseSchema, 'output'],
   ['VarFileExportReport', varFileExportReportSchema, 'output'],
   ['VarFileImportResponse', varFileImportResponseSchema, 'output'],

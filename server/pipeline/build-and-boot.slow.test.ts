@@ -106,10 +106,18 @@ describe('cold build with customizations', () => {
         'files',
         'packages',
         'kernel-args',
+        'capi-bootstrap',
       ]),
     );
     expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
     expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.35.3');
+    // the same boot took CABPK-shaped user-data from a NoCloud seed: cloud-init wrote the join
+    // config, ran `kubeadm join --config` on it (the stand-in recorded the call) and then the sentinel
+    const bootstrap = built.result.verify.find((c) => c.name === 'capi-bootstrap')?.detail ?? '';
+    expect(bootstrap).toContain('cloud-init datasource DataSourceNoCloud');
+    expect(bootstrap).toContain('join config written');
+    expect(bootstrap).toContain('kubeadm join --config ran and read it');
+    expect(bootstrap).toContain('sentinel present');
   });
 
   it('reports every stage started and succeeded with progress in order', () => {

@@ -37,7 +37,30 @@ function startSleepers(): number[] {
   return [inGroup.pid ?? -1, ownSession.pid ?? -1];
 }
 
-async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) {
+/** What a build for several provider targets leaves: an OVA, a qcow2, a registered AMI (all small stand-ins) and a passed bootstrap check. */
+function providerOutputs(job: BuildJobMessage) {
+  emit({
+    type: 'verify',
+    check: {
+      name: 'capi-bootstrap',
+      ok: true,
+      detail: 'kubeadm stand-in; cloud-init datasource DataSourceNoCloud; join config written; kubeadm join --config ran and read it; sentinel present',
+    },
+  });
+  emit({
+    type: 'published',
+    image: {
+      provider: 'aws',
+      region: 'eu-west-1',
+      imageId: 'ami-0123456789abcdef0',
+      name: 'capa-ami-debian-13-v1.35.3-1767225600',
+      consoleUrl: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ImageDetails:imageId=ami-0123456789abcdef0',
+    },
+  });
+  return [writeArtifact(job, 'workers.ova', 'ova', 'ova stand-in\n'), writeArtifact(job, 'workers.qcow2', 'qcow2', 'qcow2 stand-in\n')];
+}
+
+async function succeed(job: BuildJobMessage, logLines: number, delayMs: number, providers = false) {
   emit({ type: 'stage', stage: 'rootfs', status: 'started' });
   for (let i = 1; i <= logLines; i += 1) {
     emit({ type: 'log', stage: 'rootfs', stream: 'stdout', line: `line ${i}` });
@@ -65,7 +88,11 @@ async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) 
       })),
     ],
   });
-  const artifacts = [writeArtifact(job, 'workers.raw', 'raw', raw), writeArtifact(job, 'workers.spdx.json', 'spdx', spdx)];
+  const artifacts = [
+    writeArtifact(job, 'workers.raw', 'raw', raw),
+    writeArtifact(job, 'workers.spdx.json', 'spdx', spdx),
+    ...(providers ? providerOutputs(job) : []),
+  ];
   send({ kind: 'done', artifacts });
 }
 
@@ -100,6 +127,8 @@ async function main() {
   switch (scenario) {
     case 'quick':
       return succeed(job, 5, 0);
+    case 'providers':
+      return succeed(job, 5, 0, true);
     case 'stream':
       return succeed(job, 300, 5);
     case 'signed':
