@@ -76,7 +76,7 @@ export function SysctlField() {
           </FieldFrame>
         </div>
         <button type="submit" className="button">
-          {key.trim() in sysctl ? 'Set sysctl' : 'Add sysctl'}
+          {Object.hasOwn(sysctl, key.trim()) ? 'Set sysctl' : 'Add sysctl'}
         </button>
       </form>
       {entries.length === 0 ? <p className="muted">None beyond what every Kubernetes node gets (IP forwarding, bridge netfilter).</p> : null}
