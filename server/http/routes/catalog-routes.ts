@@ -1,5 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '../../../src/spec/catalog.ts';
+import {
+  containerdIncompatibility,
+  defaultKubernetesMinor,
+  defaultRelease,
+  kubernetesMinors,
+  outputFormats,
+  providerTargets,
+  releases,
+} from '../../../src/spec/catalog.ts';
 import type { Catalog } from '../api-schemas.ts';
 
 /** The catalog is static per release of Stamper, so it is computed once. */
@@ -21,6 +29,16 @@ function buildCatalog(): Catalog {
     })),
     kubernetesMinors: kubernetesMinors.map((minor) => ({ ...minor })),
     outputFormats: outputFormats.map((format) => ({ ...format })),
+    providerTargets: providerTargets.map((target) => ({
+      id: target.id,
+      title: target.title,
+      formats: [...target.formats],
+      agentPackages: target.agents.map((a) => a.package),
+      datasources: [...target.datasources],
+      drivers: [...target.drivers],
+      metadata: target.metadata,
+      adds: target.adds,
+    })),
     defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
   };
 }

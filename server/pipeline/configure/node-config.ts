@@ -10,13 +10,6 @@ export {
   renderSysctlConf,
 } from '../../../src/spec/node-definition';
 
-/**
- * The datasources a node image meets: NoCloud (ISO seeds, Cluster API on bare hypervisors),
- * ConfigDrive (OpenStack), VMware (guestinfo), Ec2. No `None` fallback: without any
- * datasource cloud-init disables itself instead of slowing every boot.
- */
-export const CLOUD_INIT_DATASOURCES = 'datasource_list: [ NoCloud, ConfigDrive, VMware, Ec2 ]\n';
-
 export const FSTAB = [`LABEL=${ROOT_LABEL} / ext4 errors=remount-ro 0 1`, `LABEL=${ESP_LABEL} /boot/efi vfat umask=0077,nofail 0 2`, ''].join('\n');
 
 /** DHCP on the first wired NIC when no datasource provides a network config. */

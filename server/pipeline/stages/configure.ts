@@ -5,7 +5,6 @@ import { chrootExec } from '../chroot';
 import { readTestImage } from '../kubernetes/stand-in';
 import { applyFiles, applyServices, applyUsers } from '../configure/customizations';
 import {
-  CLOUD_INIT_DATASOURCES,
   CRICTL_CONFIG,
   DHCP_NETWORK,
   FSTAB,
@@ -17,6 +16,7 @@ import {
   renderStamperRelease,
   renderSysctlConf,
 } from '../configure/node-config';
+import { providerGuestFiles } from '../configure/provider-guest';
 import { sysprep } from '../configure/sysprep';
 import { renderGrubConfig } from '../disk/grub-config';
 import { installedVersion } from '../sbom/installed-packages';
@@ -60,7 +60,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
     renderContainerdConfig({ containerdVersion, systemdCgroup: spec.runtime.systemdCgroup, pauseImage: versions.pauseImage }),
   );
   await put(tree, '/etc/crictl.yaml', CRICTL_CONFIG);
-  await put(tree, '/etc/cloud/cloud.cfg.d/90-stamper-datasources.cfg', CLOUD_INIT_DATASOURCES);
+  for (const file of await providerGuestFiles(tree, spec)) await put(tree, file.path, file.content);
   // no swap entry: kubelet refuses to run with swap on
   await put(tree, '/etc/fstab', FSTAB);
   await mkdir(join(tree, 'boot/efi'), { recursive: true });

@@ -11,6 +11,7 @@ const catalog: Catalog = {
   releases: releases.map((r) => ({ ...r, compatibility: [] })),
   kubernetesMinors,
   outputFormats: outputFormats.map((f) => ({ ...f })),
+  providerTargets: [],
   defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
 };
 
