@@ -10,8 +10,9 @@ import { outOfDiskSpace, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { checkHostTools, runPipeline } from './run-pipeline';
+import { keyDirSigner } from '../signing/sign-sums';
 import { osLayerKey } from './rootfs/os-layer-key';
-import { baseTreeCachePath } from './stages/rootfs';
+import { baseTreeCachePath } from './rootfs/base-tree-cache';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -70,6 +71,7 @@ describe.runIf(isRoot)('a build that runs out of disk space', () => {
       outDir: join(base, 'out'),
       cacheDir,
       signal: new AbortController().signal,
+      signer: keyDirSigner(join(base, 'keys')),
       emit: (e) => events.push(e),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);

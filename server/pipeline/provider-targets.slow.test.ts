@@ -9,6 +9,7 @@ import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { checkFixedVhd, checkGceTar, checkVhdx } from './formats/format-checks';
 import { type PipelineResult, runPipeline } from './run-pipeline';
+import { keyDirSigner } from '../signing/sign-sums';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
 import { guestExpectations } from './verify/expectations';
 import { rootPartitionOffset } from './verify/inject-check';
@@ -48,6 +49,7 @@ beforeAll(async () => {
         { format: 'gce-tar', targets: ['gcp'] },
         { format: 'qcow2', targets: ['openstack'] },
         { format: 'vhdx', targets: ['hyperv'] },
+        { format: 'containerdisk', targets: ['kubevirt'] },
       ],
       verify: { enabled: true, timeoutSeconds: 480 },
     },
@@ -61,6 +63,7 @@ beforeAll(async () => {
     cacheDir,
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
+    signer: keyDirSigner(join(scratch, 'keys')),
   });
 });
 
@@ -81,6 +84,8 @@ describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
     const names = result.artifacts.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(['multi.ova', 'multi.vhd', 'multi-gce.tar.gz', 'multi.qcow2', 'multi.vhdx', 'multi.spdx.json']));
     for (const target of ['vsphere', 'azure', 'gcp', 'openstack', 'hyperv']) expect(names).toContain(`multi-${target}.metadata.json`);
+    // KubeVirt's containerDisk: the OCI archive, its qcow2 under /disk/ (the fast test checks the layout with skopeo and umoci)
+    expect(names).toContain('multi.containerdisk.oci.tar');
   });
 
   it('passes every format’s independent check, and every file holds the same disk', async () => {

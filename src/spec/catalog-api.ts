@@ -44,5 +44,7 @@ export const catalogSchema = z.object({
     }),
   ),
   defaults: z.object({ release: z.string(), kubernetesMinor: z.string() }),
+  /** The upstream containerd offered when a release's own is too old, and where its release files are served from. */
+  upstreamContainerd: z.object({ version: z.string(), releasesUrl: z.string() }),
 });
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -4,6 +4,7 @@ import type { MetadataInput } from '../../../src/spec/providers/target-metadata'
 import type { OutputFormat, OutputSpec } from '../../../src/spec/schema';
 import type { StageContext } from '../stage';
 import { GCE_DISK_NAME, gceTarArgs, qcow2ConvertArgs, vhdConvertArgs, vhdxConvertArgs } from './conversions';
+import { writeContainerDiskOutput } from './containerdisk-output';
 import { checkFixedVhd, checkGceTar, checkVhdx } from './format-checks';
 import { writeOva } from './ova-writer';
 
@@ -23,7 +24,7 @@ export interface FormatJob {
 
 /**
  * Writes one output's file into ctx.outDir and returns its path, or null when another
- * stage produces the output (ami: publish). The stage records the returned file as an artifact.
+ * stage produces the output (ami: publish) or the writer recorded it itself (containerdisk). The stage records the returned file as an artifact.
  */
 export type FormatWriter<F extends OutputFormat> = (output: Extract<OutputSpec, { format: F }>, job: FormatJob) => Promise<string | null>;
 
@@ -51,6 +52,13 @@ export const formatWriters: FormatWriters = {
     await job.convert('vhdx', vhdxConvertArgs(job.raw, target));
     await checkVhdx(job.ctx.exec, target, job.diskBytes);
     return target;
+  },
+  // its own zlib qcow2 inside an OCI archive; it records the archive as its artifact. Pushing
+  // to a registry is written (oci/registry-push.ts) but not offered by the spec yet: a push
+  // target needs the source policy's host rules and per-registry credentials first.
+  containerdisk: async (_output, job) => {
+    await writeContainerDiskOutput(job.ctx, { format: 'containerdisk' });
+    return null;
   },
   'gce-tar': async (_output, job) => {
     const dir = join(job.ctx.stageDir, 'gce');

@@ -4,7 +4,7 @@ import type { NodeImageSpec } from '../../../src/spec/schema';
 import { rootfsPackages } from './package-set';
 
 /** Bump when the rootfs stage's output for the same inputs changes. */
-export const ROOTFS_LAYER_VERSION = 'rootfs/3';
+export const ROOTFS_LAYER_VERSION = 'rootfs/4';
 
 /**
  * The base tree depends only on the OS, runtime and package choices (plus the mirror

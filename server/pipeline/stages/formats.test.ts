@@ -1,144 +1,81 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../../../src/spec/schema';
-import { minimalInput } from '../../../src/spec/test-specs';
-import { createArtifactRegistry } from '../artifact-registry';
-import { runProcess } from '../exec';
-import type { StageContext } from '../stage';
-import { makeTinyRootDisk } from '../../testing/tiny-root-disk';
-import { formatsStage } from './formats';
+import { nodeImageSchema } from '../../../src/spec/schema.ts';
+import { minimalInput } from '../../../src/spec/test-specs.ts';
+import { sha256File } from '../../signing/sha256sums.ts';
+import { testStageContext } from '../../testing/stage-context.ts';
+import { makeTinyRootDisk } from '../../testing/tiny-root-disk.ts';
+import type { Artifact } from '../stage.ts';
+import { rawDiskPath } from '../work-layout.ts';
+import { formatsStage } from './formats.ts';
 
-let workDir: string;
+let root: string;
+let raw: string;
+let artifacts: Artifact[];
+
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'stamper-formats-stage-'));
-  await makeTinyRootDisk(workDir);
-});
-afterAll(() => rm(workDir, { recursive: true, force: true }));
-
-function contextFor(spec: NodeImage, run: string): StageContext {
-  const stageDir = join(workDir, run, 'stages', 'formats');
-  return {
-    spec,
-    buildKey: 'b'.repeat(64),
-    workDir,
-    stageDir,
-    outDir: join(workDir, run, 'out'),
-    cacheDir: join(workDir, 'cache'),
-    signal: new AbortController().signal,
-    log: () => undefined,
-    progress: () => undefined,
-    exec: (command, args, options) => runProcess(command, args, options),
-    artifacts: createArtifactRegistry(() => undefined),
-    recordCheck: () => undefined,
-    markTestImage: () => undefined,
-    published: () => undefined,
-  };
-}
-
-async function runFormats(outputs: NonNullable<NodeImageInput['spec']['outputs']>, run: string): Promise<StageContext> {
-  const ctx = contextFor(nodeImageSchema.parse({ ...minimalInput({ outputs }), metadata: { name: 'edge' } }), run);
-  await mkdir(ctx.stageDir, { recursive: true });
-  await mkdir(ctx.outDir, { recursive: true });
+  root = await mkdtemp(join(tmpdir(), 'stamper-formats-stage-'));
+  const workDir = join(root, 'work');
+  await mkdir(workDir, { recursive: true });
+  raw = (await makeTinyRootDisk(workDir)).disk;
+  // the tiny disk sits where the disk stage leaves its raw disk, which is where formats reads it
+  expect(raw).toBe(rawDiskPath(workDir));
+  const spec = nodeImageSchema.parse(
+    minimalInput({ outputs: [{ format: 'qcow2' }, { format: 'vmdk' }, { format: 'ova' }, { format: 'raw', compression: 'zstd' }], verify: { enabled: false } }),
+  );
+  const { ctx } = await testStageContext({ spec, stage: 'formats', workDir });
   await formatsStage.run(ctx);
-  return ctx;
-}
+  artifacts = ctx.artifacts.list();
+}, 60_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
 
-const sameDisk = (format: string, file: string) => runProcess('qemu-img', ['compare', '-f', format, '-F', 'raw', file, join(workDir, 'disk.raw')]);
+const artifact = (name: string): Artifact => {
+  const found = artifacts.find((a) => a.name === name);
+  if (!found) throw new Error(`no artifact ${name} in ${artifacts.map((a) => a.name).join(', ')}`);
+  return found;
+};
+const qemuImgCompare = (image: string): number => {
+  try {
+    execFileSync('qemu-img', ['compare', '-q', '-f', 'raw', raw, image]);
+    return 0;
+  } catch (error) {
+    return (error as { status?: number }).status ?? -1;
+  }
+};
 
-describe('formatsStage with provider targets (64 MiB disk)', () => {
-  let ctx: StageContext;
-  beforeAll(async () => {
-    ctx = await runFormats(
-      [
-        { format: 'vhd', targets: ['azure'] },
-        { format: 'vhdx', targets: ['hyperv'] },
-        { format: 'gce-tar', targets: ['gcp'] },
-        { format: 'qcow2', targets: ['openstack', 'proxmox'] },
-        { format: 'ova', targets: ['vsphere'] },
-      ],
-      'providers',
-    );
-  }, 120_000);
-
-  it('records one artifact per file and one metadata document per target', () => {
-    expect(ctx.artifacts.list().map((a) => [a.name, a.format])).toEqual(
-      expect.arrayContaining([
-        ['edge.vhd', 'vhd'],
-        ['edge.vhdx', 'vhdx'],
-        ['edge-gce.tar.gz', 'gce-tar'],
-        ['edge.qcow2', 'qcow2'],
-        ['edge.ova', 'ova'],
-        ...['azure', 'hyperv', 'gcp', 'openstack', 'proxmox', 'vsphere'].map((t) => [`edge-${t}.metadata.json`, 'metadata']),
-      ]),
-    );
-    expect(ctx.artifacts.list()).toHaveLength(11);
+describe('formatsStage', () => {
+  it('converts the raw disk into every requested format, each registered with its real checksum', async () => {
+    expect(artifacts.map((a) => `${a.name}:${a.format}`).sort()).toEqual([
+      'workers.ova:ova',
+      'workers.qcow2:qcow2',
+      'workers.raw.zst:raw',
+      'workers.vmdk:vmdk',
+    ]);
+    for (const a of artifacts) expect(await sha256File(a.path)).toBe(a.sha256);
   });
 
-  it('writes a fixed VHD that qemu-img reads back as the same disk, with the footer at the end', async () => {
-    const vhd = join(ctx.outDir, 'edge.vhd');
-    const { stdout } = await runProcess('qemu-img', ['info', '-f', 'vpc', '--output=json', vhd], { captureStdout: true });
-    expect(JSON.parse(stdout)).toMatchObject({ format: 'vpc', 'virtual-size': 64 * 1024 * 1024 });
-    expect((await stat(vhd)).size).toBe(64 * 1024 * 1024 + 512);
-    const footer = (await readFile(vhd)).subarray(-512);
-    expect(footer.subarray(0, 8).toString('latin1')).toBe('conectix');
-    expect(footer.readUInt32BE(60)).toBe(2);
-    await sameDisk('vpc', vhd);
+  it('loses nothing in qcow2 and the stream-optimized VMDK', () => {
+    expect(qemuImgCompare(artifact('workers.qcow2').path)).toBe(0);
+    expect(qemuImgCompare(artifact('workers.vmdk').path)).toBe(0);
+    expect(execFileSync('qemu-img', ['info', artifact('workers.vmdk').path], { encoding: 'utf8' })).toMatch(/create type: streamOptimized/);
   });
 
-  it('writes a VHDX that passes qemu-img check and holds the same disk', async () => {
-    const vhdx = join(ctx.outDir, 'edge.vhdx');
-    await runProcess('qemu-img', ['check', '-f', 'vhdx', vhdx]);
-    await sameDisk('vhdx', vhdx);
+  it('compresses the raw disk with zstd, byte for byte', async () => {
+    const unpacked = join(root, 'unpacked.raw');
+    execFileSync('zstd', ['-q', '-d', artifact('workers.raw.zst').path, '-o', unpacked]);
+    expect(await sha256File(unpacked)).toBe(await sha256File(raw));
   });
 
-  it('writes a GCE tarball that GNU tar lists as exactly disk.raw, sparse, and that unpacks to the same disk', async () => {
-    const tarball = join(ctx.outDir, 'edge-gce.tar.gz');
-    const { stdout } = await runProcess('tar', ['-tvf', tarball], { captureStdout: true });
-    expect(stdout.trim().split('\n')).toHaveLength(1);
-    expect(stdout).toMatch(/^-rw\S* 0\/0 +67108864 .* disk\.raw\n$/);
-    const unpacked = join(workDir, 'providers', 'unpacked');
-    await mkdir(unpacked, { recursive: true });
-    await runProcess('tar', ['-xSzf', tarball, '-C', unpacked]);
-    await runProcess('cmp', [join(unpacked, 'disk.raw'), join(workDir, 'disk.raw')]);
-    // sparse in the tar: 64 MiB of mostly holes compresses to a few hundred KiB at most
-    expect((await stat(tarball)).size).toBeLessThan(1024 * 1024);
-  });
-
-  it('labels each target the way its provider names images', async () => {
-    const read = async (target: string) => JSON.parse(await readFile(join(ctx.outDir, `edge-${target}.metadata.json`), 'utf8')) as Record<string, unknown>;
-    expect(await read('azure')).toMatchObject({ target: 'azure', file: 'edge.vhd', computeGallery: { version: '1.35.3' }, hyperVGeneration: 'V2' });
-    expect(await read('openstack')).toMatchObject({ file: 'edge.qcow2', diskFormat: 'qcow2', properties: { os_distro: 'debian', hw_qemu_guest_agent: 'yes' } });
-    expect(await read('gcp')).toMatchObject({ file: 'edge-gce.tar.gz', imageName: expect.stringMatching(/^cluster-api-debian-13-v1-35-3-\d+$/) });
-    expect(await read('vsphere')).toMatchObject({ file: 'edge.ova', hardwareVersion: 'vmx-15', ovfProperties: { KUBERNETES_SEMVER: 'v1.35.3' } });
-  });
-
-  it('puts image-builder’s product line and keys into the OVA’s descriptor, first in the tar', async () => {
-    const { stdout: names } = await runProcess('tar', ['-tf', join(ctx.outDir, 'edge.ova')], { captureStdout: true });
-    expect(names.trim().split('\n')).toEqual(['edge.ovf', 'edge.mf', 'edge-disk1.vmdk']);
-    const { stdout: ovf } = await runProcess('tar', ['-xOf', join(ctx.outDir, 'edge.ova'), 'edge.ovf'], { captureStdout: true });
-    expect(ovf).toContain('<Product>debian 13 and Kubernetes v1.35.3</Product>');
-    expect(ovf).toContain('<Category>Cluster API Provider (CAPI)</Category>');
-    for (const key of ['KUBERNETES_SEMVER', 'CONTAINERD_VERSION', 'DISTRO_NAME', 'DISTRO_VERSION', 'DISTRO_ARCH', 'CNI_VERSION', 'BUILD_TIMESTAMP']) {
-      expect(ovf).toContain(`ovf:key="${key}"`);
-    }
-  });
-});
-
-describe('formatsStage dispatch', () => {
-  it('fails with a clear "not yet" for a format without a writer', async () => {
-    const { formatWriters } = await import('../formats/format-writers');
-    if (formatWriters.containerdisk) return; // the containerDisk writer has landed; nothing to refuse
-    await expect(runFormats([{ format: 'containerdisk', targets: ['kubevirt'] }], 'containerdisk')).rejects.toThrow(
-      /containerdisk output is not yet supported/,
-    );
-  });
-
-  it('runs for an AMI output only when it has targets to record', () => {
-    const withTargets = nodeImageSchema.parse(minimalInput({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'b-1', targets: ['aws'] }] }));
-    const bare = nodeImageSchema.parse(minimalInput({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'b-1' }] }));
-    expect(formatsStage.enabled(withTargets)).toBe(true);
-    expect(formatsStage.enabled(bare)).toBe(false);
+  it('packs the OVA descriptor first, then the manifest with each file hash, then the disk', async () => {
+    const ova = artifact('workers.ova').path;
+    expect(execFileSync('tar', ['-tf', ova], { encoding: 'utf8' }).trim().split('\n')).toEqual(['workers.ovf', 'workers.mf', 'workers-disk1.vmdk']);
+    const dir = join(root, 'ova');
+    await mkdir(dir);
+    execFileSync('tar', ['-xf', ova, '-C', dir]);
+    const manifest = await readFile(join(dir, 'workers.mf'), 'utf8');
+    for (const file of ['workers.ovf', 'workers-disk1.vmdk']) expect(manifest).toContain(`SHA256(${file})= ${await sha256File(join(dir, file))}\n`);
   });
 });

@@ -11,12 +11,8 @@ import { installedVersion } from '../sbom/installed-packages';
 import type { Stage, StageContext } from '../stage';
 import { rawDiskPath, treeDir } from '../work-layout';
 
-/** ami is written by publish; the stage still runs for an ami output with targets, to record their metadata. */
-const needsFormatsStage = (o: OutputSpec): boolean => o.format !== 'ami' || (o.targets ?? []).length > 0;
-
 export const formatsStage: Stage = {
   name: 'formats',
-  enabled: (image) => image.spec.outputs.some(needsFormatsStage),
   async run(ctx) {
     const outputs = ctx.spec.spec.outputs;
     const name = ctx.spec.metadata.name;

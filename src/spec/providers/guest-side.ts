@@ -53,6 +53,17 @@ export interface UnitDropIn {
 }
 
 export const AGENT_DROP_IN_NAME = 'stamper-provider.conf';
+export const DATASOURCES_PATH = '/etc/cloud/cloud.cfg.d/90-stamper-datasources.cfg';
+
+/**
+ * The provider targets' part of the shared node definition: cloud-init's datasource list
+ * and a drop-in per agent unit. The agent packages come with the package set; Azure's
+ * waagent.conf is rewritten from the packaged one where the package is installed.
+ */
+export function providerNodeFiles(spec: WithTargets): UnitDropIn[] {
+  const targets = specTargets(spec);
+  return [{ path: DATASOURCES_PATH, content: renderDatasourceList(targetDatasources(targets)) }, ...agentUnitDropIns(targets)];
+}
 
 /**
  * One drop-in per agent unit: triggering (`|`) conditions, so the unit starts only on
