@@ -27,7 +27,7 @@ const always: HostTool[] = [
   { command: 'mkfs.fat', debianPackage: 'dosfstools', why: 'formats the EFI system partition' },
   { command: 'mcopy', debianPackage: 'mtools', why: 'copies GRUB into the EFI system partition' },
   { command: 'grub-mkimage', debianPackage: 'grub-common', why: 'builds GRUB core images' },
-  { command: 'qemu-img', debianPackage: 'qemu-utils', why: 'converts the disk to qcow2 and VMDK' },
+  { command: 'qemu-img', debianPackage: 'qemu-utils', why: 'converts the disk to qcow2, VMDK, VHD and VHDX' },
 ];
 
 const files: { path: string; debianPackage: string; why: string; when: (image: NodeImage) => boolean }[] = [
@@ -48,6 +48,7 @@ export function requiredHostTools(image: NodeImage): HostTool[] {
     tools.push({ command: 'qemu-system-x86_64', debianPackage: 'qemu-system-x86', why: 'boots the image to verify it' });
     tools.push({ command: 'genisoimage', debianPackage: 'genisoimage', why: 'writes the Cluster API bootstrap data seed for the boot check' });
   }
+  if (image.spec.outputs.some((o) => o.format === 'gce-tar')) tools.push({ command: 'gzip', debianPackage: 'gzip', why: 'compresses the GCE image tarball' });
   return tools;
 }
 

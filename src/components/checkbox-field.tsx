@@ -7,9 +7,10 @@ export interface CheckboxFieldProps {
   onChange: (checked: boolean) => void;
   hint?: ReactNode;
   issues?: readonly string[];
+  disabled?: boolean;
 }
 
-export function CheckboxField({ label, checked, onChange, hint, issues = [] }: CheckboxFieldProps) {
+export function CheckboxField({ label, checked, onChange, hint, issues = [], disabled = false }: CheckboxFieldProps) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : null, issues.length > 0 ? `${id}-issues` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -18,6 +19,7 @@ export function CheckboxField({ label, checked, onChange, hint, issues = [] }: C
         id={id}
         type="checkbox"
         checked={checked}
+        disabled={disabled}
         aria-invalid={issues.length > 0}
         aria-describedby={describedBy}
         onChange={(e) => onChange(e.target.checked)}

@@ -57,6 +57,17 @@ metadata: { name: a }
     expect(changed).not.toBe(base);
   });
 
+  it('keeps the key a bare-format spec had before provider targets existed', async () => {
+    // computed on the schema without targets, for the same pipeline version
+    const image = nodeImageSchema.parse(minimalInput({ outputs: [{ format: 'ova' }, { format: 'qcow2' }, { format: 'raw', compression: 'zstd' }] }));
+    expect(await buildKey(image, 'stamper-pipeline/1')).toBe('f21a0d2a83d10f2694dfa77bee12680b95146c39ccfca6c557860f0b2cd733a1');
+  });
+
+  it('changes when an output gains a provider target', async () => {
+    const bare = await keyOf(minimalInput({ outputs: [{ format: 'qcow2' }] }));
+    expect(await keyOf(minimalInput({ outputs: [{ format: 'qcow2', targets: ['openstack'] }] }))).not.toBe(bare);
+  });
+
   it('changes with the pipeline version', async () => {
     const image = nodeImageSchema.parse(minimalInput());
     expect(await buildKey(image, 'stamper-pipeline/2')).not.toBe(await buildKey(image));

@@ -30,6 +30,19 @@ export const catalogSchema = z.object({
     }),
   ),
   outputFormats: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+  /** Where nodes run: each target's formats (first = what picking it writes) and what it adds to the image. */
+  providerTargets: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      formats: z.array(z.string()).min(1),
+      agentPackages: z.array(z.string()),
+      datasources: z.array(z.string()),
+      drivers: z.array(z.string()),
+      metadata: z.string(),
+      adds: z.string(),
+    }),
+  ),
   defaults: z.object({ release: z.string(), kubernetesMinor: z.string() }),
   /** The upstream containerd offered when a release's own is too old, and where its release files are served from. */
   upstreamContainerd: z.object({ version: z.string(), releasesUrl: z.string() }),

@@ -1,3 +1,5 @@
+import type { OutputFormatId } from './providers/provider-targets';
+
 /**
  * What a user can choose. The schema checks cross-field rules against this data,
  * the server serves it at /api/catalog, and the designer renders choices from it.
@@ -133,12 +135,17 @@ export const kubernetesMinors: KubernetesMinor[] = [
 export const outputFormats = [
   { id: 'ova', title: 'OVA (vSphere)', description: 'OVF descriptor + stream-optimized VMDK + SHA-256 manifest' },
   { id: 'vmdk', title: 'VMDK', description: 'Stream-optimized VMDK disk' },
-  { id: 'qcow2', title: 'qcow2', description: 'QEMU/KVM, OpenStack' },
+  { id: 'qcow2', title: 'qcow2', description: 'QEMU/KVM, OpenStack, Proxmox, Nutanix' },
   { id: 'raw', title: 'Raw disk', description: 'Bare disk image, optionally zstd-compressed' },
   { id: 'ami', title: 'AWS AMI', description: 'Uploaded to S3, imported as a snapshot, registered as an AMI' },
-] as const;
+  { id: 'vhd', title: 'Fixed VHD (Azure)', description: 'Fixed-size VHD, virtual size a whole number of MiB' },
+  { id: 'vhdx', title: 'VHDX (Hyper-V)', description: 'Dynamically expanding VHDX' },
+  { id: 'gce-tar', title: 'GCE image tarball', description: 'disk.raw in a gzip-compressed GNU tar, as GCE imports it' },
+  { id: 'containerdisk', title: 'KubeVirt containerDisk', description: 'OCI image with the disk under /disk/' },
+] as const satisfies readonly { id: OutputFormatId; title: string; description: string }[];
 
-export type OutputFormatId = (typeof outputFormats)[number]['id'];
+export type { OutputFormatId };
+export { providerTargets } from './providers/provider-targets';
 
 export const defaultKubernetesAptRepository = (minor: string): string => `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`;
 

@@ -20,7 +20,7 @@ export const limits = {
   kernelArgs: 32,
   services: 64,
   labels: 32,
-  outputs: 5,
+  outputs: 9,
   urlLength: 2048,
   pathLength: 1024,
   descriptionLength: 2000,

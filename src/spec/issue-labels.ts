@@ -54,6 +54,9 @@ const fieldLabels: Record<string, string> = {
   'spec.disk.sizeGiB': 'Disk size',
   'spec.disk.firmware': 'Firmware',
   'spec.outputs': 'Outputs',
+  'spec.outputs.targets': 'targets',
+  'spec.outputs.hardwareVersion': 'hardware version',
+  'spec.outputs.compression': 'compression',
   'spec.verify.enabled': 'Boot check',
   'spec.verify.timeoutSeconds': 'Verification timeout',
 };

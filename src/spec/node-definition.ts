@@ -120,13 +120,6 @@ WantedBy=multi-user.target
 `;
 
 /**
- * The datasources a node image meets: NoCloud (ISO seeds, Cluster API on bare hypervisors),
- * ConfigDrive (OpenStack), VMware (guestinfo), Ec2. No `None` fallback: without any
- * datasource cloud-init disables itself instead of slowing every boot.
- */
-export const CLOUD_INIT_DATASOURCES = 'datasource_list: [ NoCloud, ConfigDrive, VMware, Ec2 ]\n';
-
-/**
  * Host keys are deleted at sysprep so clones do not share them; this regenerates them
  * on first boot whether or not cloud-init runs.
  */

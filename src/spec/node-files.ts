@@ -1,6 +1,6 @@
 import { resolveVersions } from './defaults';
+import { providerNodeFiles } from './providers/guest-side';
 import {
-  CLOUD_INIT_DATASOURCES,
   CRICTL_CONFIG,
   REQUIRED_KERNEL_MODULES,
   REQUIRED_SYSCTLS,
@@ -62,8 +62,8 @@ export function nodeSettingsFiles(spec: NodeImageSpec, facts: { containerdVersio
   files.push(
     { path: '/etc/containerd/config.toml', content: containerdConfig },
     { path: '/etc/crictl.yaml', content: CRICTL_CONFIG },
-    { path: '/etc/cloud/cloud.cfg.d/90-stamper-datasources.cfg', content: CLOUD_INIT_DATASOURCES },
     { path: '/etc/systemd/system/stamper-ssh-hostkeys.service', content: SSH_HOSTKEYS_UNIT },
+    ...providerNodeFiles(spec),
   );
   return files;
 }

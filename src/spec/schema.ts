@@ -27,6 +27,8 @@ import {
   systemdUnitName,
   userName,
 } from './field-rules';
+import { checkTargetRules } from './providers/target-rules';
+import { providerTargetIds } from './providers/provider-targets';
 
 export const API_VERSION = 'stamper/v1alpha1';
 export const KIND = 'NodeImage';
@@ -109,9 +111,21 @@ const fileSchema = z
   })
   .strict();
 
+/**
+ * Where the file's nodes run. Absent on specs written before targets existed: such an
+ * output is the bare file, with no provider's agents or datasources added (and the same
+ * build key as before).
+ */
+const targetsField = z
+  .array(z.enum(providerTargetIds))
+  .max(providerTargetIds.length)
+  .optional()
+  .describe('Provider targets this file is for; each adds its guest agent and cloud-init datasource to the image');
+
 const ovaOutputSchema = z
   .object({
     format: z.literal('ova'),
+    targets: targetsField,
     cpus: z.number().int().min(1).max(64).default(2),
     memoryMiB: z.number().int().min(512).max(262_144).default(4096),
     hardwareVersion: z.number().int().min(10).max(21).default(15).describe('vSphere virtual hardware version (vmx-NN)'),
@@ -121,6 +135,7 @@ const ovaOutputSchema = z
 const amiOutputSchema = z
   .object({
     format: z.literal('ami'),
+    targets: targetsField,
     region: awsRegion,
     bucket: s3BucketName.describe('S3 bucket the raw disk is uploaded to before ImportSnapshot'),
     nameTemplate: z
@@ -140,10 +155,26 @@ const amiOutputSchema = z
 
 const outputSchema = z.discriminatedUnion('format', [
   ovaOutputSchema,
-  z.object({ format: z.literal('vmdk') }).strict(),
-  z.object({ format: z.literal('qcow2'), compression: z.enum(['zstd', 'zlib', 'none']).default('zstd') }).strict(),
-  z.object({ format: z.literal('raw'), compression: z.enum(['none', 'zstd']).default('none') }).strict(),
+  z.object({ format: z.literal('vmdk'), targets: targetsField }).strict(),
+  z.object({ format: z.literal('qcow2'), targets: targetsField, compression: z.enum(['zstd', 'zlib', 'none']).default('zstd') }).strict(),
+  z.object({ format: z.literal('raw'), targets: targetsField, compression: z.enum(['none', 'zstd']).default('none') }).strict(),
   amiOutputSchema,
+  z
+    .object({ format: z.literal('vhd'), targets: targetsField })
+    .strict()
+    .describe('Fixed-size VHD (Azure)'),
+  z
+    .object({ format: z.literal('vhdx'), targets: targetsField })
+    .strict()
+    .describe('Dynamic VHDX (Hyper-V)'),
+  z
+    .object({ format: z.literal('gce-tar'), targets: targetsField })
+    .strict()
+    .describe('disk.raw in a gzip-compressed GNU tar (Google Compute Engine)'),
+  z
+    .object({ format: z.literal('containerdisk'), targets: targetsField })
+    .strict()
+    .describe('KubeVirt containerDisk: an OCI image with the disk under /disk/'),
 ]);
 
 const specBodySchema = z
@@ -176,8 +207,8 @@ const specBodySchema = z
       .min(1, 'must list at least one output')
       .max(limits.outputs)
       .default([
-        { format: 'ova', cpus: 2, memoryMiB: 4096, hardwareVersion: 15 },
-        { format: 'qcow2', compression: 'zstd' },
+        { format: 'ova', targets: ['vsphere'], cpus: 2, memoryMiB: 4096, hardwareVersion: 15 },
+        { format: 'qcow2', targets: ['qemu'], compression: 'zstd' },
       ]),
     verify: z
       .object({
@@ -245,6 +276,8 @@ function checkSpecRules(spec: SpecBody, ctx: z.RefinementCtx): void {
     }
   });
 
+  checkTargetRules(spec, issue);
+
   const userNames = new Set<string>();
   spec.users.forEach((user, i) => {
     if (userNames.has(user.name)) issue(['users', i, 'name'], `user "${user.name}" is listed more than once`);
@@ -289,5 +322,6 @@ export type NodeImageInput = z.input<typeof nodeImageSchema>;
 export type NodeImageSpec = NodeImage['spec'];
 export type OutputSpec = NodeImageSpec['outputs'][number];
 export type OutputFormat = OutputSpec['format'];
+export type { ProviderTargetId } from './providers/provider-targets';
 export type UserSpec = NodeImageSpec['users'][number];
 export type FileSpec = NodeImageSpec['files'][number];

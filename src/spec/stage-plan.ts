@@ -35,7 +35,8 @@ const stageRules: Record<StageName, StageRule> = {
   sbom: { enabled: always },
   disk: { enabled: always },
   // an AMI is imported from the raw disk itself, so an AMI-only build converts nothing
-  formats: { enabled: (image) => image.spec.outputs.some((o) => o.format !== 'ami') },
+  // ami is written by publish; the stage still runs for an ami output with targets, to record their metadata
+  formats: { enabled: (image) => image.spec.outputs.some((o) => o.format !== 'ami' || (o.targets ?? []).length > 0) },
   verify: { enabled: (image) => image.spec.verify.enabled },
   publish: { enabled: hasAmiOutput, omittedWhenOff: true },
   sign: { enabled: always },

@@ -5,6 +5,7 @@ import {
   defaultRelease,
   kubernetesMinors,
   outputFormats,
+  providerTargets,
   releases,
   suggestedUpstreamContainerd,
 } from '../../../src/spec/catalog.ts';
@@ -35,6 +36,16 @@ function buildCatalog(options: CatalogRouteOptions): Catalog {
     })),
     kubernetesMinors: kubernetesMinors.map((minor) => ({ ...minor })),
     outputFormats: outputFormats.map((format) => ({ ...format })),
+    providerTargets: providerTargets.map((target) => ({
+      id: target.id,
+      title: target.title,
+      formats: [...target.formats],
+      agentPackages: target.agents.map((a) => a.package),
+      datasources: [...target.datasources],
+      drivers: [...target.drivers],
+      metadata: target.metadata,
+      adds: target.adds,
+    })),
     defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
     upstreamContainerd: { version: suggestedUpstreamContainerd, releasesUrl: options.containerdReleasesUrl },
   };

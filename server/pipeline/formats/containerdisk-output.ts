@@ -1,7 +1,5 @@
-// ─── containerdisk registration for the formats stage ───────────────────────────────────────
-// The formats stage dispatches per output format; this is the `containerdisk` entry. Until the
-// schema carries a `containerdisk` output (the provider-targets work), the output's shape is
-// the small one below; the merge maps the schema's output onto it.
+// The formats stage's `containerdisk` writer (format-writers.ts). The spec's containerdisk
+// output has no push target yet; `push` is here for the registry push this module tests.
 import { join } from 'node:path';
 import { resolveVersions } from '../../../src/spec/defaults';
 import type { StageContext } from '../stage';

@@ -33,3 +33,25 @@ describe('qemu-img conversions', () => {
     expect(parseQemuImgProgress('nothing')).toBeUndefined();
   });
 });
+
+describe('provider formats', () => {
+  it('writes fixed VHDs at the exact disk size, dynamic VHDX, and GNU sparse tars', async () => {
+    const { vhdConvertArgs, vhdxConvertArgs, gceTarArgs } = await import('./conversions');
+    expect(vhdConvertArgs('in', 'out')).toEqual(['convert', '-p', '-f', 'raw', '-O', 'vpc', '-o', 'subformat=fixed,force_size=on', 'in', 'out']);
+    expect(vhdxConvertArgs('in', 'out').join(' ')).toContain('-O vhdx -o subformat=dynamic');
+    expect(gceTarArgs('/d', 'x.tar.gz')).toEqual([
+      '--format=oldgnu',
+      '-S',
+      '-c',
+      '-z',
+      '-f',
+      'x.tar.gz',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '-C',
+      '/d',
+      'disk.raw',
+    ]);
+  });
+});

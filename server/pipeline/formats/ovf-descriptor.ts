@@ -17,6 +17,9 @@ export interface OvfInput {
   guest: { distro: 'debian' | 'ubuntu'; version: string; release: string };
   properties: Record<string, string>;
   productVersion: string;
+  /** image-builder's product line and category; the spec name when absent. */
+  product?: string;
+  category?: string;
 }
 
 export function escapeXml(value: string): string {
@@ -116,10 +119,11 @@ ${item([
     </VirtualHardwareSection>
     <ProductSection ovf:required="false">
       <Info>Kubernetes node image built by Stamper</Info>
-      <Product>${x(input.name)}</Product>
+      <Product>${x(input.product ?? input.name)}</Product>
       <Vendor>Stamper</Vendor>
       <Version>${x(input.productVersion)}</Version>
-${properties}
+      <FullVersion>${x(input.productVersion)}</FullVersion>
+${input.category ? `      <Category>${x(input.category)}</Category>\n` : ''}${properties}
     </ProductSection>
   </VirtualSystem>
 </Envelope>

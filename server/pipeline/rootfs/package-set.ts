@@ -1,5 +1,6 @@
 import { findRelease } from '../../../src/spec/catalog';
 import { CNI_PLUGINS_PACKAGE, KUBEADM_HOST_PACKAGES } from '../../../src/spec/node-kubernetes';
+import { agentPackages, specTargets } from '../../../src/spec/providers/guest-side';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 
 /**
@@ -39,7 +40,10 @@ export function rootfsPackages(spec: NodeImageSpec): string[] {
   const cni = spec.kubernetes.source.type === 'binaries' ? [CNI_PLUGINS_PACKAGE] : [];
   // Ubuntu 22.04 still ships systemd-resolved inside the systemd package
   const base = spec.os.release === 'jammy' ? NODE_BASE_PACKAGES.filter((p) => p !== 'systemd-resolved') : NODE_BASE_PACKAGES;
-  return [...base, kernel, ...runtime, ...cni, ...spec.packages];
+  // only the chosen providers' agents; each stays inert on other hypervisors (configure's drop-ins)
+  const requested = new Set(spec.packages.map((p) => p.split('=')[0]));
+  const agents = agentPackages(specTargets(spec), spec.os.distro).filter((p) => !requested.has(p));
+  return [...base, kernel, ...runtime, ...cni, ...agents, ...spec.packages];
 }
 
 /**

@@ -6,6 +6,7 @@ import { chrootExec } from '../chroot';
 import { readTestImage } from '../kubernetes/stand-in';
 import { applyFiles, applyServices, applyUsers } from '../configure/customizations';
 import { NATIVE_SERVICES, renderStamperRelease, writeNodeSettings } from '../configure/node-config';
+import { azureAgentFiles } from '../configure/provider-guest';
 import { sysprep } from '../configure/sysprep';
 import { renderGrubConfig } from '../disk/grub-config';
 import { installedVersion } from '../sbom/installed-packages';
@@ -38,6 +39,7 @@ async function applyNodeSettings(ctx: StageContext, tree: string): Promise<void>
   const containerdVersion = containerdVersionFor(spec, await installedVersion(tree, 'containerd'));
   // the spec's own sysctls and modules are part of these files, so the export writes them alike
   await writeNodeSettings(tree, spec, { containerdVersion });
+  for (const file of await azureAgentFiles(tree, spec)) await writeTreeFile(tree, file.path, file.content);
   await writeTreeFile(
     tree,
     '/etc/stamper-release',

@@ -124,4 +124,40 @@ describe('bootAndCheck', () => {
     expect(boots()).toBe(1);
     expect((error as BootCheckError).message).toBe('the guest powered off without reporting its checks');
   });
+
+  it.each([
+    ['vpc', ['-O', 'vpc', '-o', 'subformat=fixed,force_size=on']],
+    ['vhdx', ['-O', 'vhdx']],
+  ] as const)('boots a %s source as that format, with the check inside', async (format, convertArgs) => {
+    const source = join(dir, `source.${format}`);
+    await runProcess('qemu-img', ['convert', '-f', 'raw', ...convertArgs, disk, source]);
+    const seen: { drive: string; info: string; hasCheck: boolean }[] = [];
+    const exec: Exec = async (command, args, options) => {
+      if (command !== 'qemu-system-x86_64') return runProcess(command, args, options);
+      const drive = args.find((a) => a.startsWith('file=') && a.includes('verify.')) ?? '';
+      const file = /^file=([^,]+)/.exec(drive)?.[1] ?? '';
+      const info = (await runProcess('qemu-img', ['info', '-f', format, '--output=json', file], { captureStdout: true })).stdout;
+      // read the boot disk back as raw and look for the injected check file
+      const raw = join(dir, `readback-${format}.raw`);
+      await runProcess('qemu-img', ['convert', '-f', format, '-O', 'raw', file, raw]);
+      const offset = 2048 * 512;
+      const { stdout } = await runProcess('debugfs', ['-R', 'ls -l /var/lib', `${raw}?offset=${offset}`], { captureStdout: true });
+      seen.push({ drive, info, hasCheck: /stamper/.test(stdout) });
+      await writeFile(args[args.indexOf('-serial') + 1]?.replace(/^file:/, '') ?? '', PASSED);
+      return { code: 0, stdout: '', lastLines: [] };
+    };
+    await bootAndCheck({ ...request(exec, `boot-${format}`), sourceDisk: source, sourceFormat: format });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.drive).toContain(`format=${format}`);
+    expect(JSON.parse(seen[0]?.info ?? '{}')).toMatchObject({ format, 'virtual-size': 64 * 1024 * 1024 });
+    expect(seen[0]?.hasCheck).toBe(true);
+  });
+
+  it('refuses a dynamic VHD, whose layout is not the raw disk’s', async () => {
+    const dynamic = join(dir, 'dynamic.vhd');
+    await runProcess('qemu-img', ['convert', '-f', 'raw', '-O', 'vpc', '-o', 'subformat=dynamic', disk, dynamic]);
+    const { exec, boots } = guest([PASSED]);
+    await expect(bootAndCheck({ ...request(exec, 'dynamic'), sourceDisk: dynamic, sourceFormat: 'vpc' })).rejects.toThrow(/dynamic VHD/);
+    expect(boots()).toBe(0);
+  });
 });

@@ -6,12 +6,16 @@ import type { GuestExpectations } from './expectations';
 import { capiBootstrapSeed } from './capi-bootstrap';
 import { injectGuestCheck } from './inject-check';
 import { writeNoCloudSeed } from './nocloud-seed';
-import { OVMF_VARS, type VerifyFirmware, type VerifyHardware, qemuBootArgs } from './qemu-args';
+import { OVMF_VARS, type QemuBootRequest, type VerifyFirmware, type VerifyHardware, qemuBootArgs } from './qemu-args';
 import { BOOT_MILESTONES, parseSerialResults } from './serial-results';
 
 export interface BootCheckRequest {
   sourceDisk: string;
-  sourceFormat: 'raw' | 'qcow2' | 'vmdk';
+  /**
+   * raw and vpc (a fixed VHD: the raw disk plus a footer) boot a copy of the file itself;
+   * vhdx boots a VHDX re-encoded after the check is added; others boot a raw copy.
+   */
+  sourceFormat: 'raw' | 'qcow2' | 'vmdk' | 'vpc' | 'vhdx';
   scratchDir: string;
   firmware: VerifyFirmware;
   hardware: VerifyHardware;
@@ -67,12 +71,24 @@ export async function bootAndCheck(req: BootCheckRequest): Promise<BootCheckResu
 async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   const report = req.progress ?? (() => undefined);
   await mkdir(req.scratchDir, { recursive: true });
-  const copy = join(req.scratchDir, 'verify.raw');
+  const copiedAsIs = req.sourceFormat === 'raw' || req.sourceFormat === 'vpc';
+  const copy = join(req.scratchDir, copiedAsIs ? `verify.${req.sourceFormat}` : 'verify.raw');
   await rm(copy, { force: true });
   report(1, 'preparing a throwaway copy of the disk');
-  if (req.sourceFormat === 'raw') await req.exec('cp', ['--sparse=always', req.sourceDisk, copy]);
+  if (req.sourceFormat === 'vpc') await requireFixedVhd(req.sourceDisk);
+  if (copiedAsIs) await req.exec('cp', ['--sparse=always', req.sourceDisk, copy]);
   else await req.exec('qemu-img', ['convert', '-f', req.sourceFormat, '-O', 'raw', req.sourceDisk, copy], { quiet: true });
   await injectGuestCheck(req.exec, copy, req.scratchDir, req.expectations);
+  let bootDisk = copy;
+  let bootFormat: QemuBootRequest['diskFormat'] = copiedAsIs ? req.sourceFormat : 'raw';
+  if (req.sourceFormat === 'vhdx') {
+    // debugfs writes raw offsets, so the check goes into a raw copy first; QEMU then boots it as VHDX
+    bootDisk = join(req.scratchDir, 'verify.vhdx');
+    bootFormat = 'vhdx';
+    await rm(bootDisk, { force: true });
+    await req.exec('qemu-img', ['convert', '-f', 'raw', '-O', 'vhdx', '-o', 'subformat=dynamic', copy, bootDisk], { quiet: true });
+    await rm(copy, { force: true });
+  }
 
   const serialLog = join(req.scratchDir, `serial-${req.hardware}-${req.firmware}.log`);
   await rm(serialLog, { force: true });
@@ -87,8 +103,8 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   const bootstrap = req.expectations.capiBootstrap;
   const seedIso = bootstrap ? await writeNoCloudSeed(req.exec, req.scratchDir, capiBootstrapSeed(bootstrap)) : undefined;
   const args = qemuBootArgs({
-    disk: copy,
-    diskFormat: 'raw',
+    disk: bootDisk,
+    diskFormat: bootFormat,
     firmware: req.firmware,
     hardware: req.hardware,
     serialLog,
@@ -107,7 +123,7 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
     if (!watcher.endedPanickedGuest()) throw await bootFailure(err, serialLog, req.timeoutMs);
   } finally {
     watcher.stop();
-    await rm(copy, { force: true });
+    await rm(bootDisk, { force: true });
   }
   const text = await readText(serialLog);
   const results = parseSerialResults(text);
@@ -118,6 +134,18 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   }
   report(100, 'boot check finished');
   return { checks: results.checks, serialLog, bootMs: Date.now() - started };
+}
+
+/** A dynamic VHD starts with a copy of its footer; only a fixed one has the raw disk's layout. */
+async function requireFixedVhd(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await handle.read(head, 0, 8, 0);
+    if (head.toString('latin1') === 'conectix') throw new Error(`${path} is a dynamic VHD; the boot check takes fixed VHDs only`);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function bootFailure(err: unknown, serialLog: string, timeoutMs: number): Promise<BootCheckError> {

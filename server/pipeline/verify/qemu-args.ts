@@ -3,7 +3,7 @@ export type VerifyHardware = 'virtio' | 'vsphere';
 
 export interface QemuBootRequest {
   disk: string;
-  diskFormat: 'raw' | 'qcow2' | 'vmdk';
+  diskFormat: 'raw' | 'qcow2' | 'vmdk' | 'vpc' | 'vhdx';
   firmware: VerifyFirmware;
   hardware: VerifyHardware;
   serialLog: string;

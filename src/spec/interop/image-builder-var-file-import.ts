@@ -328,13 +328,15 @@ function importOutputs(reader: VarFileReader): OutputInput[] {
     if (vmx !== undefined) reader.from(k.vmxVersion, at('hardwareVersion'));
     outputs.push({
       format: 'ova',
+      targets: ['vsphere'],
       ...(cpu !== undefined ? { cpus: Number(cpu) } : {}),
       ...(memory !== undefined ? { memoryMiB: Number(memory) } : {}),
       ...(vmx !== undefined ? { hardwareVersion: Number(vmx) } : {}),
     });
   }
   const format = reader.take(k.format);
-  if (format === 'qcow2' || format === 'raw') outputs.push({ format });
+  if (format === 'qcow2') outputs.push({ format, targets: ['qemu'] });
+  else if (format === 'raw') outputs.push({ format, targets: ['raw'] });
   else if (format !== undefined) reader.reject(k.format, `unknown disk format "${format}" (qcow2 or raw)`);
 
   const region = reader.take(k.awsRegion);
@@ -358,7 +360,7 @@ function importOutputs(reader: VarFileReader): OutputInput[] {
       .split(',')
       .map((v) => v.trim())
       .filter(Boolean);
-  const ami: Extract<OutputInput, { format: 'ami' }> = { format: 'ami', region, bucket: '' };
+  const ami: Extract<OutputInput, { format: 'ami' }> = { format: 'ami', targets: ['aws'], region, bucket: '' };
   const at = (field: string) => ['outputs', outputs.length, field];
   reader.from(k.awsRegion, at('region'));
   const copyTo = list(amiRegions).filter((r) => r !== region);

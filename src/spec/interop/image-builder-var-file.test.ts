@@ -27,10 +27,11 @@ const carriedInput = (): NodeImageInput =>
     packages: ['nfs-common', 'jq=1.6-2.1'],
     disk: { sizeGiB: 40, firmware: 'uefi' },
     outputs: [
-      { format: 'ova', cpus: 4, memoryMiB: 8192, hardwareVersion: 19 },
-      { format: 'qcow2' },
+      { format: 'ova', targets: ['vsphere'], cpus: 4, memoryMiB: 8192, hardwareVersion: 19 },
+      { format: 'qcow2', targets: ['qemu'] },
       {
         format: 'ami',
+        targets: ['aws'],
         region: 'eu-west-1',
         bucket: 'my-imports',
         copyToRegions: ['us-east-1', 'eu-central-1'],
@@ -106,6 +107,21 @@ describe('exportImageBuilderVarFile', () => {
       ]),
     );
     expect(exportImageBuilderVarFile(parse(minimalInput())).notCarried).toEqual([]);
+  });
+
+  it('carries a target only where image-builder has that provider’s build for the format', () => {
+    const { notCarried } = exportImageBuilderVarFile(
+      parse(
+        minimalInput({
+          outputs: [
+            { format: 'ova', targets: ['vsphere'] },
+            { format: 'qcow2', targets: ['openstack', 'proxmox'] },
+            { format: 'vhd', targets: ['azure'] },
+          ],
+        }),
+      ),
+    );
+    expect(notCarried).toEqual(['spec.outputs[1].targets', 'spec.outputs[2].targets', 'spec.outputs[2].format']);
   });
 });
 
@@ -191,7 +207,7 @@ describe('importImageBuilderVarFile', () => {
     expect(result.spec.spec?.kubernetes).toEqual({ version: '1.33.9' });
     expect(result.unsupportedKeys).toEqual(['kubernetes_deb_gpg_key', 'kubernetes_deb_repo']);
     expect(result.spec.spec?.outputs).toEqual([
-      { format: 'ami', region: 'us-west-2', bucket: '', nameTemplate: 'capa-ami-{os}-{kubernetesVersion}-{timestamp}' },
+      { format: 'ami', targets: ['aws'], region: 'us-west-2', bucket: '', nameTemplate: 'capa-ami-{os}-{kubernetesVersion}-{timestamp}' },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
-import type { NodeImage, NodeImageSpec, OutputSpec } from '../schema';
+import type { NodeImage, NodeImageSpec, OutputSpec, ProviderTargetId } from '../schema';
 import { amiNameTemplateToImageBuilder } from './ami-name-template';
 
 /**
@@ -130,8 +130,14 @@ export function exportImageBuilderVarFile(image: NodeImage): VarFileExport {
   return { varFile: sortedKeys(varFile), notCarried };
 }
 
+/** The provider target of image-builder's own build for each format it writes (build-node-ova-vsphere-*, build-qemu-*, build-raw-*, build-ami-*). */
+const imageBuilderTargetOf: Partial<Record<OutputSpec['format'], ProviderTargetId>> = { ova: 'vsphere', qcow2: 'qemu', raw: 'raw', ami: 'aws' };
+
 function exportOutput(output: OutputSpec, varFile: ImageBuilderVarFile, notCarried: string[], spec: NodeImageSpec): void {
   const at = `spec.outputs[${spec.outputs.indexOf(output)}]`;
+  // image-builder adds a provider's agents by which build runs (its Ansible roles), not by a var-file key
+  const targets = output.targets ?? [];
+  if (targets.length > 0 && (targets.length > 1 || targets[0] !== imageBuilderTargetOf[output.format])) notCarried.push(`${at}.targets`);
   switch (output.format) {
     case 'ova':
       varFile[k.cpu] = String(output.cpus);
@@ -151,6 +157,10 @@ function exportOutput(output: OutputSpec, varFile: ImageBuilderVarFile, notCarri
       }
       return;
     case 'vmdk':
+    case 'vhd':
+    case 'vhdx':
+    case 'gce-tar':
+    case 'containerdisk':
       notCarried.push(`${at}.format`);
       return;
     case 'ami': {

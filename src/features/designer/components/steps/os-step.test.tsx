@@ -19,6 +19,7 @@ const catalog: Catalog = {
   releases: releases.map((r) => ({ ...r, compatibility: [] })),
   kubernetesMinors,
   outputFormats: outputFormats.map((f) => ({ ...f })),
+  providerTargets: [],
   defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
   upstreamContainerd: { version: suggestedUpstreamContainerd, releasesUrl: CONTAINERD_RELEASES_URL },
 };

@@ -6,6 +6,8 @@ import { TextField } from '@/components/text-field';
 import type { OutputFormat, OutputSpec } from '@/spec/schema';
 import type { Catalog } from '@/lib/api/get-catalog';
 import { defaultOutput, isOutputFormat } from '@/features/designer/lib/output-defaults';
+import { addTarget, moveTarget, removeTarget } from '@/features/designer/lib/target-outputs';
+import { findProviderTarget } from '@/spec/providers/provider-targets';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/stores/draft-store';
@@ -87,44 +89,107 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
   }
 }
 
+type ProviderEntry = Catalog['providerTargets'][number];
+
+function ProviderCard({ entry, showSettings, formatTitle }: { entry: ProviderEntry; showSettings: boolean; formatTitle: (id: string) => string }) {
+  const target = findProviderTarget(entry.id);
+  const outputs = useDraftStore((s) => s.draft.spec.outputs);
+  const update = useUpdateDraft();
+  const index = target ? outputs.findIndex((o) => o.targets?.includes(target.id)) : -1;
+  const output = outputs[index];
+  const issues = useFieldIssues(['spec', 'outputs', index, 'targets'], { nested: true });
+  if (!target) return null;
+  const id = target.id;
+  return (
+    <div className={output ? 'provider-card provider-card--picked' : 'provider-card'}>
+      <CheckboxField
+        label={entry.title}
+        hint={<small>{entry.adds}</small>}
+        checked={output !== undefined}
+        issues={output ? issues : []}
+        onChange={(on) => update((d) => (on ? addTarget(d.spec.outputs, id) : removeTarget(d.spec.outputs, id)))}
+      />
+      {output && target.formats.length > 1 ? (
+        <SelectField
+          label={`${entry.title} file`}
+          value={output.format}
+          options={target.formats.map((f) => ({ value: f, label: formatTitle(f) }))}
+          onChange={(v) => update((d) => moveTarget(d.spec.outputs, id, v as OutputFormat))}
+        />
+      ) : null}
+      {output && showSettings ? <OutputSettings output={output} index={index} edit={editOutputAt(update, index)} /> : null}
+      {output && !showSettings ? <p className="field-hint">Shares the {formatTitle(output.format)} file above.</p> : null}
+    </div>
+  );
+}
+
+const editOutputAt =
+  (update: ReturnType<typeof useUpdateDraft>, index: number): Edit =>
+  (change) =>
+    update((d) => {
+      const target = d.spec.outputs[index];
+      if (target) change(target);
+    });
+
+/** "Where will these nodes run?": provider cards first, then files written without a provider. */
 export function OutputsStep({ catalog }: { catalog: Catalog }) {
   const outputs = useDraftStore((s) => s.draft.spec.outputs);
   const update = useUpdateDraft();
   const listIssues = useFieldIssues(['spec', 'outputs']);
+  const formatTitle = (id: string) => catalog.outputFormats.find((f) => f.id === id)?.title ?? id;
+  const targetTitle = (id: string) => catalog.providerTargets.find((t) => t.id === id)?.title ?? id;
 
-  const toggle = (format: OutputFormat, on: boolean) =>
+  const toggleFormat = (format: OutputFormat, on: boolean) =>
     update((d) => {
       if (on) d.spec.outputs.push(defaultOutput(format));
-      else d.spec.outputs = d.spec.outputs.filter((o) => o.format !== format);
+      else d.spec.outputs = d.spec.outputs.filter((o) => o.format !== format || (o.targets ?? []).length > 0);
     });
+  // an output's settings are shown once, under the first picked target that writes it
+  const settingsShownFor = new Set<number>();
+  const showSettings = catalog.providerTargets.map((entry) => {
+    const index = outputs.findIndex((o) => o.targets?.some((t) => t === entry.id));
+    if (index < 0 || settingsShownFor.has(index)) return false;
+    settingsShownFor.add(index);
+    return true;
+  });
 
   return (
     <>
+      <fieldset className="group provider-cards">
+        <legend>Where will these nodes run?</legend>
+        <p className="field-hint">Pick every provider: one image serves them all. Each writes its file and adds what its machines need inside the image.</p>
+        {catalog.providerTargets.map((entry, i) => (
+          <ProviderCard key={entry.id} entry={entry} showSettings={showSettings[i] ?? false} formatTitle={formatTitle} />
+        ))}
+      </fieldset>
       <fieldset className="group">
-        <legend>Formats</legend>
+        <legend>Plain files</legend>
+        <p className="field-hint">Files for no particular provider: nothing is added to the image for them.</p>
         {catalog.outputFormats.map((format) => {
           if (!isOutputFormat(format.id)) return null;
           const formatId = format.id;
           const index = outputs.findIndex((o) => o.format === format.id);
           const output = outputs[index];
-          const edit: Edit = (change) =>
-            update((d) => {
-              const target = d.spec.outputs[index];
-              if (target) change(target);
-            });
+          const forTargets = output?.targets ?? [];
           return (
             <div key={format.id} className="output-option">
-              <CheckboxField label={format.title} hint={format.description} checked={index >= 0} onChange={(on) => toggle(formatId, on)} />
-              {output ? <OutputSettings output={output} index={index} edit={edit} /> : null}
+              <CheckboxField
+                label={format.title}
+                hint={forTargets.length > 0 ? `Written for ${forTargets.map(targetTitle).join(', ')}` : format.description}
+                checked={index >= 0}
+                disabled={forTargets.length > 0}
+                onChange={(on) => toggleFormat(formatId, on)}
+              />
+              {output && forTargets.length === 0 ? <OutputSettings output={output} index={index} edit={editOutputAt(update, index)} /> : null}
             </div>
           );
         })}
-        {listIssues.length > 0 ? (
-          <p className="field-issues" role="note">
-            {listIssues.join('; ')}
-          </p>
-        ) : null}
       </fieldset>
+      {listIssues.length > 0 ? (
+        <p className="field-issues" role="note">
+          {listIssues.join('; ')}
+        </p>
+      ) : null}
     </>
   );
 }
