@@ -4,7 +4,8 @@ import { findRelease } from '../../../src/spec/catalog';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 import { describeStatus, fetchSource } from '../../sources/source-fetch';
 import { SourcePolicyError, sourcePolicyFromEnvironment } from '../../sources/source-policy';
-import { hostDebianMirror } from '../host-mirror';
+import { hostDebianMirror, hostDebianSecurityMirror } from '../host-mirror';
+import { prepareAptSources } from '../rootfs/extra-repositories';
 import { osLayerKey } from '../rootfs/os-layer-key';
 import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
 import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
@@ -72,7 +73,9 @@ async function bootstrap(ctx: StageContext, tree: string, mirror: string): Promi
     '--aptopt=Acquire::Retries "3"',
   ];
   if (release?.keyring) args.push(`--keyring=${release.keyring}`);
-  args.push(spec.os.release, tree, mirror);
+  const hostSecurityMirror = spec.os.distro === 'debian' && !spec.os.mirror ? await hostDebianSecurityMirror() : undefined;
+  const sources = await prepareAptSources(spec, ctx.stageDir, mirror, { hostSecurityMirror, signal: ctx.signal });
+  args.push(...sources.options, spec.os.release, tree, ...sources.mirrors);
 
   // mmdebstrap's phases in order, with the share of the stage each one ends at
   const milestones: [RegExp, number, string][] = [
