@@ -1,4 +1,7 @@
+import type { NodeImage } from '../../src/spec/schema.ts';
 import type { ServerConfig } from '../config/server-config.ts';
+import { collectBuildInputs } from '../sources/build-inputs.ts';
+import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { BuildStore } from '../store/build-store.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { BuildExecutor } from './build-executor.ts';
@@ -11,7 +14,8 @@ import { ProcessBuildRunner, realBuildScript } from './process-build-runner.ts';
 export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
->;
+> &
+  Partial<Pick<ServerConfig, 'sourcePolicy'>>;
 
 export interface BuildSystem {
   store: BuildStore;
@@ -39,7 +43,9 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     retention: { keepBuilds: config.keepBuilds, maxArtifactBytes: config.maxArtifactBytes },
     pollMs: options.pollMs,
   });
-  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes });
+  const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
+  const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
+  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   return {
     store,
     hub,

@@ -1,3 +1,4 @@
+import type { BuildInput } from '../../src/spec/build-inputs';
 import type { NodeImage } from '../../src/spec/schema';
 import type { ArtifactInfo, PublishedImage, StageName, VerifyCheck } from './events';
 import type { ExecOptions, ExecResult } from './exec';
@@ -37,6 +38,8 @@ export interface StageContext {
   markTestImage(reason: string): void;
   /** Publish stage reports each cloud image it registered here. */
   published(image: PublishedImage): void;
+  /** The rootfs stage records the state of the build's sources here, before installing from them. */
+  recordInputs(inputs: BuildInput[]): void;
 }
 
 export interface Stage {

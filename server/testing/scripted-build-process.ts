@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-protocol.ts';
 import { endBuildWhenParentDies } from '../builds/parent-watch.ts';
+import { lifecycleBuild } from './scripted-lifecycle-build.ts';
 
 /**
  * A stand-in for build-process.ts in tests: same protocol, same process handling,
@@ -99,6 +100,8 @@ async function main() {
   switch (scenario) {
     case 'quick':
       return succeed(job, 5, 0);
+    case 'lifecycle':
+      return lifecycleBuild(job, emit, send);
     case 'stream':
       return succeed(job, 300, 5);
     case 'flood':

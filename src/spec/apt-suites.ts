@@ -1,4 +1,5 @@
 import { findRelease } from './catalog';
+import { resolveVersions } from './defaults';
 import type { AptRepositorySpec, NodeImageSpec } from './schema';
 
 /** Where an apt source of a build comes from; the order is the order of the image's sources. */
@@ -54,6 +55,19 @@ export function distroSuites(spec: NodeImageSpec, mirror: string, hostSecurityMi
 
 export function extraRepositorySuite(repo: AptRepositorySpec): AptSuiteSource {
   return { role: 'extra', name: repo.name, url: repo.url, suite: repo.suite, components: isFlatSuite(repo.suite) ? [] : (repo.components ?? ['main']) };
+}
+
+/**
+ * Every apt suite a build of this spec installs from, in the order of the image's sources:
+ * the release's suites (when the mirror is known), the extra repositories, then the
+ * Kubernetes repository, which is flat (`deb URL /`).
+ */
+export function buildAptSuites(spec: NodeImageSpec, mirror: string | undefined, hostSecurityMirror?: string): AptSuiteSource[] {
+  const suites = mirror ? distroSuites(spec, mirror, hostSecurityMirror) : [];
+  suites.push(...spec.repositories.map(extraRepositorySuite));
+  const repository = spec.kubernetes.source.type === 'apt' ? resolveVersions(spec).aptRepository : null;
+  if (repository) suites.push({ role: 'kubernetes', name: 'kubernetes', url: repository, suite: '/', components: [] });
+  return suites;
 }
 
 /** A suite whose fixes are security fixes: Debian's and Ubuntu's -security, or a repository labelled so. */

@@ -30,7 +30,9 @@ const listQuerySchema = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
-const forceQuery = z.object({ force: z.enum(['true', 'false', '1', '0']).optional(), skipPreflight: z.string().optional() });
+const flag = z.enum(['true', 'false', '1', '0']).optional();
+const forceQuery = z.object({ force: flag, successor: flag, skipPreflight: z.string().optional() });
+const isSet = (value: string | undefined) => value === 'true' || value === '1';
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -64,13 +66,15 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
 
   app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
-    const { force } = parseOrThrow(forceQuery, request.query);
-    const forced = force === 'true' || force === '1';
+    const query = parseOrThrow(forceQuery, request.query);
+    const forced = isSet(query.force);
+    // ?successor=true: when the build that would be reused is stale, build its successor
+    const successor = isSet(query.successor);
     const checked = await requireValidSpec(request.body);
     // a build that is reused fetches nothing, so it needs no preflight
-    if (forced || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
-    const result = await service.create(checked, forced);
-    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
+    if (forced || successor || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const result = await service.create(checked, forced, successor);
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
@@ -84,6 +88,12 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     const result = await service.retry(parseOrThrow(idParams, request.params).id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
+  });
+
+  app.post('/api/builds/:id/rebuild', { config: { rateLimit } }, async (request, reply) => {
+    const result = await service.rebuild(parseOrThrow(idParams, request.params).id);
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: false };
+    return reply.code(201).send(body);
   });
 
   app.delete('/api/builds/:id', async (request) => toBuildDetail(await service.remove(parseOrThrow(idParams, request.params).id)));

@@ -13,6 +13,7 @@ import {
 } from '../kubernetes/apt-source';
 import { KUBEADM_DROPIN, KUBELET_SERVICE } from '../kubernetes/binary-units';
 import { recordTestImage, standInReason } from '../kubernetes/stand-in';
+import { recordKubernetesInputs } from '../record-inputs';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
 import { treeDir } from '../work-layout';
@@ -22,6 +23,7 @@ export const kubernetesStage: Stage = {
   enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
+    await recordKubernetesInputs(ctx);
     const restore = await prepareTreeForApt(tree);
     try {
       if (ctx.spec.spec.kubernetes.source.type === 'apt') await installFromApt(ctx, tree);

@@ -47,6 +47,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [] },
     recordCheck: () => undefined,
     markTestImage: () => undefined,
+    recordInputs: () => undefined,
     published: (image) => events.push({ type: 'published', image }),
   };
 }

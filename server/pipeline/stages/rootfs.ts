@@ -7,6 +7,7 @@ import { SourcePolicyError, sourcePolicyFromEnvironment } from '../../sources/so
 import { hostDebianMirror, hostDebianSecurityMirror } from '../host-mirror';
 import { prepareAptSources } from '../rootfs/extra-repositories';
 import { osLayerKey } from '../rootfs/os-layer-key';
+import { recordOsInputs } from '../record-inputs';
 import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
 import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
 import type { Stage, StageContext } from '../stage';
@@ -23,7 +24,8 @@ export const rootfsStage: Stage = {
   enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
-    const key = osLayerKey(ctx.spec.spec);
+    const mirror = await resolveMirror(ctx.spec.spec);
+    const key = osLayerKey(ctx.spec.spec, await recordOsInputs(ctx, mirror));
     const cached = baseTreeCachePath(ctx.cacheDir, key);
     await rm(tree, { recursive: true, force: true });
 
@@ -36,7 +38,6 @@ export const rootfsStage: Stage = {
       return;
     }
 
-    const mirror = await resolveMirror(ctx.spec.spec);
     await checkMirrorReachable(mirror, ctx.spec.spec.os.release, ctx.signal);
     ctx.progress(3, `bootstrapping ${ctx.spec.spec.os.release} from ${mirror}`);
     await bootstrap(ctx, tree, mirror);
