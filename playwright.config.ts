@@ -5,6 +5,8 @@ const port = Number(process.env.STAMPER_E2E_PORT ?? 4310);
 const baseURL = `http://127.0.0.1:${port}`;
 /** e2e/review-sources.spec.ts serves a Kubernetes stand-in here; the server offers it in the designer. */
 const standInPort = port + 1000;
+/** e2e/runtime-containerd.spec.ts serves containerd release files here, as the server's containerd releases mirror. */
+const containerdReleasesPort = port + 1001;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,7 +38,7 @@ export default defineConfig({
       'npm run build',
       'cp -R dist "$run_dir/dist"',
       // loopback sources allowed explicitly: the tests' stand-in and mirror run on 127.0.0.1
-      `STAMPER_ALLOW_LOOPBACK_SOURCES=1 STAMPER_STAND_IN_URL=http://127.0.0.1:${standInPort}/ STAMPER_STATIC_DIR="$run_dir/dist" node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
+      `STAMPER_ALLOW_LOOPBACK_SOURCES=1 STAMPER_STAND_IN_URL=http://127.0.0.1:${standInPort}/ STAMPER_CONTAINERD_RELEASES_URL=http://127.0.0.1:${containerdReleasesPort}/ STAMPER_STATIC_DIR="$run_dir/dist" node --import tsx server/main.ts serve --host 127.0.0.1 --port ${port} --data-dir "$run_dir/data"`,
     ].join(' && '),
     url: `${baseURL}/api/catalog`,
     reuseExistingServer: false,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildKey } from '../src/spec/build-key';
 import { nodeImageSchema, type NodeImage } from '../src/spec/schema';
 import { type PipelineResult, runPipeline } from '../server/pipeline/run-pipeline';
+import { keyDirSigner } from '../server/signing/sign-sums';
 import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo';
 
 interface BenchRun {
@@ -55,6 +56,7 @@ async function benchBuild(label: 'cold' | 'warm', image: NodeImage, root: string
     outDir: join(dir, 'out'),
     cacheDir: join(root, 'cache'),
     signal: new AbortController().signal,
+    signer: keyDirSigner(join(root, 'keys')),
     emit: (event) => {
       if (event.type === 'stage' && event.status !== 'started') {
         process.stderr.write(`${label}: ${event.stage} ${event.status} ${((event.durationMs ?? 0) / 1000).toFixed(1)} s\n`);

@@ -134,7 +134,8 @@ export async function startStamperServer(options: { scripted: boolean; port: num
   const entry = options.scripted ? ['server/testing/serve-scripted.ts'] : ['server/main.ts', 'serve'];
   const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--host', '127.0.0.1', '--port', String(options.port), '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, STAMPER_STATIC_DIR: staticDir, ...options.env }),
+    // the package index obeys the source policy like a build, and the fixture's mirror is on loopback
+    env: serverEnv({ STAMPER_PACKAGES_MIRROR: mirror.url, STAMPER_ALLOW_LOOPBACK_SOURCES: '1', STAMPER_STATIC_DIR: staticDir, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -181,7 +182,7 @@ export async function startStamperServer(options: { scripted: boolean; port: num
   };
 }
 
-type Scenario = 'quick' | 'stream' | 'hang' | 'fail';
+type Scenario = 'quick' | 'stream' | 'hang' | 'fail' | 'providers';
 
 /** A spec for the scripted server; `extra` changes the spec body so builds differ. */
 export function scriptedSpec(name: string, scenario: Scenario, extra: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { replaceYaml } from './fixtures';
+import { nodeImageYaml, openDesignerStep, replaceYaml } from './fixtures';
 import { expect, expectNoSeriousA11yViolations, scriptedSpec, sha256OfFile, submitBuild, test, waitForState } from './builds-fixtures';
 
 /**
@@ -11,26 +11,11 @@ test('submitting from the designer follows the build live to its result', async 
   await page.goto('/');
   await replaceYaml(
     page,
-    [
-      'apiVersion: stamper/v1alpha1',
-      'kind: NodeImage',
-      'metadata:',
-      '  name: submitted-live',
-      '  labels:',
-      '    scenario: stream',
-      'spec:',
-      '  packages: [submitted-live]',
-      '  outputs:',
-      '    - format: raw',
-      '  verify:',
-      '    enabled: false',
-      '',
-    ].join('\n'),
+    nodeImageYaml('submitted-live', ['  packages: [submitted-live]', '  outputs:', '    - format: raw', '  verify:', '    enabled: false'], {
+      scenario: 'stream',
+    }),
   );
-  await page
-    .getByRole('navigation', { name: 'Designer steps' })
-    .getByRole('button', { name: /Review/ })
-    .click();
+  await openDesignerStep(page, /Review/);
   await page.getByRole('button', { name: 'Build', exact: true }).click();
 
   await test.step('the build page opens and the log streams in', async () => {
@@ -49,10 +34,7 @@ test('submitting from the designer follows the build live to its result', async 
   await test.step('submitting the identical spec again opens the same build and says so', async () => {
     const firstUrl = page.url();
     await page.goto('/');
-    await page
-      .getByRole('navigation', { name: 'Designer steps' })
-      .getByRole('button', { name: /Review/ })
-      .click();
+    await openDesignerStep(page, /Review/);
     await page.getByRole('button', { name: 'Build', exact: true }).click();
     await expect(page.getByText(/An identical spec was already built/)).toBeVisible();
     expect(page.url().split('?')[0]).toBe(firstUrl.split('?')[0]);
@@ -83,7 +65,8 @@ test('a finished build offers its files with checksums that match the download, 
     await expect(page.getByRole('heading', { name: 'Image contents' })).toBeVisible();
     await expect(page.getByRole('img', { name: /Largest packages: kubelet/ })).toBeVisible();
     const table = page.getByRole('table', { name: 'Installed packages' });
-    await expect(table.getByRole('row')).toHaveCount(3);
+    // kubelet, bash and the spec's one package (the scripted build lists it too)
+    await expect(table.getByRole('row')).toHaveCount(4);
     await page.getByLabel('Find a package').fill('kube');
     await expect(table.getByRole('row')).toHaveCount(2);
     await expect(table).toContainText('1.35.3-1.1');
@@ -92,6 +75,8 @@ test('a finished build offers its files with checksums that match the download, 
   await test.step('how to check a download: the server key and plain OpenSSH commands', async () => {
     const panel = page.getByRole('region', { name: 'Verify downloads' });
     await expect(panel.getByLabel('Verify commands')).toContainText('ssh-keygen -Y verify');
+    // checks the files that were downloaded, not fails on those that were not
+    await expect(panel.getByLabel('Verify commands')).toContainText('sha256sum --ignore-missing -c SHA256SUMS');
     await expect(panel.getByLabel('Public key')).toContainText(/^ssh-ed25519 /);
   });
 
@@ -117,6 +102,15 @@ test('a failed build names the failing stage and the cause in plain words, and c
     const facts = page.getByRole('region', { name: 'Progress' }).locator('.st-facts');
     await expect(facts).toContainText('Failed at Base system');
     await expect(facts).not.toContainText('%');
+  });
+
+  await test.step("mmdebstrap's I: lines read as information, its E: lines as errors", async () => {
+    const info = page.locator('.st-log__line', { hasText: 'I: automatically chosen mode: root' });
+    const error = page.locator('.st-log__line', { hasText: 'E: Unable to locate package nonexistent' });
+    await expect(info).toHaveClass(/st-log__line--info/);
+    await expect(error).toHaveClass(/st-log__line--stderr/);
+    const colour = (row: typeof info) => row.locator('.st-log__text').evaluate((el) => getComputedStyle(el).color);
+    expect(await colour(info)).not.toBe(await colour(error));
   });
 
   await test.step('retry asks first, then opens the new build', async () => {

@@ -94,8 +94,12 @@ test('the designer has no serious or critical accessibility violations', async (
   // Scan with content on every step and errors on some, not only the empty defaults.
   await page.getByLabel('Image name').fill('Not_Valid');
   await steps.getByRole('button', { name: /Users/ }).click();
+  await page.getByLabel('New user name').fill('root');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await page.getByLabel('New user name').fill('admin');
   await page.getByRole('button', { name: 'Add user' }).click();
   await steps.getByRole('button', { name: /Node settings/ }).click();
+  await page.getByLabel('New file path').fill('/etc/motd');
   await page.getByRole('button', { name: 'Add file' }).click();
   for (const step of ['Base OS', 'Runtime', 'Kubernetes', 'Packages', 'Users', 'Node settings', 'Outputs', 'Review']) {
     await test.step(step, async () => {

@@ -84,7 +84,7 @@ test('a schema error shows as a marker and on the matching form field', async ({
 
 test('a cross-field rule error is marked in the editor too', async ({ page }) => {
   await replaceYaml(page, specYaml('rule-check').replace('1.33.9', '1.36.2'));
-  await expect(page.getByText(/1 problem/)).toBeVisible();
+  await expect(page.getByText('1 problem', { exact: true })).toBeVisible();
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
   await page
     .getByRole('region', { name: 'Problems' })

@@ -70,6 +70,26 @@ export async function replaceYaml(page: Page, text: string): Promise<void> {
   }, text);
 }
 
+/** A NodeImage spec as YAML text: the fixed header, the name (and labels), then the lines under `spec:`. */
+export function nodeImageYaml(name: string, specLines: readonly string[], labels: Readonly<Record<string, string>> = {}): string {
+  const labelLines = Object.entries(labels).map(([key, value]) => `    ${key}: ${value}`);
+  return [
+    'apiVersion: stamper/v1alpha1',
+    'kind: NodeImage',
+    'metadata:',
+    `  name: ${name}`,
+    ...(labelLines.length > 0 ? ['  labels:', ...labelLines] : []),
+    'spec:',
+    ...specLines,
+    '',
+  ].join('\n');
+}
+
+/** Opens a designer step from the step navigation, as a user clicks it. */
+export async function openDesignerStep(page: Page, step: RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Designer steps' }).getByRole('button', { name: step }).click();
+}
+
 /** Monaco renders spaces as non-breaking ones; compare on normalised text. */
 export async function visibleYaml(page: Page): Promise<string> {
   const text = await page.locator('.monaco-editor .view-lines').innerText();

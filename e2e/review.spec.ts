@@ -40,9 +40,14 @@ test('two builds compare side by side: spec diff in Monaco and package diff', as
     await expect(diff.locator('.editor.modified .line-insert, .editor.modified .char-insert').first()).toBeVisible();
   });
 
-  await test.step('the package diff says what changed', async () => {
+  await test.step('the package diff says what changed, and whose size each column shows', async () => {
     const packages = page.getByRole('region', { name: 'Package differences' });
-    await expect(packages.getByRole('status')).toContainText(/\d+ added, \d+ removed, \d+ changed, \d+ unchanged/);
+    await expect(packages.getByRole('status')).toContainText('1 added, 1 removed, 0 changed');
+    const table = packages.getByRole('table', { name: 'Package differences' });
+    await expect(table.getByRole('columnheader')).toHaveText(['Change', 'Package', 'Version in A', 'Version in B', 'Size in A', 'Size in B']);
+    // the scripted build lists each spec package at 100 KiB per letter of its name
+    await expect(table.getByRole('row', { name: /Removed htop/ }).getByRole('cell')).toHaveText(['Removed', '1.0-1', '—', '400.0 KiB', '—']);
+    await expect(table.getByRole('row', { name: /Added jq/ }).getByRole('cell')).toHaveText(['Added', '—', '1.0-1', '—', '200.0 KiB']);
   });
   await expectNoSeriousA11yViolations(page);
 
@@ -57,6 +62,22 @@ test('two builds compare side by side: spec diff in Monaco and package diff', as
     await expect(page.getByRole('textbox', { name: `Spec of build B (${b.id}), read-only` })).toHaveCount(1);
   });
   await expectNoSeriousA11yViolations(page);
+});
+
+test('"Compare with another build" lists every build, with this one already picked', async ({ page, request }) => {
+  const first = await submitBuild(request, scriptedSpec('compare-from', 'quick', { packages: ['htop'] }));
+  const other = await submitBuild(request, scriptedSpec('another-design', 'quick', { packages: ['jq'] }));
+  await waitForState(request, first.id, ['succeeded']);
+  await waitForState(request, other.id, ['succeeded']);
+
+  await page.goto(`/review/${first.id}`);
+  await page.getByRole('link', { name: 'Compare with another build' }).click();
+  await expect(page).toHaveURL(/\/builds/);
+  await expect(page.getByRole('checkbox', { name: new RegExp(`Select compare-from \\(${first.id.slice(0, 8)}\\)`) })).toBeChecked();
+  // a build of another name is listed too, and picking it compares the two
+  await page.getByRole('checkbox', { name: new RegExp(`Select another-design \\(${other.id.slice(0, 8)}\\)`) }).check();
+  await page.getByRole('button', { name: 'Compare selected (2/2)' }).click();
+  await expect(page).toHaveURL(new RegExp(`/review/compare\\?a=${first.id}&b=${other.id}`));
 });
 
 test('the build list filters by state, name and Kubernetes version and links to each build and spec', async ({ page, request }) => {

@@ -3,6 +3,7 @@ import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import type { BuildRow } from '../store/build-rows.ts';
 import type { BuildStore, RecordedArtifact } from '../store/build-store.ts';
+import { keyDirSigner } from '../signing/sign-sums.ts';
 import { buildDirs, isInside, keyDir } from './build-dirs.ts';
 import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
 import type { EventHub } from './event-hub.ts';
@@ -104,7 +105,7 @@ export class BuildExecutor {
 
   /** One recovery at a time: removing a killed build's tree can take longer than a poll. */
   private recover(): Promise<void> {
-    this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.warn)
+    this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.options.owner, this.warn)
       .then(
         () => undefined,
         (error: unknown) => this.warn(`recovery failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -161,6 +162,11 @@ export class BuildExecutor {
       await this.removeDir(row.id, dirs.workDir);
       return this.record(row, { status: 'failed', error: 'stopped before it started', stage: null, lastLines: [] }, build);
     }
+    const refusal = await this.options.runner.prepare?.();
+    if (refusal) {
+      await this.removeDir(row.id, dirs.workDir);
+      return this.record(row, { status: 'failed', error: refusal, stage: null, lastLines: [] }, build);
+    }
 
     let stageTimer: NodeJS.Timeout | undefined;
     const onEvents = (events: PipelineEvent[]) => {
@@ -183,7 +189,7 @@ export class BuildExecutor {
       }
     };
     const handle = this.options.runner.start(
-      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, keyDir: keyDir(dataDir) },
+      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, signer: keyDirSigner(keyDir(dataDir)) },
       onEvents,
     );
     build.handle = handle;

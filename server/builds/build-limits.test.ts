@@ -7,8 +7,9 @@ import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForLog, waitForStat
 
 describe('timeouts', () => {
   it.each([
-    [{ stageTimeoutMs: 700 }, 'stage rootfs took longer than 0.7 s'],
-    [{ buildTimeoutMs: 700 }, 'build took longer than 0.7 s'],
+    // long enough for the child to start and log its pids on a loaded 2-core machine
+    [{ stageTimeoutMs: 4000 }, 'stage rootfs took longer than 4 s'],
+    [{ buildTimeoutMs: 4000 }, 'build took longer than 4 s'],
   ])('fails a build past its limit %o and ends its processes', async (limits, message) => {
     const ctx = await scriptedApp(limits);
     try {

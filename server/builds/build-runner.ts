@@ -1,5 +1,6 @@
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import type { NodeImage } from '../../src/spec/schema.ts';
+import type { Signer } from '../pipeline/stage.ts';
 import type { RecordedArtifact } from '../store/build-store.ts';
 
 export interface BuildJob {
@@ -9,8 +10,8 @@ export interface BuildJob {
   workDir: string;
   outDir: string;
   cacheDir: string;
-  /** Where the signing key lives. */
-  keyDir: string;
+  /** Signs the build's checksum list when the build asks; it runs in this process, so the key never reaches the build. */
+  signer: Signer;
 }
 
 export type BuildOutcome =
@@ -30,5 +31,7 @@ export interface BuildHandle {
  * pipeline in a child process; tests start a scripted child with the same protocol.
  */
 export interface BuildRunner {
+  /** Resolves once builds can start, or with why none can (the executor fails each build with it). */
+  prepare?(): Promise<string | undefined>;
   start(job: BuildJob, onEvents: (events: PipelineEvent[]) => void): BuildHandle;
 }

@@ -2,13 +2,13 @@ import { rm } from 'node:fs/promises';
 import type { BuildList, Stale } from '../../src/spec/build-api.ts';
 import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
+import { planStages } from '../../src/spec/stage-plan.ts';
 import type { ValidSpec } from '../specs/check-spec-text.ts';
 import type { BuildFilters, BuildStore, StoredBuild } from '../store/build-store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
 import { freeBytes } from './disk-space.ts';
 import type { EventHub } from './event-hub.ts';
-import { expectedStages } from './expected-stages.ts';
 import { notFound, ServiceError } from './service-error.ts';
 import { staleness, type InputsProbe } from './staleness.ts';
 
@@ -60,13 +60,22 @@ export class BuildService {
     return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, supersedes: row.id }, true);
   }
 
-  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
+  /**
+   * The spec a retry of this build submits again, or not_retryable. The route runs the
+   * source preflight on it first, as for a new submission: a source may have gone since.
+   */
+  retryableSpec(id: string): ValidSpec {
     const row = this.requireRow(id);
     if (!['failed', 'canceled', 'interrupted'].includes(row.state)) {
       throw new ServiceError('not_retryable', `a ${row.state} build cannot be retried`);
     }
     const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
-    return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, retryOf: row.id }, false);
+    return { ok: true, spec, specYaml: row.spec_yaml, buildKey: row.build_key, issues: [] };
+  }
+
+  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
+    const { spec, specYaml, buildKey } = this.retryableSpec(id);
+    return this.submit({ buildKey, spec, specYaml, retryOf: id }, false);
   }
 
   private async submit(
@@ -93,7 +102,7 @@ export class BuildService {
         `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`,
       );
     }
-    const created = store.createOrReuse({ ...input, stages: expectedStages(input.spec) }, force);
+    const created = store.createOrReuse({ ...input, stages: planStages(input.spec).map((planned) => planned.name) }, force);
     this.options.hub.publish(created.row.id, created.events);
     if (!created.reused) this.options.executor.wake();
     return { build: this.detail(created.row.id), reused: created.reused };

@@ -9,20 +9,30 @@ import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
 import { EventHub } from './event-hub.ts';
 import { currentOwner } from './owner-id.ts';
-import { ProcessBuildRunner, realBuildScript } from './process-build-runner.ts';
+import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
+import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode'>>;
 
 export interface BuildSystem {
   store: BuildStore;
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
+  /** How builds will run here, or why none can: for the operator's start-up line. */
+  describeBuilds(): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Proven to work here before the first build; the data and cache dirs opened just enough for builds to reach their own files. */
+async function openSandbox(config: BuildSystemConfig) {
+  const sandbox = await openBuildSandbox(config.buildMode ?? 'rootless', buildProgramFiles);
+  sandbox.admit({ dataDir: config.dataDir, cacheDir: config.cacheDir });
+  return sandbox;
 }
 
 /** Wires store, event hub, executor and service; `serve` and `worker` both start here. */
@@ -30,10 +40,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const db = openDatabase(config.dataDir);
   const store = new BuildStore(db);
   const hub = new EventHub();
+  const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const executor = new BuildExecutor({
     store,
     hub,
-    runner: options.runner ?? new ProcessBuildRunner({ script: realBuildScript }),
+    runner,
     owner: currentOwner(),
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
@@ -51,6 +62,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     hub,
     executor,
     service,
+    describeBuilds: async () => {
+      const refusal = await runner.prepare?.();
+      if (refusal) return `builds cannot start: ${refusal}`;
+      return config.buildMode === 'root' ? 'builds run as host root (STAMPER_BUILD_MODE=root)' : 'builds run rootless, in a user namespace of the build user';
+    },
     close: async () => {
       await executor.stop();
       db.close();

@@ -104,7 +104,7 @@ describe.runIf(isRoot)('recovery of a killed build with mounts in its tree', () 
     writeFileSync(path.join(outDir, 'stuck.raw'), 'x');
     execFileSync('chattr', ['+i', path.join(outDir, 'stuck.raw')]);
     const warnings: string[] = [];
-    const recovered = await recoverAbandonedBuilds(store, new EventHub(), dataDir, (message) => warnings.push(message));
+    const recovered = await recoverAbandonedBuilds(store, new EventHub(), dataDir, 'recover-builds.test', (message) => warnings.push(message));
     expect(recovered).toEqual([id]);
     expect(await mountsUnder(dataDir)).toEqual([]);
     expect(existsSync(workDir)).toBe(false);

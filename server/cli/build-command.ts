@@ -1,22 +1,28 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
 import { buildKey } from '../../src/spec/build-key';
 import type { NodeImage } from '../../src/spec/schema';
 import { parseSpecYaml } from '../../src/spec/yaml-spec';
-import type { PipelineEvent } from '../pipeline/events';
-import { PipelineAbortError, PipelineError, type PipelineResult, runPipeline } from '../pipeline/run-pipeline';
-import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
 import { keyDir } from '../builds/build-dirs.ts';
+import type { BuildOutcome, BuildRunner } from '../builds/build-runner.ts';
+import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from '../builds/process-build-runner.ts';
+import { openBuildSandbox, parseBuildMode } from '../pipeline/sandbox/build-sandbox.ts';
 import { dataDirFromEnvironment } from '../config/server-config.ts';
+import { keyDirSigner } from '../signing/sign-sums.ts';
+import { eventPrinter, formatBytes, seconds } from './build-event-printer.ts';
+import { writeDropInManifestFiles } from './drop-in-manifest-files.ts';
+import { type BuildFailure, signerWithReport, writeBuildReport } from './build-report.ts';
 
 const usage = `usage: stamper build <spec.yaml> [--out DIR] [--cache DIR] [--work DIR] [--keep-work] [--verbose]
 
 Builds the image a NodeImage spec describes, on this machine (root, Debian host):
 artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
-(default ./out/<name>); check them with \`stamper verify <dir>\`.
+(default ./out/<name>); check them with \`stamper verify <dir>\`. Cluster API
+machine-template snippets for the build's images go to <out>/cluster-api/.
 
   --out DIR     output directory
   --cache DIR   base-tree and download cache kept between builds (default $STAMPER_CACHE_DIR,
@@ -28,15 +34,28 @@ artifacts, the SBOM, build-report.json and a signed SHA256SUMS go to --out
   --verbose     print every log line, not only stage progress
 `;
 
-export const BUILD_REPORT_FILE = 'build-report.json';
-
 /** --cache, else STAMPER_CACHE_DIR (the server's setting, so both share one cache), else ~/.cache/stamper. */
-export function buildCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(flag ?? (env.STAMPER_CACHE_DIR || join(homedir(), '.cache', 'stamper')));
+export function buildCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, isRoot = process.getuid?.() === 0): string {
+  // root's home is private (0700): the rootless build could not read a cache there
+  return resolve(flag ?? (env.STAMPER_CACHE_DIR || (isRoot ? '/var/cache/stamper' : join(homedir(), '.cache', 'stamper'))));
 }
 
-/** `stamper build`: 0 on success, 1 when the build fails or is interrupted, 2 on bad usage or an invalid spec. */
-export async function runBuildCommand(argv: string[]): Promise<number> {
+/** The CLI's builds run in the same sandbox as the service's (STAMPER_BUILD_MODE, default rootless). */
+async function cliSandbox(cacheDir: string) {
+  const sandbox = await openBuildSandbox(parseBuildMode(process.env.STAMPER_BUILD_MODE), buildProgramFiles);
+  sandbox.admit({ cacheDir });
+  return sandbox;
+}
+
+/**
+ * `stamper build`: 0 on success, 1 when the build fails or is interrupted, 2 on bad usage or an invalid spec.
+ * The build runs in the same build process the service starts (`runner`), so the CLI and
+ * the service share one path, signing included: the key stays in this process.
+ */
+export async function runBuildCommand(
+  argv: string[],
+  runnerFor: (cacheDir: string) => BuildRunner = (cacheDir) => new ProcessBuildRunner({ script: realBuildScript, sandbox: cliSandbox(cacheDir) }),
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,62 +94,103 @@ export async function runBuildCommand(argv: string[]): Promise<number> {
   const keys = resolve(parsed.values['key-dir'] ?? keyDir(dataDirFromEnvironment()));
   await mkdir(outDir, { recursive: true });
 
-  const controller = new AbortController();
+  const startedAt = new Date();
+  const printer = eventPrinter(Boolean(parsed.values.verbose));
+  const stagedOut = join(workDir, 'out');
+  const report = (status: 'succeeded' | 'failed' | 'canceled', failure?: BuildFailure, dir = outDir) =>
+    writeBuildReport(dir, { image, buildKey: key, startedAt, status, failure, events: printer });
+  let signedReport: { path: string; durationMs: number } | undefined;
+  // written beside the artifacts it describes, so it is signed and moved with them
+  const signer = signerWithReport(keyDirSigner(keys), async () => {
+    signedReport = await report('succeeded', undefined, stagedOut);
+    return signedReport.path;
+  });
+
+  process.stdout.write(`building ${image.metadata.name} (build key ${key.slice(0, 12)}) → ${outDir}\n`);
+  const runner = runnerFor(cacheDir);
+  const refusal = await runner.prepare?.();
+  if (refusal) {
+    process.stderr.write(`stamper build: ${refusal}\n`);
+    return 1;
+  }
+  // the build writes into its own work dir (--out may be anywhere, e.g. under a private home); the files move to --out afterwards
+  const job = { buildId: `cli-${randomUUID()}`, buildKey: key, spec: image, workDir, outDir: stagedOut, cacheDir, signer };
+  let handle: ReturnType<BuildRunner['start']>;
+  try {
+    handle = runner.start(job, (events) => events.forEach(printer));
+  } catch (error) {
+    // e.g. a --work the build user cannot reach: said plainly, nothing was built
+    process.stderr.write(`stamper build: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  let canceled = false;
   const onSignal = (): void => {
     process.stderr.write('\nstamper build: canceling…\n');
-    controller.abort();
+    canceled = true;
+    handle.terminate();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-
-  const startedAt = new Date();
-  const printer = eventPrinter(Boolean(parsed.values.verbose));
-  process.stdout.write(`building ${image.metadata.name} (build key ${key.slice(0, 12)}) → ${outDir}\n`);
-  let result: PipelineResult | undefined;
-  let failure: { stage: string; message: string; lastLines: string[] } | undefined;
+  let outcome: BuildOutcome;
   try {
-    result = await runPipeline({ spec: image, buildKey: key, workDir, outDir, cacheDir, signal: controller.signal, emit: printer });
-  } catch (error) {
-    if (error instanceof PipelineAbortError) {
-      process.stderr.write(`stamper build: ${error.message}\n`);
-    } else if (error instanceof PipelineError) {
-      failure = { stage: error.stage, message: error.message, lastLines: error.lastLines };
-      process.stderr.write(`\nstamper build: stage ${error.stage} failed: ${error.message}\n`);
-      if (error.lastLines.length > 0) process.stderr.write(`last output:\n${error.lastLines.map((l) => `  ${l}`).join('\n')}\n`);
-    } else {
-      failure = { stage: 'unknown', message: error instanceof Error ? error.message : String(error), lastLines: [] };
-      process.stderr.write(`stamper build: ${failure.message}\n`);
-    }
+    outcome = await handle.outcome;
+    if (outcome.status === 'succeeded') await moveInto(stagedOut, outDir);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (!parsed.values['keep-work']) await rm(workDir, { recursive: true, force: true });
   }
 
-  const finishedAt = new Date();
-  const report = {
-    buildKey: key,
-    name: image.metadata.name,
-    status: result ? 'succeeded' : failure ? 'failed' : 'canceled',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    stages: result?.stages ?? printer.stages(),
-    artifacts: (result?.artifacts ?? []).map(({ name, format, sizeBytes, sha256 }) => ({ name, format, sizeBytes, sha256 })),
-    verify: result?.verify ?? [],
-    testImage: printer.testImage() ? { notice: TEST_IMAGE_NOTICE, reason: printer.testImage() } : null,
-    ...(failure ? { failure } : {}),
-    spec: image,
-  };
-  await writeFile(join(outDir, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
-  if (!result) return 1;
+  if (outcome.status === 'succeeded') {
+    // the report was written and signed with the artifacts when the build asked for its signature
+    const written = signedReport ?? (await report('succeeded'));
+    process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(written.durationMs)}\n`);
+    const signedFiles = new Set(['SHA256SUMS', 'SHA256SUMS.sig']);
+    for (const artifact of printer.artifacts().filter((a) => !signedFiles.has(a.name))) {
+      process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
+    }
+    // beside the signed files, not in SHA256SUMS: snippets to edit, named after the artifacts they point at
+    const snippets = await writeDropInManifestFiles(outDir, {
+      buildKey: key,
+      image,
+      artifacts: printer.artifacts().filter((a) => !signedFiles.has(a.name)),
+      published: printer.published(),
+    });
+    for (const file of snippets) process.stdout.write(`  Cluster API snippet: ${file}\n`);
+    if (printer.testImage()) process.stdout.write(`\n${TEST_IMAGE_NOTICE}\n`);
+    return 0;
+  }
+  if (canceled) {
+    process.stderr.write(`stamper build: ${outcome.error}\n`);
+    await report('canceled');
+    return 1;
+  }
+  const failure = failureOf(outcome);
+  if (failure.stage === 'unknown') process.stderr.write(`stamper build: ${failure.message}\n`);
+  else {
+    process.stderr.write(`\nstamper build: stage ${failure.stage} failed: ${failure.message}\n`);
+    if (failure.lastLines.length > 0) process.stderr.write(`last output:\n${failure.lastLines.map((l) => `  ${l}`).join('\n')}\n`);
+  }
+  await report('failed', failure);
+  return 1;
+}
 
-  // The same signed SHA256SUMS the service writes, so `stamper verify` checks CLI builds too.
-  await signBuildOutputs(outDir, keys, new Map(result.artifacts.map((a) => [a.name, a.sha256])));
-  process.stdout.write(`\nbuilt ${image.metadata.name} in ${seconds(report.durationMs)}\n`);
-  for (const artifact of result.artifacts) process.stdout.write(`  ${artifact.name}  ${formatBytes(artifact.sizeBytes)}  sha256:${artifact.sha256}\n`);
-  if (printer.testImage()) process.stdout.write(`\n${TEST_IMAGE_NOTICE}\n`);
-  return 0;
+/** Moves a finished build's files to --out: a rename where it can, a copy across file systems. */
+async function moveInto(from: string, to: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    const source = join(from, name);
+    const target = join(to, name);
+    await rename(source, target).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(source, target);
+      await rm(source);
+    });
+  }
+}
+
+function failureOf(outcome: Extract<BuildOutcome, { status: 'failed' }>): BuildFailure {
+  if (outcome.stage === null) return { stage: 'unknown', message: outcome.error, lastLines: [] };
+  return { stage: outcome.stage, message: outcome.error, lastLines: outcome.lastLines };
 }
 
 async function loadSpec(path: string): Promise<NodeImage | undefined> {
@@ -149,63 +209,4 @@ async function loadSpec(path: string): Promise<NodeImage | undefined> {
     process.stderr.write(`  ${where} ${issue.path.join('.') || '(root)'}: ${issue.message}\n`);
   }
   return undefined;
-}
-
-interface EventPrinter {
-  (event: PipelineEvent): void;
-  stages(): { name: string; status: string; durationMs: number }[];
-  testImage(): string | null;
-}
-
-function eventPrinter(verbose: boolean): EventPrinter {
-  const finished: { name: string; status: string; durationMs: number }[] = [];
-  const lastPrinted = new Map<string, number>();
-  let testImage: string | null = null;
-  const print = ((event: PipelineEvent) => {
-    switch (event.type) {
-      case 'stage':
-        if (event.status === 'started') process.stdout.write(`[${event.stage}] started\n`);
-        else {
-          finished.push({ name: event.stage, status: event.status, durationMs: event.durationMs ?? 0 });
-          const took = event.durationMs !== undefined ? ` in ${seconds(event.durationMs)}` : '';
-          process.stdout.write(`[${event.stage}] ${event.status}${took}${event.error ? `: ${event.error}` : ''}\n`);
-        }
-        break;
-      case 'progress': {
-        // a line every 10 percent (or on a new message) keeps the terminal readable
-        const previous = lastPrinted.get(event.stage) ?? -100;
-        if (event.percent - previous >= 10 || (event.message && event.percent > previous)) {
-          lastPrinted.set(event.stage, event.percent);
-          process.stdout.write(`[${event.stage}] ${String(event.percent).padStart(3)}%${event.message ? ` ${event.message}` : ''}\n`);
-        }
-        break;
-      }
-      case 'log':
-        if (verbose) process.stdout.write(`[${event.stage}] ${event.line}\n`);
-        break;
-      case 'verify':
-        process.stdout.write(`[verify] ${event.check.ok ? 'PASS' : 'FAIL'} ${event.check.name}: ${event.check.detail}\n`);
-        break;
-      case 'testImage':
-        testImage = event.reason;
-        process.stdout.write(`[kubernetes] ${TEST_IMAGE_NOTICE} (${event.reason})\n`);
-        break;
-      case 'artifact':
-        process.stdout.write(`[artifact] ${event.artifact.name} (${formatBytes(event.artifact.sizeBytes)})\n`);
-        break;
-      default:
-        break;
-    }
-  }) as EventPrinter;
-  print.stages = () => finished;
-  print.testImage = () => testImage;
-  return print;
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024).toFixed(1)} KiB`;
 }

@@ -24,10 +24,12 @@ describe('stamper <command> --help', () => {
 });
 
 describe('stamper build settings', () => {
-  it('takes the cache directory from --cache, else STAMPER_CACHE_DIR as the server does', async () => {
+  it('takes the cache directory from --cache, else STAMPER_CACHE_DIR as the server does, else one the rootless build can read', async () => {
     const { buildCacheDir } = await import('./build-command.ts');
     expect(buildCacheDir(undefined, { STAMPER_CACHE_DIR: '/srv/stamper-cache' })).toBe('/srv/stamper-cache');
     expect(buildCacheDir('/tmp/flag-cache', { STAMPER_CACHE_DIR: '/srv/stamper-cache' })).toBe('/tmp/flag-cache');
-    expect(buildCacheDir(undefined, { HOME: '/home/u' })).toMatch(/\.cache\/stamper$/);
+    expect(buildCacheDir(undefined, { HOME: '/home/u' }, false)).toMatch(/\.cache\/stamper$/);
+    // root's home is private to other users, the build user among them
+    expect(buildCacheDir(undefined, { HOME: '/root' }, true)).toBe('/var/cache/stamper');
   });
 });

@@ -32,7 +32,7 @@ describe('stamper serve', () => {
     let health: unknown;
     const result = await runStamper(['serve', '--port', '0', '--data-dir', dataDir], { STAMPER_HOST: '', STAMPER_TOKEN: '' }, (text, stop) => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (!match || health !== undefined) return;
+      if (!match || !/stamper: builds .*\n/.test(text) || health !== undefined) return;
       health = null;
       void fetch(`${match[1]}/healthz`)
         .then((response) => response.json())
@@ -43,7 +43,22 @@ describe('stamper serve', () => {
     });
     expect(health).toMatchObject({ ok: true, queueLength: 0 });
     expect(result.code).toBe(0);
+    // proven at start, not assumed: the build user's namespace was made and can run the build program
+    expect(result.output).toContain('stamper: builds run rootless, in a user namespace of the build user');
     // the build signing key is made on first start, in the data directory
     expect(existsSync(path.join(dataDir, 'keys', 'stamper_signing_ed25519.pub'))).toBe(true);
+  });
+
+  it('says at start why builds cannot run when rootless builds are impossible here, and how to fix it', async () => {
+    const result = await runStamper(
+      ['serve', '--port', '0', '--data-dir', dataDir],
+      { STAMPER_HOST: '', STAMPER_TOKEN: '', STAMPER_BUILD_USER: 'no-such-build-user' },
+      (text, stop) => {
+        if (/stamper: builds .*\n/.test(text)) stop();
+      },
+    );
+    expect(result.output).toMatch(
+      /stamper: builds cannot start: rootless builds are not possible on this host: .*no range for no-such-build-user.*STAMPER_BUILD_MODE=root/,
+    );
   });
 });

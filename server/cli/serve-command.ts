@@ -21,7 +21,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   }
   const server = await startServer(config, { logger: true });
   // Through the same destination as the log: a stdout on a full disk must not end the server.
-  new DroppingLogDestination().write(`stamper: listening on ${server.url}\n`);
+  const out = new DroppingLogDestination();
+  out.write(`stamper: listening on ${server.url}\n`);
+  out.write(`stamper: ${await server.system.describeBuilds()}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

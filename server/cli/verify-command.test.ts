@@ -2,7 +2,7 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signBuildOutputs } from '../signing/sign-build-outputs.ts';
+import { signDirectory } from '../testing/sign-directory.ts';
 import { publicKey } from '../signing/signing-key.ts';
 import { runVerifyCommand } from './verify-command.ts';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   outDir = join(root, 'out');
   await mkdir(outDir);
   await writeFile(join(outDir, 'node.raw'), 'disk');
-  await signBuildOutputs(outDir, join(root, 'keys'));
+  await signDirectory(outDir, join(root, 'keys'));
   keyFile = join(root, 'stamper.pub');
   await writeFile(keyFile, await publicKey(join(root, 'keys')));
 });

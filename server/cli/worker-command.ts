@@ -39,6 +39,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   const system = createBuildSystem(config);
   await system.executor.start();
   process.stdout.write(`stamper worker: running builds from ${config.dataDir} (concurrency ${config.concurrency})\n`);
+  process.stdout.write(`stamper worker: ${await system.describeBuilds()}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

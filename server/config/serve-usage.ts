@@ -32,6 +32,14 @@ ${shared}
                        STAMPER_BUILDS_PER_MINUTE  build submissions accepted per minute (default 20)
                        STAMPER_PREFLIGHT=0      do not check a spec's sources before queueing it (default: check)
                        STAMPER_STAND_IN_URL     a Kubernetes stand-in repository the designer offers for test images
+                       STAMPER_BUILD_MODE       rootless (default: builds run as a user namespace's root, no host root)
+                                                or root (opt-in for hosts without user namespaces; see README "Safety")
+                       STAMPER_ACCEL            boot check accelerator: auto (default: KVM only when a probe guest
+                                                runs within 3 s, else software emulation), kvm or tcg
+                       STAMPER_BUILD_USER       the user rootless builds run as, with /etc/subuid and /etc/subgid ranges
+                                                (default stamper-build; scripts/setup-build-user.sh creates it)
+                       STAMPER_CONTAINERD_RELEASES_URL  where the designer's suggested containerd release files
+                                                are fetched from (default: the containerd project's release downloads)
 `;
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]

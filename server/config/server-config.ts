@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CONTAINERD_RELEASES_URL } from '../../src/spec/catalog.ts';
 import { DEFAULT_SOURCE_POLICY, sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { isLoopbackHost } from './loopback.ts';
 
@@ -51,6 +52,10 @@ const configSchema = z
     preflight: z.boolean().default(true),
     /** The Kubernetes stand-in repository this server's operator serves, offered in the designer. */
     standInUrl: z.url().optional(),
+    /** rootless: builds run as a user namespace's root (see server/pipeline/sandbox/); root is the opt-in for hosts that cannot. */
+    buildMode: z.enum(['rootless', 'root']).default('rootless'),
+    /** Where the designer's suggested containerd release files come from: the project's downloads or a mirror of them. */
+    containerdReleasesUrl: z.url().default(CONTAINERD_RELEASES_URL),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token) {
@@ -101,6 +106,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     sourcePolicy: sourcePolicyFromEnvironment(env),
     preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
     standInUrl: env.STAMPER_STAND_IN_URL,
+    buildMode: env.STAMPER_BUILD_MODE || undefined,
+    containerdReleasesUrl: env.STAMPER_CONTAINERD_RELEASES_URL,
   };
 }
 

@@ -1,15 +1,16 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { findRelease } from '../../src/spec/catalog.ts';
 import { hostDebianMirror } from '../pipeline/host-mirror.ts';
+import { describeStatus, fetchSource } from '../sources/source-fetch.ts';
+import { SourcePolicyError, type SourcePolicy } from '../sources/source-policy.ts';
 import { PackagesParser, type PackageEntry } from './packages-file.ts';
 
 export class PackageIndexError extends Error {
   constructor(
-    readonly code: 'unknown_release' | 'mirror_required' | 'package_index_unavailable',
+    readonly code: 'unknown_release' | 'mirror_required' | 'package_index_unavailable' | 'refused_by_policy',
     message: string,
   ) {
     super(message);
@@ -19,6 +20,8 @@ export class PackageIndexError extends Error {
 
 export interface PackageIndexOptions {
   dataDir: string;
+  /** The operator's source policy: the mirror is fetched from under the same rules as a build's sources. */
+  policy: SourcePolicy;
   /** Mirror to read from; by default the one the build host's apt uses. */
   mirrorUrl?: string;
   aptDir?: string;
@@ -79,6 +82,10 @@ export class PackageIndex {
         await this.readIndex(`${mirror.replace(/\/+$/, '')}/dists/${release.id}/${component}/binary-${arch}/Packages.gz`, parser);
       }
     } catch (error) {
+      // A refusal is the operator's answer and stays the same on every try: say it, not hide it behind an old copy.
+      if (error instanceof SourcePolicyError) {
+        throw new PackageIndexError('refused_by_policy', `the package index of ${release.title} is not read: ${error.message}`);
+      }
       // a stale cache beats no search at all when the mirror is down
       const stale = await readFile(cacheFile, 'utf8').catch(() => null);
       if (stale) {
@@ -101,9 +108,14 @@ export class PackageIndex {
   }
 
   private async readIndex(url: string, parser: PackagesParser): Promise<void> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 120_000) });
-    if (!response.ok || !response.body) throw new Error(`${response.status} ${response.statusText}`.trim());
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const timeoutMs = this.options.fetchTimeoutMs ?? 120_000;
+    // nothing cancels a search's download but its timeout, which fetchSource sets from timeoutMs
+    const response = await fetchSource(url, { policy: this.options.policy, signal: new AbortController().signal, timeoutMs });
+    const { body } = response;
+    if (response.status < 200 || response.status >= 300) {
+      body.resume();
+      throw new Error(describeStatus(response));
+    }
     const gunzip = createGunzip();
     // pipe() does not pass a source error on; a cut download must fail the read, not end it early
     body.on('error', (error) => gunzip.destroy(error));

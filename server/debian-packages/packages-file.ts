@@ -17,7 +17,6 @@ export interface PackageEntry {
  */
 export class PackagesParser {
   private fields = new Map<string, string>();
-  private lastField: string | null = null;
   readonly entries: PackageEntry[] = [];
 
   push(line: string): void {
@@ -28,8 +27,7 @@ export class PackagesParser {
     if (line.startsWith(' ') || line.startsWith('\t')) return;
     const colon = line.indexOf(':');
     if (colon <= 0) return;
-    this.lastField = line.slice(0, colon);
-    this.fields.set(this.lastField, line.slice(colon + 1).trim());
+    this.fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
   }
 
   end(): PackageEntry[] {
@@ -53,7 +51,6 @@ export class PackagesParser {
       });
     }
     this.fields = new Map();
-    this.lastField = null;
   }
 }
 

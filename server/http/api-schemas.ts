@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { apiErrorSchema } from '../../src/spec/build-api.ts';
+import { apiErrorSchema, sbomPackageSchema } from '../../src/spec/build-api.ts';
+import { buildEventBodySchema } from '../../src/spec/build-events.ts';
 
 /**
  * Response shapes of the endpoints that are not builds (those live in src/spec/build-api.ts
@@ -21,3 +22,8 @@ export { catalogSchema, type Catalog } from '../../src/spec/catalog-api.ts';
 export const healthSchema = z.object({ ok: z.boolean(), version: z.string(), queueLength: z.number() });
 
 export const sessionSchema = z.object({ authRequired: z.boolean(), authenticated: z.boolean() });
+
+export const sbomPackagesSchema = z.array(sbomPackageSchema);
+
+/** One `data:` frame of the build event stream: the event with its per-build seq (also the SSE id). */
+export const streamedBuildEventSchema = z.intersection(buildEventBodySchema, z.object({ seq: z.number().int(), time: z.string() }));

@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { MAX_SPEC_BYTES } from '../../src/spec/yaml-spec.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { acceptJsonBodies } from './json-body.ts';
 import { DroppingLogDestination } from './log-destination.ts';
+import { collectRoutes } from './openapi-document.ts';
 import { installRequestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -12,6 +14,7 @@ import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
 
@@ -38,7 +41,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: true,
   });
 
+  // before any route, so the OpenAPI document sees every one
+  const routes = collectRoutes(app);
   installErrorHandler(app);
+  acceptJsonBodies(app);
   installRequestGuard(app, {
     host: config.host,
     port: () => {
@@ -52,12 +58,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
   await app.register(sessionRoutes, { token: config.token });
-  await app.register(catalogRoutes);
+  await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
-  await app.register(openApiRoute);
-  await app.register(interopRoutes, { dataDir: config.dataDir });
-  await app.register(packagesRoutes, { dataDir: config.dataDir });
+  await app.register(openApiRoute, { routes });
+  await app.register(interopRoutes, { dataDir: config.dataDir, ...(config.preflight ? { sourceCheck: { policy: config.sourcePolicy } } : {}) });
+  await app.register(packagesRoutes, { dataDir: config.dataDir, sourcePolicy: config.sourcePolicy });
   await app.register(preflightRoutes, { settings: config });
+  await app.register(sourceRoutes, { settings: config });
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);

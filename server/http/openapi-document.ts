@@ -1,220 +1,137 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { z } from 'zod';
-import {
-  apiErrorSchema,
-  buildDetailSchema,
-  buildListSchema,
-  buildSummarySchema,
-  createBuildResponseSchema,
-  sbomPackageSchema,
-} from '../../src/spec/build-api.ts';
-import { buildEventBodySchema, buildStates } from '../../src/spec/build-events.ts';
+import { apiErrorSchema, buildDetailSchema, buildListSchema, buildSummarySchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import { PIPELINE_VERSION } from '../../src/spec/build-key.ts';
+import { signingKeyResponseSchema, varFileExportReportSchema, varFileImportResponseSchema } from '../../src/spec/interop/interop-api.ts';
+import { sha256SumResponseSchema } from '../../src/spec/checksum-api.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
+import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifests/manifests-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
-import { catalogSchema, healthSchema, sessionSchema, specValidationSchema } from './api-schemas.ts';
+import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
+import type { ContentDoc, RouteDoc } from './route-docs.ts';
 
 type JsonObject = Record<string, unknown>;
+type SchemaSide = 'input' | 'output';
+
+/** A route as Fastify registered it, with the doc from its config. */
+export interface DocumentedRoute {
+  method: string;
+  url: string;
+  doc?: RouteDoc;
+  isPublic: boolean;
+}
+
+/**
+ * Every route registered after this call, read when asked: a plugin's own onRoute hook
+ * (the web app marks its file routes) runs after this one, so the config is read late.
+ * The web app's file routes are not API routes.
+ */
+export function collectRoutes(app: FastifyInstance): () => DocumentedRoute[] {
+  const registered: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    registered.push(route);
+  });
+  return () =>
+    registered
+      .filter((route) => !route.config?.webApp)
+      .flatMap((route) => [route.method].flat().map((method) => ({ method, url: route.url, doc: route.config?.doc, isPublic: route.config?.public === true })));
+}
+
+/** Named schemas: a route that answers one of these gets a $ref to it. */
+const components: [name: string, schema: z.ZodType, side: SchemaSide][] = [
+  ['NodeImage', nodeImageSchema, 'input'],
+  ['BuildSummary', buildSummarySchema, 'output'],
+  ['BuildDetail', buildDetailSchema, 'output'],
+  ['BuildList', buildListSchema, 'output'],
+  ['CreateBuildResponse', createBuildResponseSchema, 'output'],
+  ['BuildEvent', streamedBuildEventSchema, 'output'],
+  ['SbomPackages', sbomPackagesSchema, 'output'],
+  ['Catalog', catalogSchema, 'output'],
+  ['SpecValidation', specValidationSchema, 'output'],
+  ['PreflightResponse', preflightResponseSchema, 'output'],
+  ['DropInManifests', dropInManifestsResponseSchema, 'output'],
+  ['Sha256Sum', sha256SumResponseSchema, 'output'],
+  ['VarFileExportReport', varFileExportReportSchema, 'output'],
+  ['VarFileImportResponse', varFileImportResponseSchema, 'output'],
+  ['SigningKey', signingKeyResponseSchema, 'output'],
+  ['Health', healthSchema, 'output'],
+  ['Session', sessionSchema, 'output'],
+  ['ApiError', apiErrorSchema, 'output'],
+];
+const componentName = new Map<z.ZodType, string>(components.map(([name, schema]) => [schema, name]));
 
 /** JSON Schema 2020-12 is OpenAPI 3.1's schema dialect; the per-schema $schema key is dropped. */
-function component(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonObject {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+function jsonSchema(schema: z.ZodType, side: SchemaSide): JsonObject {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: side, unrepresentable: 'any' }) as JsonObject;
   return rest;
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: JsonObject) => ({ 'application/json': { schema } });
-const ok = (description: string, schema: JsonObject) => ({ description, content: json(schema) });
-const error = (description: string) => ({ description, content: json(ref('ApiError')) });
-const specBody = {
-  required: true,
-  content: {
-    'application/yaml': { schema: { type: 'string', description: 'NodeImage spec as YAML' } },
-    'application/json': { schema: ref('NodeImage') },
-  },
-};
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const skipPreflightParam = {
-  name: 'skipPreflight',
-  in: 'query',
-  schema: { type: 'string' },
-  description: 'Comma-separated hosts the user vouches for that this server cannot see: their sources are not requested',
-};
+function schemaOf(schema: z.ZodType, side: SchemaSide): JsonObject {
+  const name = componentName.get(schema);
+  return name ? { $ref: `#/components/schemas/${name}` } : jsonSchema(schema, side);
+}
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the handlers and the SPA use. */
-export function openApiDocument(): JsonObject {
+const contentOf = (content: ContentDoc, side: SchemaSide) =>
+  Object.fromEntries(Object.entries(content).map(([mediaType, schema]) => [mediaType, { schema: schemaOf(schema, side) }]));
+
+/** One parameter per field; a field that accepts nothing (optional or defaulted) is not required. */
+function parametersOf(location: 'path' | 'query' | 'header', fields: z.ZodObject | undefined): JsonObject[] {
+  return Object.entries(fields?.shape ?? {}).map(([name, field]) => {
+    const { description, ...schema } = jsonSchema(field, 'input');
+    const required = location === 'path' || !z.safeParse(field, undefined).success;
+    return { name, in: location, ...(required ? { required } : {}), ...(typeof description === 'string' ? { description } : {}), schema };
+  });
+}
+
+function pathParameters(url: string, params: z.ZodObject | undefined): JsonObject[] {
+  const names = [...url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? '');
+  const shape = params?.shape ?? {};
+  return parametersOf('path', z.object(Object.fromEntries(names.map((name) => [name, shape[name] ?? z.string()]))));
+}
+
+function operationOf(route: DocumentedRoute, doc: RouteDoc): JsonObject {
+  const parameters = [...pathParameters(route.url, doc.params), ...parametersOf('query', doc.query), ...parametersOf('header', doc.headers)];
+  const responses = Object.fromEntries(
+    Object.entries(doc.responses).map(([status, response]) => [
+      status,
+      { description: response.description, ...(response.content ? { content: contentOf(response.content, 'output') } : {}) },
+    ]),
+  );
+  return {
+    summary: doc.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.body ? { requestBody: { required: true, content: contentOf(doc.body, 'input') } } : {}),
+    responses,
+    // a public route needs no token (route-access.ts); every other route inherits the bearer requirement
+    ...(route.isPublic ? { security: [] } : {}),
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the registered routes and their zod
+ * contracts: a route without a doc is an error, so none goes undocumented. HEAD is
+ * not listed: every GET answers it too.
+ */
+export function openApiDocument(routes: readonly DocumentedRoute[]): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const route of routes) {
+    if (route.method === 'HEAD') continue;
+    if (!route.doc) throw new Error(`${route.method} ${route.url} has no OpenAPI doc: give the route config.doc (route-docs.ts)`);
+    const path = route.url.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operationOf(route, route.doc) };
+  }
   return {
     openapi: '3.1.0',
-    info: { title: 'Stamper API', version: PIPELINE_VERSION, description: 'Build verified Kubernetes node images from a NodeImage spec.' },
+    info: {
+      title: 'Stamper API',
+      version: PIPELINE_VERSION,
+      description: 'Build verified Kubernetes node images from a NodeImage spec. Every GET also answers HEAD.',
+    },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when the server runs with STAMPER_TOKEN' } },
-      schemas: {
-        NodeImage: component(nodeImageSchema, 'input'),
-        BuildSummary: component(buildSummarySchema),
-        BuildDetail: component(buildDetailSchema),
-        BuildList: component(buildListSchema),
-        CreateBuildResponse: component(createBuildResponseSchema),
-        BuildEvent: component(z.intersection(buildEventBodySchema, z.object({ seq: z.number().int(), time: z.string() }))),
-        SbomPackages: component(z.array(sbomPackageSchema)),
-        Catalog: component(catalogSchema),
-        SpecValidation: component(specValidationSchema),
-        PreflightResponse: component(preflightResponseSchema),
-        Health: component(healthSchema),
-        Session: component(sessionSchema),
-        ApiError: component(apiErrorSchema),
-      },
+      schemas: Object.fromEntries(components.map(([name, schema, side]) => [name, jsonSchema(schema, side)])),
     },
     security: [{ bearer: [] }],
-    paths: {
-      '/api/catalog': { get: { summary: 'What can be chosen in a spec', responses: { 200: ok('The catalog', ref('Catalog')) } } },
-      '/api/schema': { get: { summary: 'JSON Schema of the NodeImage spec', responses: { 200: ok('JSON Schema', { type: 'object' }) } } },
-      '/api/specs/validate': {
-        post: {
-          summary: 'Validate a spec',
-          requestBody: specBody,
-          responses: { 200: ok('Result; ok=false lists issues with line/column', ref('SpecValidation')), 413: error('Too large') },
-        },
-      },
-      '/api/preflight': {
-        post: {
-          summary: 'Request every source the spec names, at once, with a short timeout',
-          parameters: [skipPreflightParam],
-          requestBody: specBody,
-          responses: { 200: ok('Each source with its result', ref('PreflightResponse')), 422: error('Invalid spec') },
-        },
-      },
-      '/api/builds': {
-        post: {
-          summary: 'Start a build, or reuse the build with the same build key',
-          parameters: [
-            { name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Build even when a build with the same key exists' },
-            skipPreflightParam,
-          ],
-          requestBody: specBody,
-          responses: {
-            201: ok('New build', ref('CreateBuildResponse')),
-            200: ok('Existing build reused', ref('CreateBuildResponse')),
-            422: error('Invalid spec (issues carry path, line and column), or sources_unreachable: a source the build host cannot use'),
-            429: error('Too many builds'),
-            507: error('Not enough free disk'),
-          },
-        },
-        get: {
-          summary: 'List builds',
-          parameters: [
-            { name: 'state', in: 'query', schema: { type: 'string', description: `comma-separated: ${buildStates.join(', ')}` } },
-            { name: 'name', in: 'query', schema: { type: 'string' } },
-            { name: 'kubernetesVersion', in: 'query', schema: { type: 'string', description: '"1.35" matches every 1.35.x' } },
-            { name: 'sort', in: 'query', schema: { enum: ['newest', 'oldest'] } },
-            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
-            { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-          ],
-          responses: { 200: ok('A page of builds', ref('BuildList')) },
-        },
-      },
-      '/api/builds/{id}': {
-        parameters: [idParam],
-        get: { summary: 'One build', responses: { 200: ok('Build', ref('BuildDetail')), 404: error('No such build') } },
-        delete: {
-          summary: 'Delete the artifacts; the build stays as a tombstone',
-          responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Still active') },
-        },
-      },
-      '/api/builds/{id}/events': {
-        parameters: [
-          idParam,
-          { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer' } },
-          { name: 'after', in: 'query', schema: { type: 'integer' } },
-        ],
-        get: {
-          summary: 'Server-Sent Events; the SSE id is the event seq; ends after the final state',
-          responses: {
-            200: { description: 'text/event-stream of BuildEvent', content: { 'text/event-stream': { schema: ref('BuildEvent') } } },
-            204: { description: 'Build finished and nothing after the given seq' },
-          },
-        },
-      },
-      '/api/builds/{id}/log': {
-        parameters: [idParam],
-        get: { summary: 'Full log as text', responses: { 200: { description: 'Log', content: { 'text/plain': { schema: { type: 'string' } } } } } },
-      },
-      '/api/builds/{id}/cancel': {
-        parameters: [idParam],
-        post: { summary: 'Cancel', responses: { 200: ok('Build', ref('BuildDetail')), 409: error('Already finished') } },
-      },
-      '/api/builds/{id}/retry': {
-        parameters: [idParam],
-        post: {
-          summary: 'Run a failed, canceled or interrupted build again',
-          responses: { 201: ok('New build', ref('CreateBuildResponse')), 409: error('Not retryable') },
-        },
-      },
-      '/api/builds/{id}/artifacts/{name}': {
-        parameters: [
-          idParam,
-          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'Range', in: 'header', schema: { type: 'string' } },
-        ],
-        get: {
-          summary: 'Download an artifact (ETag is its SHA-256; Range supported)',
-          responses: {
-            200: { description: 'The file' },
-            206: { description: 'A byte range' },
-            304: { description: 'Not modified' },
-            404: error('Unknown artifact'),
-            416: { description: 'Range not satisfiable' },
-          },
-        },
-      },
-      '/api/builds/{id}/sbom': {
-        parameters: [idParam],
-        get: { summary: 'Installed packages from the SPDX SBOM', responses: { 200: ok('Packages', ref('SbomPackages')), 404: error('No SBOM') } },
-      },
-      '/api/session': {
-        get: { summary: 'Whether a token is needed and given', security: [], responses: { 200: ok('Session', ref('Session')) } },
-        post: {
-          summary: 'Log in with the token (sets an HttpOnly cookie)',
-          security: [],
-          responses: { 200: ok('Session', ref('Session')), 401: error('Wrong token') },
-        },
-      },
-      '/api/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1', { type: 'object' }) } } },
-      '/api/packages': {
-        get: {
-          summary: "Search a release's package index",
-          parameters: [
-            { name: 'release', in: 'query', required: true, schema: { type: 'string' } },
-            { name: 'q', in: 'query', schema: { type: 'string' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-          ],
-          responses: { 200: ok('Matching packages', { type: 'object' }), 400: error('Bad query or unknown release'), 502: error('Package index unavailable') },
-        },
-      },
-      '/api/specs/export/image-builder': {
-        post: {
-          summary: 'Export the spec as an image-builder Packer var file',
-          requestBody: specBody,
-          responses: { 200: ok('Var file (or a report with ?report=1)', { type: 'object' }), 400: error('Invalid spec') },
-        },
-      },
-      '/api/specs/export/packer': {
-        post: {
-          summary: 'Export the spec as a Packer HCL2 template',
-          requestBody: specBody,
-          responses: { 200: { description: 'HCL2 text', content: { 'text/plain': { schema: { type: 'string' } } } }, 400: error('Invalid spec') },
-        },
-      },
-      '/api/specs/import/image-builder': {
-        post: {
-          summary: 'Import an image-builder var file as a spec',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-          responses: { 200: ok('The spec, what was not carried, and its issues', { type: 'object' }), 400: error('Not a var file') },
-        },
-      },
-      '/api/signing/public-key': {
-        get: { summary: 'The public key that signs build artifacts', responses: { 200: ok('Key and verify command', { type: 'object' }) } },
-      },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: ok('Health', ref('Health')) } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
-    },
+    paths,
   };
 }

@@ -3,6 +3,7 @@ import type { BuildSystem } from '../builds/build-system.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
 import { buildEventsRoute } from './routes/build-events-route.ts';
 import { buildRoutes, type BuildRoutesOptions } from './routes/build-routes.ts';
+import { manifestRoutes } from './routes/manifest-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
 
 export interface BuildRouteSettings {
@@ -17,6 +18,7 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute, preflight: settings.preflight });
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
+    await app.register(manifestRoutes, { service: system.service });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

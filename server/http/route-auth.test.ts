@@ -132,7 +132,7 @@ describe('token auth on every route and every spelling of it', () => {
         .filter((op) => op.isPublic)
         .map((op) => `${op.method} ${op.path}`)
         .sort(),
-    ).toEqual(['GET /api/session', 'GET /healthz', 'POST /api/session']);
+    ).toEqual(['DELETE /api/session', 'GET /api/session', 'GET /healthz', 'POST /api/session']);
   });
 
   it('answers 401 without a token for every protected route in every spelling, and starts no build', async () => {

@@ -10,6 +10,7 @@ import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { type PipelineResult, runPipeline } from './run-pipeline';
+import { keyDirSigner } from '../signing/sign-sums';
 import { containerdReleaseFromDebian } from '../testing/containerd-release';
 import { type KubernetesAptRepo, startKubernetesAptRepo, writeKubernetesBinaries } from '../stand-in/kubernetes-apt-repo';
 import { BootCheckError, bootAndCheck } from './verify/boot-check';
@@ -63,6 +64,7 @@ async function build(
     outDir,
     cacheDir,
     signal,
+    signer: keyDirSigner(join(scratch, 'keys')),
     emit: (e) => events.push(e),
   });
   return { result, events, outDir };
@@ -104,10 +106,18 @@ describe('cold build with customizations', () => {
         'files',
         'packages',
         'kernel-args',
+        'capi-bootstrap',
       ]),
     );
     expect(built.result.verify.filter((c) => !c.ok)).toEqual([]);
     expect(built.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.35.3');
+    // the same boot took CABPK-shaped user-data from a NoCloud seed: cloud-init wrote the join
+    // config, ran `kubeadm join --config` on it (the stand-in recorded the call) and then the sentinel
+    const bootstrap = built.result.verify.find((c) => c.name === 'capi-bootstrap')?.detail ?? '';
+    expect(bootstrap).toContain('cloud-init datasource DataSourceNoCloud');
+    expect(bootstrap).toContain('join config written');
+    expect(bootstrap).toContain('kubeadm join --config ran and read it');
+    expect(bootstrap).toContain('sentinel present');
   });
 
   it('reports every stage started and succeeded with progress in order', () => {
@@ -205,7 +215,10 @@ describe('warm build from the cached base tree', () => {
     expect(rootfs?.durationMs).toBeLessThan(30_000);
     expect(warm.result.verify.find((c) => c.name === 'kubernetes-version')?.detail).toContain('v1.34.5');
     expect(warm.result.verify.filter((c) => !c.ok)).toEqual([]);
-    expect((await readdir(warm.outDir)).sort()).toEqual(['slow-node-warm.qcow2', 'slow-node-warm.spdx.json']);
+    // the sign stage runs in every plan: the checksum list and its signature sit beside the image
+    expect((await readdir(warm.outDir)).sort()).toEqual(['SHA256SUMS', 'SHA256SUMS.sig', 'slow-node-warm.qcow2', 'slow-node-warm.spdx.json']);
+    const sums = await readFile(join(warm.outDir, 'SHA256SUMS'), 'utf8');
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}slow-node-warm\.qcow2$/m);
   });
 });
 

@@ -2,11 +2,17 @@ import { rm, writeFile, chmod, lstat, readlink, symlink, copyFile } from 'node:f
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from './exec';
 import type { StageContext } from './stage';
+import { symlinkFreeTreePath, writeTreeFile } from './tree-paths';
+
+/** Sets up the tree's /dev (host null, zero, full, random, urandom, tty; its own devpts and shm) and chroots. */
+const CHROOT_RUN = join(import.meta.dirname, 'sandbox', 'chroot-run.sh');
 
 /**
  * Runs a program inside the image tree. `unshare` gives it a private mount and PID
  * namespace with its own /proc, so nothing stays mounted on the host if the build is
- * killed, and the command's arguments stay an array end to end.
+ * killed; the same works as host root and as a user namespace's root, where no device
+ * node can be made, hence the bound host nodes. The command's arguments stay an array
+ * end to end.
  */
 export function chrootExec(
   ctx: Pick<StageContext, 'exec'>,
@@ -15,10 +21,14 @@ export function chrootExec(
   args: readonly string[],
   options?: ExecOptions,
 ): Promise<ExecResult> {
-  return ctx.exec('unshare', ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, 'chroot', tree, command, ...args], {
-    ...options,
-    env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },
-  });
+  return ctx.exec(
+    'unshare',
+    ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${join(tree, 'proc')}`, '/bin/sh', CHROOT_RUN, tree, command, ...args],
+    {
+      ...options,
+      env: { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options?.env },
+    },
+  );
 }
 
 /**
@@ -26,10 +36,10 @@ export function chrootExec(
  * (policy-rc.d), and name resolution uses the host's resolver. Returns the undo step.
  */
 export async function prepareTreeForApt(tree: string): Promise<() => Promise<void>> {
-  const policy = join(tree, 'usr/sbin/policy-rc.d');
-  await writeFile(policy, '#!/bin/sh\nexit 101\n');
+  // never through a link a package planted: these are written with the build's privileges
+  const policy = await writeTreeFile(tree, '/usr/sbin/policy-rc.d', '#!/bin/sh\nexit 101\n', 0o755);
   await chmod(policy, 0o755);
-  const resolv = join(tree, 'etc/resolv.conf');
+  const resolv = await symlinkFreeTreePath(tree, '/etc/resolv.conf');
   let previousLink: string | undefined;
   try {
     if ((await lstat(resolv)).isSymbolicLink()) previousLink = await readlink(resolv);

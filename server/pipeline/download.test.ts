@@ -34,25 +34,25 @@ const signal = () => AbortSignal.timeout(5000);
 
 describe('download errors name the URL and what went wrong', () => {
   it('downloads and verifies from an allowed loopback source', async () => {
-    await expect(downloadVerified(`${base}/kubelet`, sha, cacheDir, signal(), allowLoopback)).resolves.toContain(sha);
+    await expect(downloadVerified(`${base}/kubelet`, sha, { cacheDir, cacheOutDir: cacheDir }, signal(), allowLoopback)).resolves.toContain(sha);
   });
 
   it('says the HTTP status', async () => {
-    await expect(downloadVerified(`${base}/missing`, sha.replace(/^./, '0'), cacheDir, signal(), allowLoopback)).rejects.toThrow(
+    await expect(downloadVerified(`${base}/missing`, sha.replace(/^./, '0'), { cacheDir, cacheOutDir: cacheDir }, signal(), allowLoopback)).rejects.toThrow(
       `download ${base}/missing: HTTP 404 Not Found`,
     );
     await expect(fetchBytes(`${base}/Release.key`, signal(), 5000, allowLoopback)).rejects.toThrow(`GET ${base}/Release.key: HTTP 404 Not Found`);
   });
 
   it('says the network error, with the URL', async () => {
-    await expect(downloadVerified(`${closed}/kubelet`, sha.replace(/^./, '1'), cacheDir, signal(), allowLoopback)).rejects.toThrow(
+    await expect(downloadVerified(`${closed}/kubelet`, sha.replace(/^./, '1'), { cacheDir, cacheOutDir: cacheDir }, signal(), allowLoopback)).rejects.toThrow(
       `download ${closed}/kubelet: connect ECONNREFUSED ${closed.slice('http://'.length)}`,
     );
   });
 
   it('refuses loopback under the default policy', async () => {
-    await expect(downloadVerified(`${base}/kubelet`, sha.replace(/^./, '2'), cacheDir, signal(), { allowLoopback: false, allowedHosts: null })).rejects.toThrow(
-      `refused by policy: ${base}/kubelet (127.0.0.1 is a loopback address`,
-    );
+    await expect(
+      downloadVerified(`${base}/kubelet`, sha.replace(/^./, '2'), { cacheDir, cacheOutDir: cacheDir }, signal(), { allowLoopback: false, allowedHosts: null }),
+    ).rejects.toThrow(`refused by policy: ${base}/kubelet (127.0.0.1 is a loopback address`);
   });
 });

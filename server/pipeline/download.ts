@@ -15,24 +15,30 @@ export async function sha256File(path: string): Promise<string> {
 /** The build's policy comes from the operator's environment, which a build child inherits. */
 const operatorPolicy = (): SourcePolicy => sourcePolicyFromEnvironment(process.env);
 
+/** The cache a download reads and the place its new entries go (the same directory for trusted callers). */
+export interface DownloadCache {
+  cacheDir: string;
+  cacheOutDir: string;
+}
+
 /**
  * Downloads `url` into a content-addressed cache and checks its SHA-256; a cached
  * file is re-hashed before use, so a corrupted cache can never slip into an image.
  * Errors name the URL and the HTTP status or network error.
  */
-export async function downloadVerified(url: string, sha256: string, cacheDir: string, signal: AbortSignal, policy = operatorPolicy()): Promise<string> {
-  const dir = join(cacheDir, 'downloads');
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, sha256.toLowerCase());
-  if (
-    await stat(target).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    if ((await sha256File(target)) === sha256.toLowerCase()) return target;
-    await rm(target, { force: true });
+export async function downloadVerified(url: string, sha256: string, cache: DownloadCache, signal: AbortSignal, policy = operatorPolicy()): Promise<string> {
+  const name = sha256.toLowerCase();
+  for (const dir of new Set([cache.cacheDir, cache.cacheOutDir])) {
+    const cached = join(dir, 'downloads', name);
+    if (await isFile(cached)) {
+      if ((await sha256File(cached)) === name) return cached;
+      // only our own entries are ours to remove; a bad shared one is the service's to replace
+      if (dir === cache.cacheOutDir) await rm(cached, { force: true });
+    }
   }
+  const dir = join(cache.cacheOutDir, 'downloads');
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, name);
   const partial = `${target}.${process.pid}.part`;
   // a large tarball may take long; only the wait for the first answer is bounded
   const response = await fetchSource(url, { policy, signal, timeoutMs: 60 * 60_000 }).catch((err: unknown) => {
@@ -63,4 +69,11 @@ export async function fetchBytes(url: string, signal: AbortSignal, timeoutMs = 3
   const chunks: Buffer[] = [];
   for await (const chunk of response.body) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -44,7 +44,10 @@ const files: { path: string; debianPackage: string; why: string; when: (image: N
 /** Tools the spec needs on this host; missing ones are reported together, before any work starts. */
 export function requiredHostTools(image: NodeImage): HostTool[] {
   const tools = [...always];
-  if (image.spec.verify.enabled) tools.push({ command: 'qemu-system-x86_64', debianPackage: 'qemu-system-x86', why: 'boots the image to verify it' });
+  if (image.spec.verify.enabled) {
+    tools.push({ command: 'qemu-system-x86_64', debianPackage: 'qemu-system-x86', why: 'boots the image to verify it' });
+    tools.push({ command: 'genisoimage', debianPackage: 'genisoimage', why: 'writes the Cluster API bootstrap data seed for the boot check' });
+  }
   return tools;
 }
 

@@ -10,8 +10,9 @@ import { outOfDiskSpace, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { checkHostTools, runPipeline } from './run-pipeline';
+import { keyDirSigner } from '../signing/sign-sums';
 import { osLayerKey } from './rootfs/os-layer-key';
-import { baseTreeCachePath } from './stages/rootfs';
+import { baseTreeCachePath } from './rootfs/base-tree-cache';
 import { collectOsInputs } from '../sources/build-inputs';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy';
 
@@ -74,6 +75,7 @@ describe.runIf(isRoot)('a build that runs out of disk space', () => {
       outDir: join(base, 'out'),
       cacheDir,
       signal: new AbortController().signal,
+      signer: keyDirSigner(join(base, 'keys')),
       emit: (e) => events.push(e),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);

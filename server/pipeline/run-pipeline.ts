@@ -10,8 +10,7 @@ import { ExecError, runProcess } from './exec';
 import { hostDebianMirror } from './host-mirror';
 import { withToolErrors } from './tool-error-lines';
 import { type MissingHostTool, checkHostTools as findMissingHostTools, describeMissingTools } from './host-tools';
-import type { Stage, StageContext } from './stage';
-import type { Artifact } from './stage';
+import type { Artifact, Signer, Stage, StageContext } from './stage';
 import { type PlannedStage, planStages } from './stage-plan';
 
 export { PipelineAbortError, PipelineError } from './errors';
@@ -23,8 +22,12 @@ export interface PipelineOptions {
   workDir: string;
   outDir: string;
   cacheDir: string;
+  /** Where new cache entries go; the cache itself when unset (see StageContext.cacheOutDir). */
+  cacheOutDir?: string;
   signal: AbortSignal;
   emit: (e: PipelineEvent) => void;
+  /** Signs the checksum list in the sign stage; whoever holds the key provides it. */
+  signer: Signer;
 }
 
 export interface StageRecord {
@@ -62,12 +65,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (missing.length > 0) throw new PipelineError(describeMissingTools(missing), 'rootfs');
   await checkSourcePolicy(spec);
 
-  await Promise.all([opts.workDir, opts.outDir, opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
-  const publish = spec.spec.outputs.some((o) => o.format === 'ami') ? await loadPublishStage() : undefined;
-  const plan = planStages(spec, publish);
-  if (spec.spec.outputs.some((o) => o.format === 'ami') && !publish) {
-    throw new PipelineError('the spec asks for an AMI but this server has no publish stage', 'publish');
-  }
+  await Promise.all([opts.workDir, opts.outDir, opts.cacheDir, opts.cacheOutDir ?? opts.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
+  const plan = planStages(spec);
 
   const verify: VerifyCheck[] = [];
   const stages: StageRecord[] = [];
@@ -179,6 +178,7 @@ async function stageContext(
     stageDir,
     outDir: opts.outDir,
     cacheDir: opts.cacheDir,
+    cacheOutDir: opts.cacheOutDir ?? opts.cacheDir,
     signal: opts.signal,
     log,
     progress(percent, message) {
@@ -212,6 +212,7 @@ async function stageContext(
     recordInputs(inputs) {
       opts.emit({ type: 'inputs', inputs });
     },
+    signer: opts.signer,
   };
 }
 
@@ -238,23 +239,4 @@ async function checkSourcePolicy(spec: NodeImage): Promise<void> {
     if (err instanceof SourcePolicyError) throw new PipelineError(err.message, 'rootfs', [], { cause: err });
     throw err;
   }
-}
-
-const PUBLISH_MODULE = './stages/publish';
-
-/** Loaded lazily: the AWS SDK is only imported by builds that publish an AMI. */
-async function loadPublishStage(): Promise<Stage | undefined> {
-  try {
-    const mod: unknown = await import(/* @vite-ignore */ PUBLISH_MODULE);
-    const stage = (mod as { publishStage?: unknown }).publishStage;
-    return isStage(stage) ? stage : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isStage(value: unknown): value is Stage {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.name === 'string' && typeof v.run === 'function' && typeof v.enabled === 'function';
 }

@@ -1,45 +1,34 @@
 import { describe, expect, it } from 'vitest';
+import { planStages as planStageNames } from '../../src/spec/stage-plan';
 import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../../src/spec/schema';
 import { minimalInput } from '../../src/spec/test-specs';
-import type { Stage } from './stage';
+import { groupConcurrentStages } from './run-pipeline';
 import { planStages } from './stage-plan';
 
 const image = (overrides: Partial<NodeImageInput['spec']> = {}): NodeImage => nodeImageSchema.parse(minimalInput(overrides));
-const fakePublish: Stage = { name: 'publish', enabled: () => true, run: async () => undefined };
-const summary = (img: NodeImage, publish?: Stage): string[] => planStages(img, publish).map((p) => `${p.stage.name}:${p.enabled ? 'run' : 'skip'}`);
+const amiImage = () => image({ outputs: [{ format: 'qcow2' }, { format: 'ami', region: 'eu-west-1', bucket: 'my-bucket' }] });
 
-describe('planStages', () => {
-  it('runs every default stage in pipeline order', () => {
-    expect(summary(image())).toEqual(['rootfs:run', 'kubernetes:run', 'configure:run', 'sbom:run', 'disk:run', 'formats:run', 'verify:run']);
-  });
-
-  it('skips verify when the spec turns it off', () => {
-    expect(summary(image({ verify: { enabled: false, timeoutSeconds: 600 } }))).toContain('verify:skip');
-  });
-
-  it('adds publish only for AMI outputs, and skips conversions an AMI-only spec does not need', () => {
-    expect(summary(image(), fakePublish)).not.toContain('publish:run');
-    const ami = image({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'my-bucket' }] });
-    const plan = summary(ami, fakePublish);
-    expect(plan.at(-1)).toBe('publish:run');
-    expect(plan).toContain('formats:skip');
-  });
-
-  it('gives the rootfs a cache key that ignores the Kubernetes version but not packages', () => {
-    const [rootfs] = planStages(image()).map((p) => p.stage);
-    const a = rootfs?.key?.(image({ kubernetes: { version: '1.35.3', source: { type: 'apt' } } }));
-    const b = rootfs?.key?.(image({ kubernetes: { version: '1.34.5', source: { type: 'apt' } } }));
-    const c = rootfs?.key?.(image({ packages: ['jq'] }));
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(a).toBe(b);
-    expect(c).not.toBe(a);
+describe('planStages (pipeline)', () => {
+  it('binds each stage of the spec plan to the stage of that name, in the same order and with the same decision', () => {
+    for (const img of [image(), amiImage(), image({ verify: { enabled: false, timeoutSeconds: 600 } })]) {
+      const bound = planStages(img).map((p) => ({ name: p.stage.name, enabled: p.enabled }));
+      expect(bound).toEqual(planStageNames(img));
+    }
   });
 });
 
 describe('groupConcurrentStages', () => {
-  it('runs formats and verify side by side and everything else alone', async () => {
-    const { groupConcurrentStages } = await import('./run-pipeline');
-    const waves = groupConcurrentStages(planStages(image({ outputs: [{ format: 'ami', region: 'eu-west-1', bucket: 'my-bucket' }] }), fakePublish));
-    expect(waves.map((w) => w.map((p) => p.stage.name).join('+'))).toEqual(['rootfs', 'kubernetes', 'configure', 'sbom', 'disk', 'formats+verify', 'publish']);
+  it('runs formats and verify side by side and everything else alone', () => {
+    const waves = groupConcurrentStages(planStages(amiImage()));
+    expect(waves.map((w) => w.map((p) => p.stage.name).join('+'))).toEqual([
+      'rootfs',
+      'kubernetes',
+      'configure',
+      'sbom',
+      'disk',
+      'formats+verify',
+      'publish',
+      'sign',
+    ]);
   });
 });

@@ -24,8 +24,15 @@ export interface StageContext {
   stageDir: string;
   /** Where user-facing artifacts go. */
   outDir: string;
-  /** Survives builds: base-tree and download caches live here. */
+  /** Survives builds: base-tree and download caches live here. Read it; never write it. */
   cacheDir: string;
+  /**
+   * Where a stage leaves what it adds to the cache (same layout as cacheDir). For a
+   * build the service runs this is in the build's own work directory: the service
+   * checks each entry and moves it into the cache, so a build can never change what
+   * other builds restore. Trusted in-process callers may pass the cache itself.
+   */
+  cacheOutDir: string;
   signal: AbortSignal;
   log(line: string, stream?: 'stdout' | 'stderr' | 'info'): void;
   progress(percent: number, message?: string): void;
@@ -40,12 +47,31 @@ export interface StageContext {
   published(image: PublishedImage): void;
   /** The rootfs stage records the state of the build's sources here, before installing from them. */
   recordInputs(inputs: BuildInput[]): void;
+  /** Signs the build's checksum list for the sign stage; the key itself stays out of the build. */
+  signer: Signer;
 }
 
+/** A checksum list (SHA256SUMS text) and the SSH signature over exactly that text. */
+export interface SignedSums {
+  sums: string;
+  signature: string;
+}
+
+/**
+ * Signs a build's SHA256SUMS. The answer's list is what was signed: a signer may add
+ * files it wrote into the output directory itself (the CLI adds its build report), so
+ * the stage writes the answer's list, not its own.
+ */
+export interface Signer {
+  sign(sums: string, signal: AbortSignal): Promise<SignedSums>;
+}
+
+/**
+ * One step of the build. Whether a build runs it is the stage plan's decision
+ * (src/spec/stage-plan.ts), not the stage's; a stage that can reuse earlier work (the
+ * rootfs base tree) keeps its own cache under `cacheDir`.
+ */
 export interface Stage {
   name: StageName;
-  /** Cache key of the stage's reusable output, if it has one. */
-  key?(spec: NodeImage): string;
-  enabled(spec: NodeImage): boolean;
   run(ctx: StageContext): Promise<void>;
 }

@@ -1,5 +1,6 @@
-import { lstat, readlink } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { constants } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { dirname, posix } from 'node:path';
 
 /**
  * The host path of `imagePath` under `tree` for a write, refusing a symlink anywhere
@@ -24,4 +25,39 @@ export async function symlinkFreeTreePath(tree: string, imagePath: string): Prom
     if (!info.isDirectory()) throw new Error(`refusing to write ${imagePath}: /${parts.slice(0, i).join('/')} is not a directory in the image`);
   }
   return posix.join(tree, ...parts);
+}
+
+/**
+ * Writes a file into the image at `imagePath`: no symlink in its directories (see
+ * above), and a link at the last component is replaced, not written through. Returns
+ * the host path it wrote.
+ */
+export async function writeTreeFile(tree: string, imagePath: string, content: string | Uint8Array, mode?: number): Promise<string> {
+  const target = await symlinkFreeTreePath(tree, imagePath);
+  await mkdir(dirname(target), { recursive: true });
+  await rm(target, { force: true });
+  await writeFile(target, content, mode === undefined ? {} : { mode });
+  return target;
+}
+
+/** Copies a host file into the image at `imagePath`, under the same rules as writeTreeFile. */
+export async function copyIntoTree(tree: string, imagePath: string, hostFile: string, mode: number): Promise<string> {
+  const target = await symlinkFreeTreePath(tree, imagePath);
+  await mkdir(dirname(target), { recursive: true });
+  await rm(target, { force: true });
+  await copyFile(hostFile, target, constants.COPYFILE_EXCL);
+  await chmod(target, mode);
+  return target;
+}
+
+/**
+ * The host path of a directory of the image that is about to be emptied, or undefined
+ * when there is none. Refused when it, or any directory above it, is a symlink: a link
+ * planted at /var/log or /tmp would otherwise aim the clean-up at the build host's own.
+ */
+export async function symlinkFreeTreeDir(tree: string, imagePath: string): Promise<string | undefined> {
+  const dir = await symlinkFreeTreePath(tree, imagePath);
+  const info = await lstat(dir).catch(() => undefined);
+  if (info?.isSymbolicLink()) throw new Error(`refusing to clean ${imagePath}: it is a symlink in the image (to ${await readlink(dir)})`);
+  return info?.isDirectory() ? dir : undefined;
 }

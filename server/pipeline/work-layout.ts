@@ -10,3 +10,6 @@ export const treeDir = (workDir: string): string => join(workDir, 'tree');
 
 /** The partitioned raw disk the disk stage writes; formats, verify and publish read it. */
 export const rawDiskPath = (workDir: string): string => join(workDir, 'disk.raw');
+
+/** What a build adds to the shared cache, laid out like it; the service adopts it after the build. */
+export const cacheOutDir = (workDir: string): string => join(workDir, 'cache-out');

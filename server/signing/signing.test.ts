@@ -3,7 +3,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signBuildOutputs } from './sign-build-outputs.ts';
+import { signDirectory } from '../testing/sign-directory.ts';
 import { allowedSignersLine, ensureSigningKey, publicKey, verifyCommandText } from './signing-key.ts';
 import { verifyOutputs } from './verify-outputs.ts';
 
@@ -36,9 +36,9 @@ describe('signing key', () => {
   });
 });
 
-describe('signBuildOutputs + verifyOutputs', () => {
+describe('signDirectory + verifyOutputs', () => {
   it('lists every artifact, SBOM included, in sha256sum format', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     const sums = await readFile(join(outDir, 'SHA256SUMS'), 'utf8');
     expect(
       sums
@@ -55,7 +55,7 @@ describe('signBuildOutputs + verifyOutputs', () => {
   });
 
   it('names the artifact whose bytes changed', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     await appendFile(join(outDir, 'workers.ova'), 'x');
     const report = await verifyOutputs(outDir, { keyDir });
     expect(report.ok).toBe(false);
@@ -68,7 +68,7 @@ describe('signBuildOutputs + verifyOutputs', () => {
   });
 
   it('catches a SHA256SUMS rewritten to match a tampered artifact', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     await writeFile(join(outDir, 'workers.ova'), 'evil');
     const forged = execFileSync('sha256sum', ['sbom/workers.spdx.json', 'workers.ova', 'workers.qcow2'], { cwd: outDir, encoding: 'utf8' });
     await writeFile(join(outDir, 'SHA256SUMS'), forged);
@@ -78,7 +78,7 @@ describe('signBuildOutputs + verifyOutputs', () => {
   });
 
   it('rejects a signature by another key', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     const otherKeyDir = join(root, 'other-keys');
     const otherPub = join(root, 'other.pub');
     await writeFile(otherPub, `${await publicKey(otherKeyDir)}\n`);
@@ -88,7 +88,7 @@ describe('signBuildOutputs + verifyOutputs', () => {
   });
 
   it('verifies with plain ssh-keygen -Y verify, as documented', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     const allowed = join(root, 'stamper_allowed_signers');
     await writeFile(allowed, `${allowedSignersLine(await publicKey(keyDir))}\n`);
     const run = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', allowed, '-I', 'stamper', '-n', 'stamper', '-s', join(outDir, 'SHA256SUMS.sig')], {
@@ -107,13 +107,13 @@ describe('signBuildOutputs + verifyOutputs', () => {
   });
 
   it('re-signs after a rerun without failing on the old signature', async () => {
-    await signBuildOutputs(outDir, keyDir);
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     expect((await verifyOutputs(outDir, { keyDir })).ok).toBe(true);
   });
 
   it('refuses checksum lines that point outside the directory', async () => {
-    await signBuildOutputs(outDir, keyDir);
+    await signDirectory(outDir, keyDir);
     await writeFile(join(outDir, 'SHA256SUMS'), `${'0'.repeat(64)}  ../../etc/passwd\n`);
     const report = await verifyOutputs(outDir, { keyDir });
     expect(report.ok).toBe(false);

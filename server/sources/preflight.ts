@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { SourceCheck } from '../../src/spec/preflight-api.ts';
+import { sourceHost, type SourceCheck } from '../../src/spec/preflight-api.ts';
 import type { NodeImageSpec } from '../../src/spec/schema.ts';
 import { specSources, type SpecSource } from '../../src/spec/spec-sources.ts';
 import { hostDebianMirror, hostDebianSecurityMirror } from '../pipeline/host-mirror.ts';
@@ -17,14 +17,6 @@ export interface PreflightOptions {
   hostSecurityMirror?: string;
 }
 
-const hostOf = (url: string): string => {
-  try {
-    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  } catch {
-    return '';
-  }
-};
-
 async function checkOne(source: SpecSource, options: PreflightOptions): Promise<SourceCheck> {
   const started = Date.now();
   const result = (ok: boolean, status: number | null, error: string | null, skipped = false): SourceCheck => ({
@@ -35,7 +27,7 @@ async function checkOne(source: SpecSource, options: PreflightOptions): Promise<
     skipped,
     ms: Date.now() - started,
   });
-  if (options.skipHosts?.includes(hostOf(source.url))) return result(true, null, null, true);
+  if (options.skipHosts?.includes(sourceHost(source.url))) return result(true, null, null, true);
   try {
     // GET, not HEAD: some mirrors and object stores answer HEAD differently; the body is not read
     const response = await fetchSource(source.url, {

@@ -4,9 +4,10 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'n
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { runProcess } from '../pipeline/exec';
 import { STAND_IN_MARKER } from '../pipeline/kubernetes/stand-in';
+import { STAND_IN_KUBEADM_CALLS } from '../pipeline/verify/capi-bootstrap';
 
 /**
  * A stand-in for pkgs.k8s.io on 127.0.0.1: a flat apt repository, signed with a
@@ -77,12 +78,31 @@ export async function buildKubernetesAptRepo(dir: string, releases: readonly Fix
       }
     }
     await signRepository(work, dir, standIn);
+    await writeFile(join(dir, FINGERPRINT_FILE), standInFingerprint());
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-const script = (body: string): string => `#!/bin/sh\n${body}\n`;
+/**
+ * Every stand-in executable carries the marker in its second line, whether apt installs it
+ * from a package or a `binaries` spec downloads it, so a build can tell it from a real one
+ * (the pipeline marks the image a test image; the booted Cluster API check names the stand-in).
+ */
+const script = (body: string): string => `#!/bin/sh\n# ${STAND_IN_MARKER}: a tiny script, not Kubernetes; test images only\n${body}\n`;
+
+const FINGERPRINT_FILE = 'stand-in-fingerprint';
+
+/**
+ * Changes whenever the packaged executables change, so a repository built by older code is
+ * built again. Taken from a probe release, not the requested ones: suites that share one
+ * repository directory with different release lists must agree on it.
+ */
+function standInFingerprint(): string {
+  const probe = releaseExecutables({ kubernetes: '0.0.0', crictl: '0.0.0', cni: '0.0.0' });
+  const content = JSON.stringify([probe, KUBELET_UNIT, KUBEADM_DROPIN]);
+  return `${createHash('sha256').update(content).digest('hex')}\n`;
+}
 
 type ExecutableName = 'kubelet' | 'kubeadm' | 'kubectl' | 'crictl';
 
@@ -91,13 +111,34 @@ function releaseExecutables(release: FixtureRelease): Record<ExecutableName, str
   return {
     // otherwise idles the way a kubelet waiting for kubeadm would
     kubelet: script(`if [ "$1" = "--version" ]; then echo "Kubernetes v${release.kubernetes}"; exit 0; fi\nexec sleep infinity`),
-    kubeadm: script(`if [ "$1" = "version" ]; then echo "v${release.kubernetes}"; exit 0; fi\necho "kubeadm fixture v${release.kubernetes}"`),
+    kubeadm: script(
+      `if [ "$1" = "version" ]; then echo "v${release.kubernetes}"; exit 0; fi\n${KUBEADM_RECORDER}\necho "kubeadm fixture v${release.kubernetes}"`,
+    ),
     kubectl: script(
       `case "$1" in version) echo "Client Version: v${release.kubernetes}"; echo "Kustomize Version: v5.7.1";; *) echo "kubectl fixture v${release.kubernetes}";; esac`,
     ),
     crictl: script(`echo "crictl version v${release.crictl}"`),
   };
 }
+
+/**
+ * Records every other call, with the SHA-256 of the file its --config names, one line each
+ * ("<sha256 or -> <args>"), where the boot check's Cluster API bootstrap check reads them
+ * (STAND_IN_KUBEADM_CALLS in server/pipeline/verify/capi-bootstrap.ts). Hashing the file
+ * proves the stand-in could read the config cloud-init wrote, as a real kubeadm must.
+ */
+const KUBEADM_RECORDER = [
+  'config=""; previous=""',
+  'for arg in "$@"; do',
+  '  case "$arg" in --config=*) config="${arg#--config=}";; esac',
+  '  [ "$previous" = "--config" ] && config="$arg"',
+  '  previous="$arg"',
+  'done',
+  'digest=-',
+  '[ -n "$config" ] && digest=$(sha256sum < "$config" | cut -d " " -f 1)',
+  `mkdir -p ${dirname(STAND_IN_KUBEADM_CALLS)}`,
+  `echo "\${digest:--} $*" >> ${STAND_IN_KUBEADM_CALLS}`,
+].join('\n');
 
 const KUBELET_UNIT =
   '[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=10\n\n[Install]\nWantedBy=multi-user.target\n';
@@ -207,9 +248,15 @@ export async function startKubernetesAptRepo(
 ): Promise<KubernetesAptRepo> {
   const existing = await readdir(dir).catch(() => [] as string[]);
   const wanted = releases.map((r) => `kubelet_${r.kubernetes}-${REVISION}_amd64.deb`);
-  // a repository built before the stand-in marks (or with other marks) is built again
+  // a repository built before the stand-in marks (or with other marks, or other executables) is built again
   const marked = (await readFile(join(dir, 'Release'), 'utf8').catch(() => '')).includes(`Origin: ${STAND_IN_MARKER}`);
-  if (!existing.includes('InRelease') || !wanted.every((w) => existing.includes(w)) || marked !== (options.standIn ?? true))
+  const fingerprint = await readFile(join(dir, FINGERPRINT_FILE), 'utf8').catch(() => '');
+  if (
+    !existing.includes('InRelease') ||
+    !wanted.every((w) => existing.includes(w)) ||
+    marked !== (options.standIn ?? true) ||
+    fingerprint !== standInFingerprint()
+  )
     await buildKubernetesAptRepo(dir, releases, options);
   const served = await serveDirectory(dir, port);
   return { url: served.url, signingKeyUrl: `${served.url}Release.key`, dir, close: served.close };

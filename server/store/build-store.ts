@@ -227,6 +227,16 @@ export class BuildStore {
     return claim.immediate();
   }
 
+  /**
+   * Hands a running build whose owner died to `recoverer`, only while it is still running
+   * under that owner: one conditional UPDATE, so of several processes recovering the same
+   * build at once exactly one gets true and cleans it up.
+   */
+  claimForRecovery(buildId: string, deadOwner: string | null, recoverer: string | null): boolean {
+    const claim = this.db.prepare(`UPDATE builds SET owner = ? WHERE id = ? AND state = 'running' AND owner IS ?`);
+    return claim.run(recoverer, buildId, deadOwner).changes === 1;
+  }
+
   recordProcess(buildId: string, pid: number): void {
     // The build process leads its own group, so its pid is the group id to signal.
     this.db.prepare('UPDATE builds SET pid = ?, pgid = ? WHERE id = ?').run(pid, pid, buildId);

@@ -35,7 +35,7 @@ export async function containerdReleaseFromDebian(targetDir: string, suite = 'si
   const work = await mkdtemp(join(tmpdir(), 'stamper-containerd-'));
   try {
     // checked against the SHA-256 the index gives, like any download a build makes
-    const deb = await downloadVerified(`${mirror}/${entry.filename}`, entry.sha256, work, AbortSignal.timeout(300_000));
+    const deb = await downloadVerified(`${mirror}/${entry.filename}`, entry.sha256, { cacheDir: work, cacheOutDir: work }, AbortSignal.timeout(300_000));
     await runProcess('dpkg-deb', ['-x', deb, join(work, 'root')]);
     await mkdir(join(work, 'release', 'bin'), { recursive: true });
     for (const name of BINARIES) await runProcess('cp', [join(work, 'root/usr/bin', name), join(work, 'release/bin', name)]);

@@ -4,8 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-protocol.ts';
+import { ParentLines, readJob } from '../builds/parent-channel.ts';
 import { endBuildWhenParentDies } from '../builds/parent-watch.ts';
 import { lifecycleBuild } from './scripted-lifecycle-build.ts';
+import { scriptedSignedBuild } from './scripted-signing.ts';
 
 /**
  * A stand-in for build-process.ts in tests: same protocol, same process handling,
@@ -19,20 +21,6 @@ const send = (message: BuildProcessMessage) => {
 };
 const emit = (event: PipelineEvent) => send({ kind: 'event', event });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function readJob(): Promise<BuildJobMessage> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const end = text.indexOf('\n');
-      if (end < 0) return;
-      process.stdin.off('data', onData);
-      resolve(JSON.parse(text.slice(0, end)) as BuildJobMessage);
-    };
-    process.stdin.on('data', onData);
-  });
-}
 
 function writeArtifact(job: BuildJobMessage, name: string, format: string, content: Buffer | string) {
   const file = path.join(job.outDir, name);
@@ -50,7 +38,30 @@ function startSleepers(): number[] {
   return [inGroup.pid ?? -1, ownSession.pid ?? -1];
 }
 
-async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) {
+/** What a build for several provider targets leaves: an OVA, a qcow2, a registered AMI (all small stand-ins) and a passed bootstrap check. */
+function providerOutputs(job: BuildJobMessage) {
+  emit({
+    type: 'verify',
+    check: {
+      name: 'capi-bootstrap',
+      ok: true,
+      detail: 'kubeadm stand-in; cloud-init datasource DataSourceNoCloud; join config written; kubeadm join --config ran and read it; sentinel present',
+    },
+  });
+  emit({
+    type: 'published',
+    image: {
+      provider: 'aws',
+      region: 'eu-west-1',
+      imageId: 'ami-0123456789abcdef0',
+      name: 'capa-ami-debian-13-v1.35.3-1767225600',
+      consoleUrl: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ImageDetails:imageId=ami-0123456789abcdef0',
+    },
+  });
+  return [writeArtifact(job, 'workers.ova', 'ova', 'ova stand-in\n'), writeArtifact(job, 'workers.qcow2', 'qcow2', 'qcow2 stand-in\n')];
+}
+
+async function succeed(job: BuildJobMessage, logLines: number, delayMs: number, providers = false) {
   emit({ type: 'stage', stage: 'rootfs', status: 'started' });
   for (let i = 1; i <= logLines; i += 1) {
     emit({ type: 'log', stage: 'rootfs', stream: 'stdout', line: `line ${i}` });
@@ -69,10 +80,26 @@ async function succeed(job: BuildJobMessage, logLines: number, delayMs: number) 
       { SPDXID: 'SPDXRef-Image', name: job.buildKey, versionInfo: job.buildKey },
       { SPDXID: 'SPDXRef-Package-deb-kubelet', name: 'kubelet', versionInfo: '1.35.3-1.1', annotations: [{ comment: 'installed-size-kib=81234' }] },
       { SPDXID: 'SPDXRef-Package-deb-bash', name: 'bash', versionInfo: '5.2.37-2' },
+      // the spec's own packages, so two builds' package lists differ as their specs do
+      ...specPackages(job).map((name) => ({
+        SPDXID: `SPDXRef-Package-deb-${name}`,
+        name,
+        versionInfo: '1.0-1',
+        annotations: [{ comment: `installed-size-kib=${name.length * 100}` }],
+      })),
     ],
   });
-  const artifacts = [writeArtifact(job, 'workers.raw', 'raw', raw), writeArtifact(job, 'workers.spdx.json', 'spdx', spdx)];
+  const artifacts = [
+    writeArtifact(job, 'workers.raw', 'raw', raw),
+    writeArtifact(job, 'workers.spdx.json', 'spdx', spdx),
+    ...(providers ? providerOutputs(job) : []),
+  ];
   send({ kind: 'done', artifacts });
+}
+
+function specPackages(job: BuildJobMessage): string[] {
+  const packages = (job.spec.spec as { packages?: unknown } | undefined)?.packages;
+  return Array.isArray(packages) ? packages.filter((p): p is string => typeof p === 'string') : [];
 }
 
 /**
@@ -92,9 +119,10 @@ function mountLikeMmdebstrap(job: BuildJobMessage): void {
 }
 
 async function main() {
-  const job = await readJob();
+  // the real job reader: its strict schema fails the build if the parent sends more than the job (a key directory)
+  const lines = new ParentLines(process.stdin);
+  const job = await readJob(lines);
   parentGone = endBuildWhenParentDies(job, new AbortController(), 1500).parentGone;
-  process.stdin.resume();
   const labels = (job.spec.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
   const scenario = labels.scenario ?? 'quick';
   switch (scenario) {
@@ -102,8 +130,13 @@ async function main() {
       return succeed(job, 5, 0);
     case 'lifecycle':
       return lifecycleBuild(job, emit, send);
+    case 'providers':
+      return succeed(job, 5, 0, true);
     case 'stream':
       return succeed(job, 300, 5);
+    case 'signed':
+    case 'sign-forged':
+      return scriptedSignedBuild(job, lines, send, scenario === 'sign-forged');
     case 'flood':
       // For the SSE fan-out bench: many events in bursts, not paced by timers.
       return succeed(job, 5000, 0);
@@ -122,6 +155,8 @@ async function main() {
     }
     case 'fail':
       emit({ type: 'stage', stage: 'rootfs', status: 'started' });
+      // mmdebstrap writes its progress to stderr too
+      emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'I: automatically chosen mode: root' });
       emit({ type: 'log', stage: 'rootfs', stream: 'stderr', line: 'E: Unable to locate package nonexistent' });
       emit({ type: 'stage', stage: 'rootfs', status: 'failed', error: 'mmdebstrap failed' });
       send({ kind: 'failed', error: 'mmdebstrap failed', stage: 'rootfs', lastLines: ['E: Unable to locate package nonexistent'] });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { buildInputSchema } from './build-inputs';
+import { stageNames } from './stage-plan';
 
 /**
  * What a build reports while it runs. The pipeline emits these, the service stores
  * them with a per-build sequence number, and the browser receives them over SSE.
  */
 
-export const stageNames = ['rootfs', 'kubernetes', 'configure', 'sbom', 'disk', 'formats', 'verify', 'publish', 'sign'] as const;
-export type StageName = (typeof stageNames)[number];
+// The stage names come from the stage plan, the one list of stages.
+export { stageNames, type StageName } from './stage-plan';
 
 export const buildStates = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'interrupted'] as const;
 export type BuildState = (typeof buildStates)[number];

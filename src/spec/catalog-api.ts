@@ -31,5 +31,7 @@ export const catalogSchema = z.object({
   ),
   outputFormats: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
   defaults: z.object({ release: z.string(), kubernetesMinor: z.string() }),
+  /** The upstream containerd offered when a release's own is too old, and where its release files are served from. */
+  upstreamContainerd: z.object({ version: z.string(), releasesUrl: z.string() }),
 });
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -144,6 +144,18 @@ export const defaultKubernetesAptRepository = (minor: string): string => `https:
 
 export const defaultKubernetesSigningKeyUrl = (minor: string): string => `${defaultKubernetesAptRepository(minor)}Release.key`;
 
+/**
+ * The containerd release the designer offers when the distribution's containerd is too old
+ * for the chosen Kubernetes (1.36 and newer need containerd 2.x), and where the containerd
+ * project publishes release files: each tarball with its checksum beside it (".sha256sum").
+ */
+export const suggestedUpstreamContainerd = '2.2.0';
+export const CONTAINERD_RELEASES_URL = 'https://github.com/containerd/containerd/releases/download/';
+
+/** The linux-amd64 release tarball of a containerd version, as the containerd project names it. */
+export const containerdTarballUrl = (version: string, releasesUrl: string = CONTAINERD_RELEASES_URL): string =>
+  `${releasesUrl.replace(/\/*$/, '/')}v${version}/containerd-${version}-linux-amd64.tar.gz`;
+
 export const defaultRelease = 'trixie';
 export const defaultKubernetesMinor = '1.35';
 

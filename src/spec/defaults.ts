@@ -17,7 +17,8 @@ export interface ResolvedVersions {
   aptSigningKeyUrl: string | null;
 }
 
-export function resolveVersions(spec: NodeImageSpec): ResolvedVersions {
+/** Only the Kubernetes part decides these, so callers with just that part can ask too. */
+export function resolveVersions(spec: Pick<NodeImageSpec, 'kubernetes'>): ResolvedVersions {
   const minor = findKubernetesMinor(spec.kubernetes.version);
   if (!minor) throw new Error(`Kubernetes ${spec.kubernetes.version} is not in the catalog`);
   const source = spec.kubernetes.source;

@@ -29,14 +29,9 @@ export const limits = {
 } as const;
 
 // Debian policy 5.6.1: lower-case letters, digits, + - . ; at least two chars, starting alphanumeric.
-export const debianPackageName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'must be a Debian package name (a-z, 0-9, + - ., starting with a letter or digit)')
-  .max(128);
-
+const debianPackageNamePattern = '[a-z0-9][a-z0-9+.-]+';
 // Debian policy 5.6.12: [epoch:]upstream_version[-debian_revision].
-const debianVersionPattern = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
-export const debianVersion = z.string().max(128).regex(debianVersionPattern, 'must be a Debian version ([epoch:]upstream[-revision], starting with a digit)');
+const debianVersionPattern = '(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*';
 
 /**
  * "name" or "name=version", as apt-get accepts it. One regex (rather than a refinement)
@@ -46,7 +41,7 @@ export const packageRequest = z
   .string()
   .max(260)
   .regex(
-    /^[a-z0-9][a-z0-9+.-]+(?:=(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*)?$/,
+    new RegExp(`^${debianPackageNamePattern}(?:=${debianVersionPattern})?$`),
     'must be a Debian package name (a-z, 0-9, + - ., starting with a letter or digit), optionally "=version" ([epoch:]upstream[-revision])',
   );
 
@@ -55,7 +50,7 @@ const reservedUserNames = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'nobo
 // useradd's default NAME_REGEX, without the trailing "$" that only Samba machine accounts need.
 export const userName = z
   .string()
-  .min(1)
+  .min(1, 'must not be empty')
   .max(32, 'must be at most 32 characters (useradd limit)')
   .regex(/^[a-z_][a-z0-9_-]*$/, 'must start with a lower-case letter or _ and contain only a-z, 0-9, _ and - (useradd rules)')
   .refine((name) => !reservedUserNames.has(name), { message: 'is a system account name and cannot be created' });
@@ -105,10 +100,17 @@ export const absoluteFilePath = z
 
 export const fileMode = z.string().regex(/^0?[0-7]{3,4}$/, 'must be an octal mode such as "0644"');
 
+/** (uid_t)-1 means "leave unchanged" to chown(2), so the largest id a file can be given is one less. */
+export const MAX_OWNER_ID = 4_294_967_294;
+
 export const fileOwner = z
   .string()
   .max(65)
-  .regex(/^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}):(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$/, 'must be "user:group" (names or numeric ids)');
+  .regex(/^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}):(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$/, 'must be "user:group" (names or numeric ids)')
+  // Here and not only in the configure stage, so such a spec fails at once instead of after the root filesystem.
+  .refine((owner) => owner.split(':').every((part) => !/^[0-9]+$/.test(part) || Number(part) <= MAX_OWNER_ID), {
+    message: `numeric ids must be at most ${MAX_OWNER_ID}`,
+  });
 
 export const sysctlKey = z
   .string()
@@ -117,7 +119,7 @@ export const sysctlKey = z
 
 export const sysctlValue = z
   .string()
-  .min(1)
+  .min(1, 'must not be empty')
   .max(256)
   .regex(/^[A-Za-z0-9 _.,:/+-]+$/, 'may contain only letters, digits, spaces and _ . , : / + -');
 

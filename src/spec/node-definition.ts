@@ -1,3 +1,6 @@
+import { findRelease } from './catalog';
+import type { NodeImageSpec } from './schema';
+
 /**
  * The node requirements both the native configure stage and the Packer/shell export render
  * from, so the two cannot build different nodes. Pure data and renderers (shared with the browser).
@@ -81,3 +84,67 @@ export const CRICTL_CONFIG = [
   'timeout: 10',
   '',
 ].join('\n');
+
+/**
+ * The containerd version the config layout is chosen for: an upstream tarball's declared
+ * version, else the version the image really has (the native build reads it from the
+ * tree), else the release's own package as the catalog lists it.
+ */
+export function containerdVersionFor(spec: NodeImageSpec, installed?: string | null): string {
+  if (spec.runtime.source === 'upstream') return spec.runtime.version ?? '2.0.0';
+  return installed ?? findRelease(spec.os.release)?.containerd ?? '1.7.0';
+}
+
+/** containerd's own systemd unit from its repository, pointing at the /usr/local install of an upstream tarball. */
+export const UPSTREAM_CONTAINERD_UNIT_PATH = '/etc/systemd/system/containerd.service';
+export const UPSTREAM_CONTAINERD_UNIT = `[Unit]
+Description=containerd container runtime
+Documentation=https://containerd.io
+After=network.target local-fs.target dbus.service
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/**
+ * The datasources a node image meets: NoCloud (ISO seeds, Cluster API on bare hypervisors),
+ * ConfigDrive (OpenStack), VMware (guestinfo), Ec2. No `None` fallback: without any
+ * datasource cloud-init disables itself instead of slowing every boot.
+ */
+export const CLOUD_INIT_DATASOURCES = 'datasource_list: [ NoCloud, ConfigDrive, VMware, Ec2 ]\n';
+
+/**
+ * Host keys are deleted at sysprep so clones do not share them; this regenerates them
+ * on first boot whether or not cloud-init runs.
+ */
+export const SSH_HOSTKEYS_UNIT = `[Unit]
+Description=Generate SSH host keys on first boot
+ConditionPathExistsGlob=!/etc/ssh/ssh_host_*_key
+Before=ssh.service sshd.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/ssh-keygen -A
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/**
+ * The units every node enables. kubelet is enabled but not started at build time: it
+ * restarts until kubeadm writes its config.
+ */
+export const NODE_SERVICES = ['kubelet.service', 'containerd.service', 'stamper-ssh-hostkeys.service'];

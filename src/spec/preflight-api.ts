@@ -45,6 +45,8 @@ export type SourceCheck = z.infer<typeof sourceCheckSchema>;
 
 export const preflightResponseSchema = z.object({
   ok: z.boolean(),
+  /** Whether this server refuses to queue a spec whose sources fail (operators may switch it off: STAMPER_PREFLIGHT=0). */
+  enforced: z.boolean(),
   sources: z.array(sourceCheckSchema),
   /** Where this server's Kubernetes stand-in repository is served, when it runs one. */
   standIn: z.object({ repository: z.string(), signingKeyUrl: z.string() }).nullable(),
@@ -56,6 +58,7 @@ export const skipPreflightQuerySchema = z.object({
   skipPreflight: z
     .string()
     .max(2000)
+    .describe('Comma-separated hosts the user vouches for that this server cannot see: their sources are not requested')
     .transform((s) =>
       s
         .split(',')
@@ -64,3 +67,23 @@ export const skipPreflightQuerySchema = z.object({
     )
     .optional(),
 });
+
+/** The host a source's URL names, as `skipPreflight` lists it: lower case, IPv6 without brackets; '' when it is no URL. */
+export function sourceHost(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A source the operator's policy refuses (a loopback or unlisted host): skipping its check
+ * would not help, since the build refuses it too. Any other failure may be this server's
+ * view only, so the user may vouch for the host.
+ */
+export const isPolicyRefusal = (check: Pick<SourceCheck, 'error'>): boolean => check.error?.startsWith('refused by policy') ?? false;
+
+/** A failed source in one line, as the API's refusal and the Build button both word it. */
+export const describeSourceFailure = (check: Pick<SourceCheck, 'url' | 'error'>): string =>
+  isPolicyRefusal(check) ? (check.error ?? '') : `${check.url}: ${check.error ?? 'failed'}`;

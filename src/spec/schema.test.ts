@@ -110,6 +110,16 @@ describe('input rules', () => {
     expectRejected({ files: [{ path: '/etc/a', content: '', owner: 'root' }] }, 'spec.files[0].owner', 'user:group');
   });
 
+  it('accepts numeric owners the configure stage can apply, and refuses the ones it cannot', () => {
+    for (const owner of ['0:0', '1001:1002', 'ops:0', '4294967294:4294967294']) {
+      expect(issuesOf(minimalInput({ files: [{ path: '/etc/a', content: '', owner }] })), owner).toEqual([]);
+    }
+    // 4294967295 is (uid_t)-1, "leave unchanged" to chown(2): the file would silently stay root's
+    for (const owner of ['4294967295:0', '0:4294967295', '9999999999:ops']) {
+      expectRejected({ files: [{ path: '/etc/a', content: '', owner }] }, 'spec.files[0].owner', 'at most 4294967294');
+    }
+  });
+
   it('bounds file sizes, alone and together', () => {
     expectRejected({ files: [{ path: '/etc/a', content: 'x'.repeat(256 * 1024 + 1) }] }, 'spec.files[0].content', 'at most');
     const big = 'x'.repeat(200 * 1024);
@@ -139,6 +149,27 @@ describe('input rules', () => {
       message,
     );
     expectRejected({ kubernetes: { version: '1.35.3', source: { type: 'apt', repository: url } } }, 'spec.kubernetes.source.repository', message);
+    const sha256 = 'a'.repeat(64);
+    expectRejected(
+      { runtime: { source: 'upstream', version: '2.1.4', upstream: { url, sha256, runcUrl: url, runcSha256: sha256 } } },
+      'spec.runtime.upstream.url',
+      message,
+    );
+    expectRejected(
+      { runtime: { source: 'upstream', version: '2.1.4', upstream: { url: 'http://mirror.example/c.tgz', sha256, runcUrl: url, runcSha256: sha256 } } },
+      'spec.runtime.upstream.runcUrl',
+      message,
+    );
+    expectRejected(
+      {
+        kubernetes: {
+          version: '1.35.3',
+          source: { type: 'binaries', baseUrl: url, sha256: { kubelet: sha256, kubeadm: sha256, kubectl: sha256, crictl: sha256 } },
+        },
+      },
+      'spec.kubernetes.source.baseUrl',
+      message,
+    );
   });
 
   it('accepts only http(s) URLs without credentials', () => {

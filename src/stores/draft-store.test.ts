@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newNodeImage } from '@/spec/defaults';
+import { specToYaml } from '@/spec/yaml-spec';
 import { DRAFT_STORAGE_KEY, useDraftStore } from './draft-store';
 
 beforeEach(() => {
@@ -82,5 +83,41 @@ describe('draft store', () => {
     const saved = JSON.parse(localStorage.getItem(DRAFT_STORAGE_KEY) ?? '{}') as { yamlText?: string; lastValid?: { metadata?: { name?: string } } };
     expect(saved.yamlText).toBe('not: [valid');
     expect(saved.lastValid?.metadata?.name).toBe('my-node-image');
+  });
+});
+
+describe('replacing the whole draft', () => {
+  const named = (name: string) => {
+    const next = structuredClone(useDraftStore.getState().draft);
+    next.metadata.name = name;
+    useDraftStore.getState().setFromForm(next);
+  };
+
+  it('can be undone after "New design", bringing back the text as it was', () => {
+    useDraftStore.getState().setFromYaml(useDraftStore.getState().yamlText.replace('metadata:', '# mine\nmetadata:'));
+    named('my-workers');
+    const before = useDraftStore.getState().yamlText;
+    useDraftStore.getState().startNew();
+    expect(useDraftStore.getState().draft.metadata.name).toBe(newNodeImage().metadata.name);
+    expect(useDraftStore.getState().replaced).toMatchObject({ why: 'Started a new design', name: 'my-workers' });
+    useDraftStore.getState().undoReplace();
+    expect(useDraftStore.getState().yamlText).toBe(before);
+    expect(useDraftStore.getState().draft.metadata.name).toBe('my-workers');
+    expect(useDraftStore.getState().replaced).toBeNull();
+  });
+
+  it('can be undone after an import or "use as starting point", even back to a draft with problems', () => {
+    useDraftStore.getState().setFromYaml(useDraftStore.getState().yamlText.replace(/name: .*/, 'name: Not_Valid'));
+    const broken = useDraftStore.getState().yamlText;
+    useDraftStore.getState().loadText(specToYaml(newNodeImage('imported')), 'Loaded imported.yaml');
+    expect(useDraftStore.getState().status).toBe('valid');
+    useDraftStore.getState().undoReplace();
+    expect(useDraftStore.getState().yamlText).toBe(broken);
+    expect(useDraftStore.getState().status).toBe('invalid-spec');
+
+    useDraftStore.getState().replace(newNodeImage('from-build'));
+    expect(useDraftStore.getState().replaced?.why).toBe('Replaced the draft');
+    useDraftStore.getState().dismissReplaced();
+    expect(useDraftStore.getState().replaced).toBeNull();
   });
 });

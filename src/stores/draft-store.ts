@@ -14,6 +14,16 @@ export type DraftIssueKind = 'syntax' | 'schema' | 'rule';
 export type DraftIssue = SpecIssue & { kind: DraftIssueKind };
 export type DraftStatus = 'valid' | 'invalid-spec' | 'invalid-yaml';
 
+/** The draft as it was before something replaced it whole, so that replacement can be undone. */
+export interface ReplacedDraft {
+  /** What replaced it, for the undo notice: "Started a new design", "Loaded vars.json". */
+  why: string;
+  yamlText: string;
+  lastValid: NodeImage;
+  /** The replaced draft's image name, so the user recognises what Undo brings back. */
+  name: string;
+}
+
 export interface DraftState {
   /** The editor's text, exactly as the user left it (comments included). */
   yamlText: string;
@@ -25,8 +35,18 @@ export interface DraftState {
   status: DraftStatus;
   setFromForm: (next: NodeImage) => void;
   setFromYaml: (text: string) => void;
-  /** Starts over from a whole spec (e.g. "use as starting point" on a finished build). */
-  replace: (spec: NodeImage) => void;
+  /** Set after a whole-draft replacement until it is undone or dismissed; in memory only. */
+  replaced: ReplacedDraft | null;
+  /** Starts over from a whole spec (e.g. "use as starting point" on a finished build); undoable. */
+  replace: (spec: NodeImage, why?: string) => void;
+  /** Replaces the draft with imported YAML text, valid or not; undoable. */
+  loadText: (text: string, why: string) => void;
+  /** "New design": the defaults again; undoable. */
+  startNew: () => void;
+  /** Brings back the draft the last replacement overwrote. */
+  undoReplace: () => void;
+  dismissReplaced: () => void;
+  /** Back to the defaults with no undo (tests, first start). */
   reset: () => void;
 }
 
@@ -80,8 +100,16 @@ function loadSavedDraft(): Derived {
   }
 }
 
+const snapshot = (state: DraftState, why: string): ReplacedDraft => ({
+  why,
+  yamlText: state.yamlText,
+  lastValid: state.lastValid,
+  name: state.draft.metadata.name,
+});
+
 export const useDraftStore = create<DraftState>()((set, get) => ({
   ...loadSavedDraft(),
+  replaced: null,
   setFromForm: (next) => {
     const state = get();
     const derived = deriveFromYaml(mergeSpecIntoYaml(state.yamlText, next), state);
@@ -93,8 +121,19 @@ export const useDraftStore = create<DraftState>()((set, get) => ({
     if (text === state.yamlText) return;
     set(deriveFromYaml(text, state));
   },
-  replace: (spec) => set(freshDraft(spec)),
-  reset: () => set(freshDraft()),
+  replace: (spec, why = 'Replaced the draft') => set({ ...freshDraft(spec), replaced: snapshot(get(), why) }),
+  loadText: (text, why) => {
+    const state = get();
+    set({ ...deriveFromYaml(text, state), replaced: snapshot(state, why) });
+  },
+  startNew: () => set({ ...freshDraft(), replaced: snapshot(get(), 'Started a new design') }),
+  undoReplace: () => {
+    const { replaced } = get();
+    if (!replaced) return;
+    set({ ...deriveFromYaml(replaced.yamlText, { draft: replaced.lastValid, lastValid: replaced.lastValid }), replaced: null });
+  },
+  dismissReplaced: () => set({ replaced: null }),
+  reset: () => set({ ...freshDraft(), replaced: null }),
 }));
 
 useDraftStore.subscribe((state, previous) => {

@@ -6,7 +6,9 @@ import { serveArtifact } from '../../downloads/serve-artifact.ts';
 import { spdxPackages } from '../../downloads/spdx-packages.ts';
 import { buildDirs, isInside } from '../../builds/build-dirs.ts';
 import type { BuildStore } from '../../store/build-store.ts';
+import { sbomPackagesSchema } from '../api-schemas.ts';
 import { HttpError, notFound } from '../http-error.ts';
+import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface ArtifactRoutesOptions {
@@ -16,6 +18,24 @@ export interface ArtifactRoutesOptions {
 
 const artifactParams = z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(255) });
 const MAX_SBOM_BYTES = 64 * 1024 * 1024;
+
+const downloadDoc: RouteDoc = {
+  summary: 'Download an artifact (ETag is its SHA-256; Range supported)',
+  params: artifactParams,
+  headers: z.object({ Range: z.string().optional(), 'If-None-Match': z.string().optional() }),
+  responses: {
+    200: { description: 'The file' },
+    206: { description: 'A byte range' },
+    304: { description: 'Not modified' },
+    404: errorResponse('Unknown artifact'),
+    416: { description: 'Range not satisfiable' },
+  },
+};
+const sbomDoc: RouteDoc = {
+  summary: 'Installed packages from the SPDX SBOM',
+  params: artifactParams.pick({ id: true }),
+  responses: { 200: jsonResponse('Packages', sbomPackagesSchema), 404: errorResponse('No such build, or no SBOM') },
+};
 
 /**
  * Downloads. The name in the URL is only a key into the build's recorded artifacts;
@@ -34,13 +54,14 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/builds/:id/artifacts/:name',
+    config: { doc: downloadDoc },
     handler: async (request, reply) => {
       const { id, name } = parseOrThrow(artifactParams, request.params);
       return serveArtifact(request, reply, recorded(id, name));
     },
   });
 
-  app.get('/api/builds/:id/sbom', async (request): Promise<SbomPackage[]> => {
+  app.get('/api/builds/:id/sbom', { config: { doc: sbomDoc } }, async (request): Promise<SbomPackage[]> => {
     const { id } = parseOrThrow(artifactParams.pick({ id: true }), request.params);
     if (!store.getRow(id)) throw notFound('build');
     const spdx = store.artifacts(id).find((a) => a.format === 'spdx' || a.name.endsWith('.spdx.json'));

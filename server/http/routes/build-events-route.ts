@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { finishedStates, type BuildEvent } from '../../../src/spec/build-events.ts';
 import type { EventHub } from '../../builds/event-hub.ts';
 import type { BuildStore } from '../../store/build-store.ts';
+import { streamedBuildEventSchema } from '../api-schemas.ts';
 import { notFound } from '../http-error.ts';
+import { errorResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface EventStreamOptions {
@@ -15,6 +17,18 @@ export interface EventStreamOptions {
 }
 
 const cursorSchema = z.coerce.number().int().min(0);
+const eventParams = z.object({ id: z.string().min(1) });
+const eventsDoc: RouteDoc = {
+  summary: 'Server-Sent Events; the SSE id is the event seq; ends after the final state',
+  params: eventParams,
+  query: z.object({ after: cursorSchema.optional() }),
+  headers: z.object({ 'Last-Event-ID': cursorSchema.optional() }),
+  responses: {
+    200: { description: 'text/event-stream of BuildEvent', content: { 'text/event-stream': streamedBuildEventSchema } },
+    204: { description: 'Build finished and nothing after the given seq' },
+    404: errorResponse('No such build'),
+  },
+};
 /** A client that cannot keep up is dropped; it reconnects with Last-Event-ID and loses nothing. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -42,8 +56,8 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const pollMs = options.pollMs ?? 1000;
 
-  app.get('/api/builds/:id/events', async (request, reply) => {
-    const { id } = parseOrThrow(z.object({ id: z.string().min(1) }), request.params);
+  app.get('/api/builds/:id/events', { config: { doc: eventsDoc } }, async (request, reply) => {
+    const { id } = parseOrThrow(eventParams, request.params);
     const query = request.query as { after?: string };
     const lastEventId = request.headers['last-event-id'];
     const after = parseOrThrow(cursorSchema, (typeof lastEventId === 'string' ? lastEventId : undefined) ?? query.after ?? 0);

@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { CreateBuildResponse } from '../../../src/spec/build-api.ts';
+import { buildDetailSchema, buildListSchema, createBuildResponseSchema, type CreateBuildResponse } from '../../../src/spec/build-api.ts';
 import { buildStates, type BuildEvent } from '../../../src/spec/build-events.ts';
+import { skipPreflightQuerySchema } from '../../../src/spec/preflight-api.ts';
 import type { BuildService } from '../../builds/build-service.ts';
 import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { toBuildDetail } from '../build-detail.ts';
 import { HttpError } from '../http-error.ts';
+import { errorResponse, jsonResponse, specRequestBody, textResponse, type RouteDoc } from '../route-docs.ts';
 import { acceptSpecText } from '../spec-body.ts';
 
 export interface BuildRoutesOptions {
@@ -19,11 +21,12 @@ export interface BuildRoutesOptions {
 const listQuerySchema = z.object({
   state: z
     .string()
+    .describe(`comma-separated: ${buildStates.join(', ')}`)
     .transform((s) => s.split(',').filter(Boolean))
     .pipe(z.array(z.enum(buildStates)))
     .optional(),
   name: z.string().max(200).optional(),
-  kubernetesVersion: z.string().max(40).optional(),
+  kubernetesVersion: z.string().max(40).describe('"1.35" matches every 1.35.x').optional(),
   sort: z.enum(['newest', 'oldest']).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -31,7 +34,11 @@ const listQuerySchema = z.object({
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 const flag = z.enum(['true', 'false', '1', '0']).optional();
-const forceQuery = z.object({ force: flag, successor: flag, skipPreflight: z.string().optional() });
+const forceQuery = z.object({
+  force: flag.describe('Build even when a build with the same key exists'),
+  successor: flag.describe('When the build that would be reused was made from sources that have moved on since, build its successor instead'),
+  skipPreflight: z.string().optional(),
+});
 const isSet = (value: string | undefined) => value === 'true' || value === '1';
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -42,6 +49,48 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   }
   return parsed.data;
 }
+
+const build = jsonResponse('Build', buildDetailSchema);
+const docs = {
+  create: {
+    summary: 'Start a build, or reuse the build with the same build key',
+    // the preflight gate reads skipPreflight from the same query
+    query: forceQuery.extend(skipPreflightQuerySchema.shape),
+    body: specRequestBody,
+    responses: {
+      201: jsonResponse('New build', createBuildResponseSchema),
+      200: jsonResponse('Existing build reused', createBuildResponseSchema),
+      400: errorResponse('Bad query'),
+      422: errorResponse('Invalid spec (issues carry path, line and column), or sources_unreachable: a source the build host cannot use'),
+      429: errorResponse('Too many builds'),
+      507: errorResponse('Not enough free disk'),
+    },
+  },
+  list: {
+    summary: 'List builds',
+    query: listQuerySchema,
+    responses: { 200: jsonResponse('A page of builds', buildListSchema), 400: errorResponse('Bad query') },
+  },
+  detail: { summary: 'One build', params: idParams, responses: { 200: build, 404: errorResponse('No such build') } },
+  cancel: { summary: 'Cancel', params: idParams, responses: { 200: build, 409: errorResponse('Already finished') } },
+  retry: {
+    summary: 'Run a failed, canceled or interrupted build again, after the same source preflight as a new submission',
+    params: idParams,
+    query: skipPreflightQuerySchema,
+    responses: {
+      201: jsonResponse('New build', createBuildResponseSchema),
+      409: errorResponse('Not retryable'),
+      422: errorResponse('sources_unreachable: a source the build host cannot use'),
+    },
+  },
+  rebuild: {
+    summary: "Build a succeeded build again from its spec against today's sources, as its successor (supersedes)",
+    params: idParams,
+    responses: { 201: jsonResponse('The successor', createBuildResponseSchema), 409: errorResponse('Only a succeeded build is rebuilt') },
+  },
+  remove: { summary: 'Delete the artifacts; the build stays as a tombstone', params: idParams, responses: { 200: build, 409: errorResponse('Still active') } },
+  log: { summary: 'Full log as text', params: idParams, responses: { 200: textResponse('Log'), 404: errorResponse('No such build') } },
+} satisfies Record<string, RouteDoc>;
 
 /** One line per event, readable in a terminal or a CI log. */
 function logLine(event: BuildEvent): string | null {
@@ -65,7 +114,7 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   acceptSpecText(app);
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
 
-  app.post('/api/builds', { config: { rateLimit } }, async (request, reply) => {
+  app.post('/api/builds', { config: { rateLimit, doc: docs.create } }, async (request, reply) => {
     const query = parseOrThrow(forceQuery, request.query);
     const forced = isSet(query.force);
     // ?successor=true: when the build that would be reused is stale, build its successor
@@ -78,27 +127,35 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
-  app.get('/api/builds', async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
+  app.get('/api/builds', { config: { doc: docs.list } }, async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
 
-  app.get('/api/builds/:id', async (request) => toBuildDetail(service.detail(parseOrThrow(idParams, request.params).id)));
+  app.get('/api/builds/:id', { config: { doc: docs.detail } }, async (request) => toBuildDetail(service.detail(parseOrThrow(idParams, request.params).id)));
 
-  app.post('/api/builds/:id/cancel', async (request) => toBuildDetail(service.cancel(parseOrThrow(idParams, request.params).id)));
+  app.post('/api/builds/:id/cancel', { config: { doc: docs.cancel } }, async (request) =>
+    toBuildDetail(service.cancel(parseOrThrow(idParams, request.params).id)),
+  );
 
-  app.post('/api/builds/:id/retry', { config: { rateLimit } }, async (request, reply) => {
-    const result = await service.retry(parseOrThrow(idParams, request.params).id);
+  app.post('/api/builds/:id/retry', { config: { rateLimit, doc: docs.retry } }, async (request, reply) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    // a retry fetches its sources again: the same preflight (and skipPreflight) as a new submission
+    const checked = service.retryableSpec(id);
+    if (!service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const result = await service.retry(id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
-  app.post('/api/builds/:id/rebuild', { config: { rateLimit } }, async (request, reply) => {
+  app.post('/api/builds/:id/rebuild', { config: { rateLimit, doc: docs.rebuild } }, async (request, reply) => {
     const result = await service.rebuild(parseOrThrow(idParams, request.params).id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: false };
     return reply.code(201).send(body);
   });
 
-  app.delete('/api/builds/:id', async (request) => toBuildDetail(await service.remove(parseOrThrow(idParams, request.params).id)));
+  app.delete('/api/builds/:id', { config: { doc: docs.remove } }, async (request) =>
+    toBuildDetail(await service.remove(parseOrThrow(idParams, request.params).id)),
+  );
 
-  app.get('/api/builds/:id/log', async (request, reply) => {
+  app.get('/api/builds/:id/log', { config: { doc: docs.log } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
     service.detail(id);
     // Paged reads, not one long cursor: the connection must stay free for other requests.

@@ -1,9 +1,23 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '../../../src/spec/catalog.ts';
-import type { Catalog } from '../api-schemas.ts';
+import {
+  containerdIncompatibility,
+  defaultKubernetesMinor,
+  defaultRelease,
+  kubernetesMinors,
+  outputFormats,
+  releases,
+  suggestedUpstreamContainerd,
+} from '../../../src/spec/catalog.ts';
+import { catalogSchema, type Catalog } from '../api-schemas.ts';
+import { jsonResponse } from '../route-docs.ts';
 
-/** The catalog is static per release of Stamper, so it is computed once. */
-function buildCatalog(): Catalog {
+export interface CatalogRouteOptions {
+  /** Where containerd release files are served: the containerd project's downloads, or the operator's mirror of them. */
+  containerdReleasesUrl: string;
+}
+
+/** The catalog is static per release of Stamper and server configuration, so it is computed once. */
+function buildCatalog(options: CatalogRouteOptions): Catalog {
   return {
     releases: releases.map((release) => ({
       id: release.id,
@@ -22,10 +36,15 @@ function buildCatalog(): Catalog {
     kubernetesMinors: kubernetesMinors.map((minor) => ({ ...minor })),
     outputFormats: outputFormats.map((format) => ({ ...format })),
     defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
+    upstreamContainerd: { version: suggestedUpstreamContainerd, releasesUrl: options.containerdReleasesUrl },
   };
 }
 
-export const catalogRoutes: FastifyPluginAsync = async (app) => {
-  const catalog = buildCatalog();
-  app.get('/api/catalog', async () => catalog);
+export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app, options) => {
+  const catalog = buildCatalog(options);
+  app.get(
+    '/api/catalog',
+    { config: { doc: { summary: 'What can be chosen in a spec', responses: { 200: jsonResponse('The catalog', catalogSchema) } } } },
+    async () => catalog,
+  );
 };

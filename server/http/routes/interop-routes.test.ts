@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeyResponseSchema, varFileExportReportSchema, varFileImportResponseSchema } from '../../../src/spec/interop/interop-api.ts';
-import { signBuildOutputs } from '../../signing/sign-build-outputs.ts';
+import { serveDirectory } from '../../stand-in/kubernetes-apt-repo.ts';
+import { signDirectory } from '../../testing/sign-directory.ts';
 import { interopRoutes } from './interop-routes.ts';
 
 const specYaml = `apiVersion: stamper/v1alpha1
@@ -97,11 +98,89 @@ describe('POST /api/specs/import/image-builder', () => {
     });
     expect(res.statusCode).toBe(200);
     const body = varFileImportResponseSchema.parse(res.json());
-    expect(body.unsupportedKeys).toEqual(['http_proxy']);
+    expect(body.unsupported).toEqual([{ key: 'http_proxy', reason: 'no Stamper equivalent' }]);
     expect(body.specYaml).toContain('name: imported');
     expect(body.specYaml).toContain('- nfs-common');
     // the AMI output still needs its bucket: the designer shows this on the field
     expect([...new Set(body.issues.map((i) => i.path.join('.')))]).toEqual(['spec.outputs.0.bucket']);
+  });
+
+  it('names the key whose imported value the spec rejects, and does not ask sources unless told to', async () => {
+    const varFile = { kubernetes_semver: 'v1.31.2', extra_debs: 'jq ;rm' };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/specs/import/image-builder',
+      payload: JSON.stringify(varFile),
+      headers: { 'content-type': 'application/json' },
+    });
+    const body = varFileImportResponseSchema.parse(res.json());
+    expect(body.unsupported).toEqual([]);
+    expect(body.rejected.map((r) => [r.key, r.issue.path.join('.')])).toEqual([
+      ['extra_debs', 'spec.packages.1'],
+      ['kubernetes_semver', 'spec.kubernetes.version'],
+    ]);
+    expect(body.warnings.join('\n')).not.toContain('could not check');
+  });
+
+  it('says when the Kubernetes repository it names does not serve a pinned version', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'stamper-k8s-index-'));
+    const stanza = (name: string, version: string) => `Package: ${name}\nVersion: ${version}\nArchitecture: amd64\n`;
+    await writeFile(
+      join(repo, 'Packages'),
+      [
+        stanza('kubelet', '1.35.3-1.1'),
+        stanza('kubeadm', '1.35.3-1.1'),
+        stanza('kubectl', '1.35.3-1.1'),
+        stanza('cri-tools', '1.35.0-1.1'),
+        stanza('kubernetes-cni', '1.7.1-1.1'),
+      ].join('\n'),
+    );
+    const served = await serveDirectory(repo);
+    const checking = Fastify();
+    await checking.register(interopRoutes, { dataDir, sourceCheck: { policy: { allowLoopback: true, allowedHosts: null } } });
+    const importing = async (varFile: Record<string, string>) =>
+      varFileImportResponseSchema.parse(
+        (
+          await checking.inject({
+            method: 'POST',
+            url: '/api/specs/import/image-builder',
+            payload: JSON.stringify(varFile),
+            headers: { 'content-type': 'application/json' },
+          })
+        ).json(),
+      );
+    try {
+      const present = await importing({ kubernetes_semver: 'v1.35.3', kubernetes_deb_repo: served.url, kubernetes_deb_gpg_key: `${served.url}Release.key` });
+      expect(present.warnings).toEqual([]);
+
+      // a problem elsewhere in the import (a bad package) does not hide the version check
+      const missing = await importing({
+        kubernetes_semver: 'v1.35.9',
+        kubernetes_deb_repo: served.url,
+        kubernetes_deb_gpg_key: `${served.url}Release.key`,
+        crictl_version: '1.34.0',
+        extra_debs: 'jq ;rm',
+      });
+      expect(missing.rejected.map((r) => r.key)).toEqual(['extra_debs']);
+      expect(missing.warnings).toEqual(
+        expect.arrayContaining([
+          `${served.url} does not serve kubelet, kubeadm and kubectl 1.35.9 (it has 1.35.3-1.1): choose a version it has, or point the repository at one that does`,
+          expect.stringMatching(/^crictl_version v1\.34\.0 is not the crictl version the catalog pairs with Kubernetes 1\.35 \(1\.35\.0\)/),
+          expect.stringContaining('does not serve cri-tools 1.34.0 (it has 1.35.0-1.1)'),
+        ]),
+      );
+
+      const gone = await importing({
+        kubernetes_semver: 'v1.35.3',
+        kubernetes_deb_repo: `${served.url}missing/`,
+        kubernetes_deb_gpg_key: `${served.url}missing/Release.key`,
+      });
+      expect(gone.warnings).toEqual([`could not check which versions ${served.url}missing/ serves (${served.url}missing/Packages: HTTP 404 Not Found)`]);
+    } finally {
+      await checking.close();
+      await served.close();
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 
   it('rejects a body that is not a JSON object', async () => {
@@ -125,7 +204,7 @@ describe('GET /api/signing/public-key', () => {
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir);
     await writeFile(join(outDir, 'workers.qcow2'), 'disk');
-    await signBuildOutputs(outDir, join(dataDir, 'keys'));
+    await signDirectory(outDir, join(dataDir, 'keys'));
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('workers.qcow2: OK');
@@ -138,7 +217,7 @@ describe('GET /api/signing/public-key', () => {
     await mkdir(outDir);
     await writeFile(join(outDir, 'workers.qcow2'), 'disk');
     await writeFile(join(outDir, 'workers.ova'), 'appliance');
-    await signBuildOutputs(outDir, join(dataDir, 'keys'));
+    await signDirectory(outDir, join(dataDir, 'keys'));
     // the user took the qcow2 and the signed sums, not the OVA
     await rm(join(outDir, 'workers.ova'));
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });

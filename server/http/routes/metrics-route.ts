@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { buildStates } from '../../../src/spec/build-events.ts';
 import { freeBytes } from '../../builds/disk-space.ts';
 import type { BuildStore } from '../../store/build-store.ts';
+import { textResponse } from '../route-docs.ts';
 
 export interface MetricsOptions {
   store: BuildStore;
@@ -13,23 +14,31 @@ const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g
 
 /** Prometheus text exposition; read from the database so workers' builds count too. */
 export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { store, dataDir, runningHere }) => {
-  app.get('/metrics', async (_request, reply) => {
-    const counts = new Map(store.countsByState().map((row) => [row.state, row.n]));
-    const lines = ['# HELP stamper_builds Builds by state.', '# TYPE stamper_builds gauge'];
-    for (const state of buildStates) lines.push(`stamper_builds{state="${state}"} ${counts.get(state) ?? 0}`);
+  app.get(
+    '/metrics',
+    { config: { doc: { summary: 'Prometheus metrics', responses: { 200: textResponse('Prometheus text exposition format') } } } },
+    async (_request, reply) => {
+      const counts = new Map(store.countsByState().map((row) => [row.state, row.n]));
+      const lines = ['# HELP stamper_builds Builds by state.', '# TYPE stamper_builds gauge'];
+      for (const state of buildStates) lines.push(`stamper_builds{state="${state}"} ${counts.get(state) ?? 0}`);
 
-    lines.push('# HELP stamper_stage_duration_seconds Duration of succeeded stages.', '# TYPE stamper_stage_duration_seconds summary');
-    for (const stage of store.stageDurations()) {
-      const label = `stage="${escapeLabel(stage.name)}"`;
-      lines.push(`stamper_stage_duration_seconds_sum{${label}} ${stage.sumMs / 1000}`, `stamper_stage_duration_seconds_count{${label}} ${stage.count}`);
-    }
-    lines.push('# HELP stamper_queue_length Builds waiting to run.', '# TYPE stamper_queue_length gauge', `stamper_queue_length ${store.queueLength()}`);
-    lines.push('# HELP stamper_running_builds Builds this process runs now.', '# TYPE stamper_running_builds gauge', `stamper_running_builds ${runningHere()}`);
-    lines.push(
-      "# HELP stamper_disk_free_bytes Free bytes on the data directory's file system.",
-      '# TYPE stamper_disk_free_bytes gauge',
-      `stamper_disk_free_bytes ${await freeBytes(dataDir)}`,
-    );
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(`${lines.join('\n')}\n`);
-  });
+      lines.push('# HELP stamper_stage_duration_seconds Duration of succeeded stages.', '# TYPE stamper_stage_duration_seconds summary');
+      for (const stage of store.stageDurations()) {
+        const label = `stage="${escapeLabel(stage.name)}"`;
+        lines.push(`stamper_stage_duration_seconds_sum{${label}} ${stage.sumMs / 1000}`, `stamper_stage_duration_seconds_count{${label}} ${stage.count}`);
+      }
+      lines.push('# HELP stamper_queue_length Builds waiting to run.', '# TYPE stamper_queue_length gauge', `stamper_queue_length ${store.queueLength()}`);
+      lines.push(
+        '# HELP stamper_running_builds Builds this process runs now.',
+        '# TYPE stamper_running_builds gauge',
+        `stamper_running_builds ${runningHere()}`,
+      );
+      lines.push(
+        "# HELP stamper_disk_free_bytes Free bytes on the data directory's file system.",
+        '# TYPE stamper_disk_free_bytes gauge',
+        `stamper_disk_free_bytes ${await freeBytes(dataDir)}`,
+      );
+      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(`${lines.join('\n')}\n`);
+    },
+  );
 };

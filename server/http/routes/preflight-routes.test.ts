@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../../src/spec/build-api.ts';
 import { preflightResponseSchema } from '../../../src/spec/preflight-api.ts';
+import { createBuildResponseSchema } from '../../../src/spec/build-api.ts';
 import { postBuild, scriptedApp, waitForState } from '../../testing/test-builds.ts';
 import { serveDirectory } from '../../stand-in/kubernetes-apt-repo.ts';
 import { injectLocal } from '../../testing/test-app.ts';
@@ -30,12 +31,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const spec = (repository: string, signingKeyUrl = `${repository}Release.key`) => `apiVersion: stamper/v1alpha1
+const spec = (repository: string, signingKeyUrl = `${repository}Release.key`, scenario = 'quick') => `apiVersion: stamper/v1alpha1
 kind: NodeImage
 metadata:
   name: preflighted
   labels:
-    scenario: quick
+    scenario: ${scenario}
 spec:
   os:
     mirror: ${served.url}debian
@@ -64,6 +65,8 @@ describe('POST /api/preflight', () => {
     try {
       const result = await preflight(ctx.app, spec(`${served.url}k8s/`));
       expect(result.ok).toBe(true);
+      // this server refuses a spec whose sources fail, so the Review step disables Build for one
+      expect(result.enforced).toBe(true);
       expect(result.sources.map((s) => [s.kind, s.url, s.status])).toEqual([
         ['distro-mirror', `${served.url}debian/dists/trixie/InRelease`, 200],
         ['distro-updates', `${served.url}debian/dists/trixie-updates/InRelease`, 200],
@@ -96,6 +99,16 @@ describe('POST /api/preflight', () => {
         [`${served.url}missing/Release.key`, 404, 'HTTP 404 Not Found'],
       ]);
       expect(result.standIn).toBeNull();
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('says when the server does not enforce it (STAMPER_PREFLIGHT=0)', async () => {
+    const ctx = await scriptedApp({ ...loopbackAllowed, preflight: false });
+    try {
+      const result = await preflight(ctx.app, spec(`${served.url}missing/`));
+      expect([result.ok, result.enforced]).toEqual([false, false]);
     } finally {
       await ctx.close();
     }
@@ -154,6 +167,43 @@ describe('POST /api/builds runs the preflight first', () => {
       expect(again.body?.reused).toBe(true);
       expect((await postBuild(ctx.app, spec(`${served.url}k8s/`), '?force=true')).response.statusCode).toBe(422);
     } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('POST /api/builds/:id/retry runs the preflight like a new submission', () => {
+  it('refuses to retry while a source fails, naming it, and retries once the host is skipped or the source is back', async () => {
+    const ctx = await scriptedApp(loopbackAllowed);
+    const key = join(dir, 'k8s/Release.key');
+    const retry = (id: string, query = '') => injectLocal(ctx.app, { method: 'POST', url: `/api/builds/${id}/retry${query}` });
+    try {
+      // the test before this one took the key away
+      await writeFile(key, '-----BEGIN PGP PUBLIC KEY BLOCK-----\n');
+      const failing = spec(`${served.url}k8s/`, undefined, 'fail');
+      const { response, body } = await postBuild(ctx.app, failing);
+      expect(response.statusCode, response.body).toBe(201);
+      const id = body?.build.id ?? '';
+      await waitForState(ctx.app, id, ['failed']);
+
+      await rename(key, `${key}.gone`);
+      const refused = await retry(id);
+      expect(refused.statusCode, refused.body).toBe(422);
+      const error = apiErrorSchema.parse(refused.json());
+      expect(error.code).toBe('sources_unreachable');
+      expect(error.message).toContain(`${served.url}k8s/Release.key: HTTP 404 Not Found`);
+
+      const skipped = await retry(id, '?skipPreflight=127.0.0.1');
+      expect(skipped.statusCode, skipped.body).toBe(201);
+      const second = createBuildResponseSchema.parse(skipped.json()).build.id;
+      expect(second).not.toBe(id);
+      await waitForState(ctx.app, second, ['failed']);
+
+      await rename(`${key}.gone`, key);
+      const back = await retry(second);
+      expect(back.statusCode, back.body).toBe(201);
+    } finally {
+      await rename(`${key}.gone`, key).catch(() => undefined);
       await ctx.close();
     }
   });

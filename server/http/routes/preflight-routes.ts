@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { withSlash } from '../../../src/spec/spec-sources.ts';
-import { skipPreflightQuerySchema, type PreflightResponse, type SourceCheck } from '../../../src/spec/preflight-api.ts';
+import { describeSourceFailure, preflightResponseSchema, skipPreflightQuerySchema, type PreflightResponse } from '../../../src/spec/preflight-api.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { runPreflight } from '../../sources/preflight.ts';
 import { HttpError } from '../http-error.ts';
+import { errorResponse, jsonResponse, specRequestBody, type RouteDoc } from '../route-docs.ts';
 import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { acceptSpecText } from '../spec-body.ts';
 import { parseOrThrow } from './build-routes.ts';
 
-export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl'>;
+export type PreflightSettings = Pick<ServerConfig, 'sourcePolicy' | 'standInUrl' | 'preflight'>;
 
 function standIn(settings: PreflightSettings): PreflightResponse['standIn'] {
   if (!settings.standInUrl) return null;
@@ -30,22 +31,26 @@ export function preflightGate(settings: PreflightSettings) {
     throw new HttpError(
       422,
       'sources_unreachable',
-      `the build host cannot use ${failed.length === 1 ? 'a source' : `${failed.length} sources`} this spec names: ${failed.map(describeFailure).join('; ')}. To fix: ${UNREACHABLE_ADVICE}; or, for a host only the build machine's apt can see, resubmit with ?skipPreflight=<host>`,
-      failed.map((s) => ({ path: ['sources', s.kind], message: describeFailure(s) })),
+      `the build host cannot use ${failed.length === 1 ? 'a source' : `${failed.length} sources`} this spec names: ${failed.map(describeSourceFailure).join('; ')}. To fix: ${UNREACHABLE_ADVICE}; or, for a host only the build machine's apt can see, resubmit with ?skipPreflight=<host>`,
+      failed.map((s) => ({ path: ['sources', s.kind], message: describeSourceFailure(s) })),
     );
   };
 }
 
-const describeFailure = (source: SourceCheck): string =>
-  source.error?.startsWith('refused by policy') ? source.error : `${source.url}: ${source.error ?? 'failed'}`;
+const preflightDoc: RouteDoc = {
+  summary: 'Request every source the spec names, at once, with a short timeout',
+  query: skipPreflightQuerySchema,
+  body: specRequestBody,
+  responses: { 200: jsonResponse('Each source with its result', preflightResponseSchema), 400: errorResponse('Bad query'), 422: errorResponse('Invalid spec') },
+};
 
 /** `POST /api/preflight`: every source the spec names, requested now, with its result. */
 export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {
   acceptSpecText(app);
-  app.post('/api/preflight', async (request): Promise<PreflightResponse> => {
+  app.post('/api/preflight', { config: { doc: preflightDoc } }, async (request): Promise<PreflightResponse> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
     const checked = await requireValidSpec(request.body);
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });
-    return { ok: sources.every((s) => s.ok), sources, standIn: standIn(settings) };
+    return { ok: sources.every((s) => s.ok), enforced: settings.preflight, sources, standIn: standIn(settings) };
   });
 };

@@ -1,9 +1,9 @@
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, chown } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { FileSpec, UserSpec } from '../../../src/spec/schema';
 import { chrootExec } from '../chroot';
 import type { StageContext } from '../stage';
-import { symlinkFreeTreePath } from '../tree-paths';
+import { writeTreeFile } from '../tree-paths';
 import { readTreeAccounts, resolveOwner } from './tree-accounts';
 
 /**
@@ -27,32 +27,29 @@ export async function applyUsers(ctx: StageContext, tree: string, users: readonl
 
     const account = (await readTreeAccounts(tree)).users.get(user.name);
     if (!account) throw new Error(`useradd did not create ${user.name}`);
-    if (user.sshAuthorizedKeys.length > 0) {
-      const sshDir = await symlinkFreeTreePath(tree, `${account.home}/.ssh`);
-      await mkdir(sshDir, { recursive: true, mode: 0o700 });
-      const keys = join(sshDir, 'authorized_keys');
-      await writeFile(keys, user.sshAuthorizedKeys.join('\n') + '\n', { mode: 0o600 });
-      await chmod(sshDir, 0o700);
-      await chown(sshDir, account.uid, account.gid);
-      await chown(keys, account.uid, account.gid);
-    }
-    if (user.sudo) {
-      const sudoers = join(tree, 'etc/sudoers.d', `90-stamper-${user.name}`);
-      await mkdir(dirname(sudoers), { recursive: true });
-      await writeFile(sudoers, `${user.name} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
-    }
+    if (user.sshAuthorizedKeys.length > 0) await writeAuthorizedKeys(tree, account, user.sshAuthorizedKeys);
+    if (user.sudo) await writeTreeFile(tree, `/etc/sudoers.d/90-stamper-${user.name}`, `${user.name} ALL=(ALL) NOPASSWD:ALL\n`, 0o440);
   }
+}
+
+/**
+ * ~/.ssh/authorized_keys for an account of the image. The home comes from the image's
+ * passwd and skel, which packages fill: a `.ssh` link there is refused, not followed,
+ * or the keys (and the chown) would land wherever it points on the build host.
+ */
+export async function writeAuthorizedKeys(tree: string, account: { uid: number; gid: number; home: string }, keys: readonly string[]): Promise<void> {
+  const file = await writeTreeFile(tree, `${account.home}/.ssh/authorized_keys`, keys.join('\n') + '\n', 0o600);
+  const sshDir = dirname(file);
+  await chmod(sshDir, 0o700);
+  await chown(sshDir, account.uid, account.gid);
+  await chown(file, account.uid, account.gid);
 }
 
 export async function applyFiles(tree: string, files: readonly FileSpec[]): Promise<void> {
   for (const file of files) {
-    const target = await symlinkFreeTreePath(tree, file.path);
     const { uid, gid } = await resolveOwner(tree, file.owner);
-    await mkdir(dirname(target), { recursive: true });
-    // a link at the last component is replaced, never written through
-    await rm(target, { force: true });
     const mode = parseInt(file.mode, 8);
-    await writeFile(target, file.content, { mode: mode & 0o777 });
+    const target = await writeTreeFile(tree, file.path, file.content, mode & 0o777);
     // chown clears setuid/setgid, so the full mode (and the umask-filtered bits) comes after it
     await chown(target, uid, gid);
     await chmod(target, mode);

@@ -1,43 +1,38 @@
+import { mkdir } from 'node:fs/promises';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
+import { NODE_SERVICES } from '../../../src/spec/node-definition';
+import { nodeSettingsFiles, type NodeFile } from '../../../src/spec/node-files';
+import type { NodeImageSpec } from '../../../src/spec/schema';
 import { ESP_LABEL, ROOT_LABEL } from '../disk/grub-config';
-
-export {
-  CRICTL_CONFIG,
-  REQUIRED_KERNEL_MODULES,
-  REQUIRED_SYSCTLS,
-  renderContainerdConfig,
-  renderModulesLoad,
-  renderSysctlConf,
-} from '../../../src/spec/node-definition';
+import { writeNodeFiles } from '../tree-files';
+import { symlinkFreeTreePath } from '../tree-paths';
 
 /**
- * The datasources a node image meets: NoCloud (ISO seeds, Cluster API on bare hypervisors),
- * ConfigDrive (OpenStack), VMware (guestinfo), Ec2. No `None` fallback: without any
- * datasource cloud-init disables itself instead of slowing every boot.
+ * What only the native build writes: a tree made from nothing needs the base system files
+ * a distro cloud image already has (the Packer export starts from one), so these are not
+ * part of the shared node definition in src/spec/node-files.ts.
  */
-export const CLOUD_INIT_DATASOURCES = 'datasource_list: [ NoCloud, ConfigDrive, VMware, Ec2 ]\n';
-
 export const FSTAB = [`LABEL=${ROOT_LABEL} / ext4 errors=remount-ro 0 1`, `LABEL=${ESP_LABEL} /boot/efi vfat umask=0077,nofail 0 2`, ''].join('\n');
 
 /** DHCP on the first wired NIC when no datasource provides a network config. */
 export const DHCP_NETWORK = ['[Match]', 'Name=en* eth*', '', '[Network]', 'DHCP=yes', '', '[DHCPv4]', 'UseDomains=true', ''].join('\n');
 
-/**
- * Host keys are deleted at sysprep so clones do not share them; this regenerates them
- * on first boot whether or not cloud-init runs.
- */
-export const SSH_HOSTKEYS_UNIT = `[Unit]
-Description=Generate SSH host keys on first boot
-ConditionPathExistsGlob=!/etc/ssh/ssh_host_*_key
-Before=ssh.service sshd.service
+export const NATIVE_BASE_FILES: readonly NodeFile[] = [
+  // no swap entry: kubelet refuses to run with swap on
+  { path: '/etc/fstab', content: FSTAB },
+  { path: '/etc/hostname', content: 'localhost\n' },
+  { path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' },
+  { path: '/etc/systemd/network/90-stamper-dhcp.network', content: DHCP_NETWORK },
+];
 
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/ssh-keygen -A
+/** The node's units plus the network daemon that reads DHCP_NETWORK (a cloud image has its own). */
+export const NATIVE_SERVICES = [...NODE_SERVICES, 'systemd-networkd.service'];
 
-[Install]
-WantedBy=multi-user.target
-`;
+/** Every file of the configure stage's node settings: the shared definition, then the native base files. */
+export async function writeNodeSettings(tree: string, spec: NodeImageSpec, facts: { containerdVersion: string }): Promise<void> {
+  await writeNodeFiles(tree, [...nodeSettingsFiles(spec, facts), ...NATIVE_BASE_FILES]);
+  await mkdir(await symlinkFreeTreePath(tree, '/boot/efi'), { recursive: true });
+}
 
 export interface ReleaseInfo {
   buildKey: string;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_OWNER_ID as MAX_ID } from '../../../src/spec/field-rules';
 
 /** Looks up numeric ids in the image's own passwd/group, never the build host's. */
 export async function readTreeAccounts(tree: string): Promise<{ users: Map<string, { uid: number; gid: number; home: string }>; groups: Map<string, number> }> {
@@ -17,8 +18,6 @@ export async function readTreeAccounts(tree: string): Promise<{ users: Map<strin
 }
 
 const NUMERIC_ID = /^[0-9]+$/;
-/** (uid_t)-1 means "leave unchanged" to chown(2), so the largest usable id is one less. */
-const MAX_ID = 4_294_967_294;
 
 /** The schema allows names or numeric ids on either side of `user:group`; numbers need no account. */
 export async function resolveOwner(tree: string, owner: string): Promise<{ uid: number; gid: number }> {

@@ -1,4 +1,4 @@
-import { open, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { open, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../exec';
 import { patchBootSector, patchCoreImage } from './grub-bios-patch';
@@ -55,21 +55,16 @@ export async function buildDiskImage(req: DiskImageRequest): Promise<void> {
   await writeFile(earlyConfig, renderEarlyGrubConfig());
 
   report(70, 'writing EFI system partition');
+  // The ESP is made in a file of its own, exactly the partition's size, then copied in:
+  // mkfs.fat sizes a file system by its whole target, and told a smaller block count
+  // (as `--offset` into the disk needs) it warns "block count mismatch" on every build.
   const espStart = layout.esp.startSector;
-  await exec('mkfs.fat', [
-    '-F',
-    '32',
-    '-s',
-    '2',
-    '-n',
-    ESP_LABEL,
-    '-h',
-    String(espStart),
-    '--offset',
-    String(espStart),
-    diskPath,
-    String(sectorsToBytes(layout.esp.sizeSectors) / 1024),
-  ]);
+  const espImage = join(req.scratchDir, 'esp.img');
+  const esp = await open(espImage, 'w');
+  await esp.truncate(sectorsToBytes(layout.esp.sizeSectors));
+  await esp.close();
+  // -h: the partition's first sector, which the boot sector records as "hidden sectors"
+  await exec('mkfs.fat', ['-F', '32', '-s', '2', '-n', ESP_LABEL, '-h', String(espStart), espImage]);
 
   if (req.firmware !== 'bios') {
     report(80, 'installing GRUB for UEFI');
@@ -87,11 +82,12 @@ export async function buildDiskImage(req: DiskImageRequest): Promise<void> {
       efiImage,
       ...GRUB_EFI_MODULES,
     ]);
-    const espImage = `${diskPath}@@${sectorsToBytes(espStart)}`;
     const mtoolsEnv = { MTOOLS_SKIP_CHECK: '1' };
     await exec('mmd', ['-i', espImage, '::/EFI', '::/EFI/BOOT'], { env: mtoolsEnv });
     await exec('mcopy', ['-i', espImage, efiImage, '::/EFI/BOOT/BOOTX64.EFI'], { env: mtoolsEnv });
   }
+  await copyIntoDisk(espImage, diskPath, sectorsToBytes(espStart));
+  await rm(espImage, { force: true });
 
   if (req.firmware !== 'uefi') {
     report(90, 'installing GRUB for BIOS');
@@ -100,6 +96,29 @@ export async function buildDiskImage(req: DiskImageRequest): Promise<void> {
     await installBiosBootCode(diskPath, layout, await readFile(coreImage), await readFile(`${GRUB_LIB}/i386-pc/boot.img`));
   }
   report(100, 'disk written');
+}
+
+const COPY_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Writes `source` into `diskPath` at `offset`, skipping all-zero chunks: the disk is a
+ * fresh sparse file, zero there already, so it stays sparse where the ESP is empty.
+ */
+async function copyIntoDisk(source: string, diskPath: string, offset: number): Promise<void> {
+  const from = await open(source, 'r');
+  const to = await open(diskPath, 'r+');
+  try {
+    const chunk = Buffer.alloc(COPY_CHUNK_BYTES);
+    const zeros = Buffer.alloc(COPY_CHUNK_BYTES);
+    for (let position = 0; ; position += COPY_CHUNK_BYTES) {
+      const { bytesRead } = await from.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      if (!chunk.subarray(0, bytesRead).equals(zeros.subarray(0, bytesRead))) await to.write(chunk, 0, bytesRead, offset + position);
+    }
+  } finally {
+    await from.close();
+    await to.close();
+  }
 }
 
 async function installBiosBootCode(diskPath: string, layout: DiskLayout, coreImg: Buffer, bootImg: Buffer): Promise<void> {

@@ -6,8 +6,8 @@ import type { NodeImageSpec } from '../../../src/spec/schema';
 import { rootfsPackages } from './package-set';
 
 /** Bump when the rootfs stage's output for the same inputs changes. */
-// rootfs/4: -updates and -security suites, extra repositories
-export const ROOTFS_LAYER_VERSION = 'rootfs/4';
+// rootfs/4: mmdebstrap --mode=unshare (rootless builds); rootfs/5: -updates and -security suites, extra repositories
+export const ROOTFS_LAYER_VERSION = 'rootfs/5';
 
 /**
  * The base tree depends only on the OS, runtime, package and repository choices (plus

@@ -1,4 +1,5 @@
 import { findRelease } from '../../../src/spec/catalog';
+import { CNI_PLUGINS_PACKAGE, KUBEADM_HOST_PACKAGES } from '../../../src/spec/node-kubernetes';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 
 /**
@@ -12,11 +13,7 @@ export const NODE_BASE_PACKAGES = [
   'dbus',
   'kmod',
   'iproute2',
-  'iptables',
-  'conntrack',
-  'socat',
-  'ebtables',
-  'ethtool',
+  ...KUBEADM_HOST_PACKAGES,
   'cloud-init',
   'cloud-guest-utils',
   'openssh-server',
@@ -39,7 +36,7 @@ export function rootfsPackages(spec: NodeImageSpec): string[] {
   const kernel = release?.kernelPackage ?? 'linux-image-amd64';
   const runtime = spec.runtime.source === 'distro' ? ['containerd', 'runc'] : spec.runtime.upstream?.runcUrl ? [] : ['runc'];
   // binaries-sourced Kubernetes still needs the CNI plugins; the distro package provides them
-  const cni = spec.kubernetes.source.type === 'binaries' ? ['containernetworking-plugins'] : [];
+  const cni = spec.kubernetes.source.type === 'binaries' ? [CNI_PLUGINS_PACKAGE] : [];
   // Ubuntu 22.04 still ships systemd-resolved inside the systemd package
   const base = spec.os.release === 'jammy' ? NODE_BASE_PACKAGES.filter((p) => p !== 'systemd-resolved') : NODE_BASE_PACKAGES;
   return [...base, kernel, ...runtime, ...cni, ...spec.packages];

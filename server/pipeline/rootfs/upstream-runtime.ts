@@ -1,31 +1,12 @@
-import { chmod, copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UPSTREAM_CONTAINERD_UNIT_PATH } from '../../../src/spec/node-definition';
+import { runtimeNodeFiles } from '../../../src/spec/node-files';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 import { downloadVerified } from '../download';
 import type { StageContext } from '../stage';
-
-/** containerd's own systemd unit from its repository, pointing at the /usr/local install. */
-export const UPSTREAM_CONTAINERD_UNIT = `[Unit]
-Description=containerd container runtime
-Documentation=https://containerd.io
-After=network.target local-fs.target dbus.service
-
-[Service]
-ExecStartPre=-/sbin/modprobe overlay
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-OOMScoreAdjust=-999
-
-[Install]
-WantedBy=multi-user.target
-`;
+import { writeNodeFiles } from '../tree-files';
+import { copyIntoTree, symlinkFreeTreePath } from '../tree-paths';
 
 /**
  * Installs containerd (and optionally runc) from upstream release artifacts, for
@@ -35,19 +16,19 @@ export async function installUpstreamRuntime(ctx: StageContext, tree: string, ru
   const upstream = runtime.upstream;
   if (!upstream) throw new Error('runtime source "upstream" needs runtime.upstream');
   ctx.log(`downloading containerd ${runtime.version ?? ''} from ${upstream.url}`, 'info');
-  const tarball = await downloadVerified(upstream.url, upstream.sha256, ctx.cacheDir, ctx.signal);
-  await mkdir(join(tree, 'usr/local'), { recursive: true });
+  const tarball = await downloadVerified(upstream.url, upstream.sha256, ctx, ctx.signal);
+  // a link a package planted at /usr/local would aim the extraction at the build host
+  const local = await symlinkFreeTreePath(tree, '/usr/local');
+  await mkdir(local, { recursive: true });
   // the release layout is bin/<binaries>; --no-same-owner keeps root ownership inside the image
-  await ctx.exec('tar', ['-xzf', tarball, '-C', join(tree, 'usr/local'), '--no-same-owner', 'bin']);
+  await ctx.exec('tar', ['-xzf', tarball, '-C', local, '--no-same-owner', 'bin']);
   if (upstream.runcUrl && upstream.runcSha256) {
-    const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx.cacheDir, ctx.signal);
-    await mkdir(join(tree, 'usr/local/sbin'), { recursive: true });
-    await copyFile(runc, join(tree, 'usr/local/sbin/runc'));
-    await chmod(join(tree, 'usr/local/sbin/runc'), 0o755);
+    const runc = await downloadVerified(upstream.runcUrl, upstream.runcSha256, ctx, ctx.signal);
+    await copyIntoTree(tree, '/usr/local/sbin/runc', runc, 0o755);
   }
-  await writeFile(join(tree, 'etc/systemd/system/containerd.service'), UPSTREAM_CONTAINERD_UNIT);
-  await mkdir(join(tree, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
-  const wants = join(tree, 'etc/systemd/system/multi-user.target.wants/containerd.service');
+  await writeNodeFiles(tree, runtimeNodeFiles({ ...ctx.spec.spec, runtime }));
+  const wants = await symlinkFreeTreePath(tree, '/etc/systemd/system/multi-user.target.wants/containerd.service');
+  await mkdir(dirname(wants), { recursive: true });
   await rm(wants, { force: true });
-  await symlink('/etc/systemd/system/containerd.service', wants);
+  await symlink(UPSTREAM_CONTAINERD_UNIT_PATH, wants);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../exec';
-import { type BuildUser, RootlessUnavailableError, checkRootlessHost, readBuildUser, subordinateRange, usernsPrefix } from './build-user';
+import { type BuildUser, RootlessUnavailableError, checkRootlessHost, groupId, readBuildUser, subordinateRange, usernsPrefix } from './build-user';
 
 const inNamespace = (user: BuildUser, command: string, args: string[]) => {
   const [tool, ...prefix] = usernsPrefix(user);
@@ -11,6 +11,22 @@ const inNamespace = (user: BuildUser, command: string, args: string[]) => {
     captureStdout: true,
   });
 };
+
+describe('groupId and the kvm group', () => {
+  it('keeps the host kvm group (for /dev/kvm) and no other', () => {
+    expect(groupId('root:x:0:\nkvm:x:993:\n', 'kvm')).toBe(993);
+    expect(groupId('root:x:0:\n', 'kvm')).toBeUndefined();
+    const user = { name: 'stamper-build', subuidStart: 100000, subgidStart: 100000, count: 65536 };
+    expect(usernsPrefix({ ...user, hostGroups: [993] }, true).slice(0, 5)).toEqual([
+      'setpriv',
+      '--reuid=stamper-build',
+      '--regid=stamper-build',
+      '--groups=993',
+      '--',
+    ]);
+    expect(usernsPrefix({ ...user, hostGroups: [] }, true)[3]).toBe('--clear-groups');
+  });
+});
 
 describe('subordinateRange', () => {
   it("reads the named user's range and ignores others", () => {

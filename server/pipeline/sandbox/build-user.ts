@@ -1,4 +1,5 @@
 import { access, constants, readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { runProcess } from '../exec';
 
 /** The user rootless builds run as, and the subordinate ids its namespace maps to 0..count-1. */
@@ -8,6 +9,8 @@ export interface BuildUser {
   subgidStart: number;
   /** How many ids the namespace maps; the image's ids must stay below it. */
   count: number;
+  /** Host groups the build keeps: `kvm`, so the boot check can use /dev/kvm where it works. */
+  hostGroups?: number[];
 }
 
 export const DEFAULT_BUILD_USER = 'stamper-build';
@@ -32,8 +35,9 @@ export function subordinateRange(fileText: string, name: string): { start: numbe
 }
 
 export async function readBuildUser(
-  name = process.env.STAMPER_BUILD_USER ?? DEFAULT_BUILD_USER,
-  files = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
+  // a root server hands builds to the dedicated user; any other user builds with its own ranges
+  name = process.env.STAMPER_BUILD_USER || (process.getuid?.() === 0 ? DEFAULT_BUILD_USER : userInfo().username),
+  files: { subuid: string; subgid: string; group?: string } = { subuid: '/etc/subuid', subgid: '/etc/subgid' },
 ): Promise<BuildUser> {
   const subuid = subordinateRange(await readFile(files.subuid, 'utf8').catch(() => ''), name);
   const subgid = subordinateRange(await readFile(files.subgid, 'utf8').catch(() => ''), name);
@@ -41,17 +45,30 @@ export async function readBuildUser(
   if (!subgid) throw new RootlessUnavailableError(`${files.subgid} has no range for ${name}`);
   const count = Math.min(subuid.count, subgid.count);
   if (count < MIN_RANGE) throw new RootlessUnavailableError(`${name} has only ${count} subordinate ids, ${MIN_RANGE} are needed`);
-  return { name, subuidStart: subuid.start, subgidStart: subgid.start, count: MIN_RANGE };
+  const kvm = groupId(await readFile(files.group ?? '/etc/group', 'utf8').catch(() => ''), 'kvm');
+  return { name, subuidStart: subuid.start, subgidStart: subgid.start, count: MIN_RANGE, hostGroups: kvm === undefined ? [] : [kvm] };
+}
+
+/** A group's id from an /etc/group-style file. */
+export function groupId(fileText: string, name: string): number | undefined {
+  for (const line of fileText.split('\n')) {
+    const [group, , gid] = line.trim().split(':');
+    if (group === name && gid && /^\d+$/.test(gid)) return Number(gid);
+  }
+  return undefined;
 }
 
 /**
  * The argv prefix that runs a command as the build user's namespace root: uid 0 there
  * is the first subordinate id on the host, with no capability over anything the host
- * owns. Its own mount and PID namespaces mean nothing it mounts or starts outlives it.
- * A root server first drops to the build user (setpriv), then newuidmap maps the range.
+ * owns, and its own mount namespace means nothing it mounts is seen by the host or
+ * outlives it. A root server first drops to the build user (setpriv), then newuidmap
+ * maps the range. Each program execs the next, so the command keeps the pid, parent
+ * and process group it was spawned with: cancel and the parent watch work unchanged.
  */
 export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0): string[] {
-  const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, '--clear-groups', '--'] : [];
+  const groups = user.hostGroups?.length ? `--groups=${user.hostGroups.join(',')}` : '--clear-groups';
+  const drop = asRoot ? ['setpriv', `--reuid=${user.name}`, `--regid=${user.name}`, groups, '--'] : [];
   return [
     ...drop,
     'unshare',
@@ -64,9 +81,7 @@ export function usernsPrefix(user: BuildUser, asRoot = process.getuid?.() === 0)
     '--setgid',
     '0',
     '--mount',
-    '--pid',
-    '--fork',
-    '--kill-child',
+    '--',
   ];
 }
 

@@ -8,7 +8,6 @@ import { rawDiskPath, treeDir } from '../work-layout';
 
 export const diskStage: Stage = {
   name: 'disk',
-  enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const layout = planDiskLayout(ctx.spec.spec.disk.sizeGiB);

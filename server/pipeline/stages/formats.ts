@@ -13,7 +13,6 @@ type OvaOutput = Extract<OutputSpec, { format: 'ova' }>;
 
 export const formatsStage: Stage = {
   name: 'formats',
-  enabled: (image) => image.spec.outputs.some((o) => o.format !== 'ami'),
   async run(ctx) {
     const outputs = ctx.spec.spec.outputs;
     const name = ctx.spec.metadata.name;

@@ -6,6 +6,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeImageSchema, type NodeImage } from '../../../src/spec/schema.ts';
+import { planStages } from '../../../src/spec/stage-plan.ts';
 import { minimalInput } from '../../../src/spec/test-specs.ts';
 import type { PipelineEvent } from '../events.ts';
 import type { StageContext } from '../stage.ts';
@@ -40,6 +41,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     stageDir: join(workDir, 'stages', 'publish'),
     outDir: join(workDir, 'out'),
     cacheDir: join(workDir, 'cache'),
+    cacheOutDir: join(workDir, 'cache-out'),
     signal: new AbortController().signal,
     log: (line) => events.push({ type: 'log', stage: 'publish', stream: 'info', line }),
     progress: (percent, message) => events.push({ type: 'progress', stage: 'publish', percent, ...(message ? { message } : {}) }),
@@ -49,14 +51,15 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     markTestImage: () => undefined,
     recordInputs: () => undefined,
     published: (image) => events.push({ type: 'published', image }),
+    signer: { sign: () => Promise.reject(new Error('publish signs nothing')) },
   };
 }
 
 describe('publishStage', () => {
   it('runs only for specs with an AMI output', () => {
     expect(publishStage.name).toBe('publish');
-    expect(publishStage.enabled(amiSpec())).toBe(true);
-    expect(publishStage.enabled(nodeImageSchema.parse(minimalInput()))).toBe(false);
+    expect(planStages(amiSpec()).find((p) => p.name === 'publish')?.enabled).toBe(true);
+    expect(planStages(nodeImageSchema.parse(minimalInput())).map((p) => p.name)).not.toContain('publish');
   });
 
   it('publishes the raw disk and emits a published event with the console URL', async () => {

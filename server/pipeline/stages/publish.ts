@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { NodeImage } from '../../../src/spec/schema.ts';
-import { publishAmi, type AmiOutput, type AwsClients, type PublishAmiOptions } from '../../publish/aws/publish-ami.ts';
+import type { AmiOutput, AwsClients, PublishAmiOptions } from '../../publish/aws/publish-ami.ts';
 import type { Stage, StageContext } from '../stage.ts';
 import { rawDiskPath } from '../work-layout';
 
@@ -15,11 +15,13 @@ const amiOutputOf = (image: NodeImage): AmiOutput | undefined => image.spec.outp
 export function createPublishStage(dependencies: PublishStageDependencies = {}): Stage {
   return {
     name: 'publish',
-    enabled: (image) => amiOutputOf(image) !== undefined,
     async run(ctx) {
       const output = amiOutputOf(ctx.spec);
-      if (!output) return;
+      if (!output) throw new Error('publish runs only for a spec with an AMI output, and this one has none');
       const diskPath = await rawDisk(ctx);
+      // The AWS SDK is loaded by the builds that publish, not by every build; a failure to
+      // load it fails this stage with the loader's own error.
+      const { publishAmi } = await import('../../publish/aws/publish-ami.ts');
       const images = await publishAmi({
         image: ctx.spec,
         output,

@@ -5,6 +5,7 @@ import type { NodeImageSpec } from '../../../src/spec/schema';
 import { describeStatus, fetchSource } from '../../sources/source-fetch';
 import { SourcePolicyError, sourcePolicyFromEnvironment } from '../../sources/source-policy';
 import { hostDebianMirror, hostDebianSecurityMirror } from '../host-mirror';
+import { baseTreeCachePath } from '../rootfs/base-tree-cache';
 import { prepareAptSources } from '../rootfs/extra-repositories';
 import { osLayerKey } from '../rootfs/os-layer-key';
 import { recordOsInputs } from '../record-inputs';
@@ -13,15 +14,11 @@ import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
 import type { Stage, StageContext } from '../stage';
 import { treeDir } from '../work-layout';
 
-export const baseTreeCachePath = (cacheDir: string, key: string): string => join(cacheDir, 'base-trees', `${key}.tar.zst`);
-
 /** tar flags that keep owners, modes, ACLs and file capabilities (ping, newuidmap) intact. */
 const TAR_FLAGS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'];
 
 export const rootfsStage: Stage = {
   name: 'rootfs',
-  key: (image) => osLayerKey(image.spec),
-  enabled: () => true,
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const mirror = await resolveMirror(ctx.spec.spec);
@@ -48,7 +45,7 @@ export const rootfsStage: Stage = {
     }
 
     ctx.progress(95, 'caching base tree');
-    await saveBaseTree(ctx, tree, cached);
+    await saveBaseTree(ctx, tree, baseTreeCachePath(ctx.cacheOutDir, key));
     ctx.progress(100, 'base tree ready');
   },
 };
@@ -64,7 +61,10 @@ async function bootstrap(ctx: StageContext, tree: string, mirror: string): Promi
 
   const args = [
     '--variant=minbase',
-    '--mode=root',
+    // unshare mode binds the host's device nodes instead of making them, which a user
+    // namespace cannot; as host root it just skips the id mapping, so both build modes
+    // make the same tree (an empty /dev: the booted system mounts devtmpfs)
+    '--mode=unshare',
     '--format=directory',
     `--include=${rootfsPackages(spec).join(',')}`,
     `--components=${(release?.components ?? ['main']).join(',')}`,

@@ -7,7 +7,6 @@ import { treeDir } from '../work-layout';
 
 export const sbomStage: Stage = {
   name: 'sbom',
-  enabled: () => true,
   async run(ctx) {
     const packages = await listInstalledPackages(treeDir(ctx.workDir), ctx.signal);
     ctx.log(`${packages.length} packages installed`, 'info');

@@ -2,17 +2,22 @@ import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import { readTestImage } from '../kubernetes/stand-in';
 import type { Stage } from '../stage';
 import { BootCheckError, bootAndCheck } from '../verify/boot-check';
+import { chooseAccelerator, parseAcceleratorSetting, probeAccelerator, readHostVirtualization } from '../verify/accelerator';
 import { guestExpectations } from '../verify/expectations';
 import { PipelineError } from '../errors';
 import { rawDiskPath } from '../work-layout';
 
 export const verifyStage: Stage = {
   name: 'verify',
-  enabled: (image) => image.spec.verify.enabled,
   async run(ctx) {
     const spec = ctx.spec.spec;
+    const { accel, reason } = await chooseAccelerator(parseAcceleratorSetting(process.env.STAMPER_ACCEL), await readHostVirtualization(), () =>
+      probeAccelerator('kvm', ctx.exec, ctx.stageDir),
+    );
+    ctx.log(`boot check accelerator: ${accel} (${reason})`, 'info');
     try {
       const result = await bootAndCheck({
+        accel,
         sourceDisk: rawDiskPath(ctx.workDir),
         sourceFormat: 'raw',
         scratchDir: ctx.stageDir,
@@ -25,7 +30,7 @@ export const verifyStage: Stage = {
         progress: (percent, message) => ctx.progress(percent, message),
       });
       for (const check of result.checks) ctx.recordCheck(check);
-      ctx.log(`booted and checked in ${Math.round(result.bootMs / 1000)} s`, 'info');
+      ctx.log(`booted and checked in ${Math.round(result.bootMs / 1000)} s under ${accel}`, 'info');
       const testImage = await readTestImage(ctx.workDir);
       if (testImage) ctx.log(`these checks ran on a ${TEST_IMAGE_NOTICE}`, 'info');
       const failed = result.checks.filter((c) => !c.ok);

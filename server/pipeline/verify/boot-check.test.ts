@@ -7,6 +7,7 @@ import type { Exec } from '../disk/build-disk-image';
 import { runProcess } from '../exec';
 import { makeTinyRootDisk } from '../../testing/tiny-root-disk';
 import { BootCheckError, bootAndCheck } from './boot-check';
+import { capiBootstrapExpectation } from './capi-bootstrap';
 import type { GuestExpectations } from './expectations';
 
 /**
@@ -100,6 +101,22 @@ describe('bootAndCheck', () => {
     expect(result.checks).toEqual([{ name: 'multi-user', ok: true, detail: 'active' }]);
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
+
+  it('attaches the Cluster API bootstrap seed to the boot when the expectations ask for the check', async () => {
+    const seen: string[][] = [];
+    const { exec } = guest([PASSED]);
+    const recording: Exec = async (command, args, options) => {
+      if (command === 'qemu-system-x86_64') {
+        const drive = args.find((a) => a.includes('media=cdrom')) ?? '';
+        const iso = /^file=([^,]+),/.exec(drive)?.[1] ?? '';
+        seen.push([drive, (await runProcess('blkid', ['-o', 'value', '-s', 'LABEL', iso], { captureStdout: true, quiet: true })).stdout.trim()]);
+      }
+      return exec(command, args, options);
+    };
+    const capiBootstrap = capiBootstrapExpectation('1.35.3', 'abcdef0123456789');
+    await bootAndCheck({ ...request(recording, 'seeded'), expectations: { capiBootstrap } as GuestExpectations });
+    expect(seen).toEqual([[`file=${join(dir, 'seeded', 'seed.iso')},format=raw,media=cdrom,readonly=on`, 'cidata']]);
+  });
 
   it('does not boot again when the guest simply reports nothing', async () => {
     const { exec, boots } = guest(['[  OK  ] Reached target poweroff.target\n']);

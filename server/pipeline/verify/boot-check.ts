@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Exec } from '../disk/build-disk-image';
 import type { VerifyCheck } from '../events';
 import type { GuestExpectations } from './expectations';
+import { capiBootstrapSeed } from './capi-bootstrap';
 import { injectGuestCheck } from './inject-check';
+import { writeNoCloudSeed } from './nocloud-seed';
 import { OVMF_VARS, type VerifyFirmware, type VerifyHardware, qemuBootArgs } from './qemu-args';
 import { BOOT_MILESTONES, parseSerialResults } from './serial-results';
 
@@ -17,6 +19,7 @@ export interface BootCheckRequest {
   timeoutMs: number;
   exec: Exec;
   progress?: (percent: number, message: string) => void;
+  accel?: 'kvm' | 'tcg';
 }
 
 export interface BootCheckResult {
@@ -80,7 +83,20 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   }
   const pidFile = join(req.scratchDir, 'qemu.pid');
   await rm(pidFile, { force: true });
-  const args = qemuBootArgs({ disk: copy, diskFormat: 'raw', firmware: req.firmware, hardware: req.hardware, serialLog, uefiVars, pidFile });
+  // the Cluster API bootstrap data rides in the same boot as the node checks: no second boot
+  const bootstrap = req.expectations.capiBootstrap;
+  const seedIso = bootstrap ? await writeNoCloudSeed(req.exec, req.scratchDir, capiBootstrapSeed(bootstrap)) : undefined;
+  const args = qemuBootArgs({
+    disk: copy,
+    diskFormat: 'raw',
+    firmware: req.firmware,
+    hardware: req.hardware,
+    serialLog,
+    uefiVars,
+    pidFile,
+    seedIso,
+    accel: req.accel,
+  });
 
   const started = Date.now();
   const watcher = watchSerial(serialLog, pidFile, report);

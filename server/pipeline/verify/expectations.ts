@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { resolveVersions } from '../../../src/spec/defaults';
 import type { NodeImage } from '../../../src/spec/schema';
-import { REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS } from '../configure/node-config';
-import { HELD_PACKAGES } from '../kubernetes/apt-source';
+import { REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS } from '../../../src/spec/node-definition';
+import { HELD_PACKAGES } from '../../../src/spec/node-kubernetes';
+import { type CapiBootstrapExpectation, capiBootstrapExpectation } from './capi-bootstrap';
 
 /** What guest-check.py compares the booted node against; derived from the spec only. */
 export interface GuestExpectations {
@@ -17,13 +18,16 @@ export interface GuestExpectations {
   servicesEnabled: string[];
   servicesDisabled: string[];
   kernelArgs: string[];
+  /** The Cluster API bootstrap contract check; null boots without a seed (only the node checks run). */
+  capiBootstrap: CapiBootstrapExpectation | null;
 }
 
 export function guestExpectations(image: NodeImage, buildKey: string): GuestExpectations {
   const spec = image.spec;
+  const kubernetesVersion = resolveVersions(spec).kubernetes;
   return {
     buildKey,
-    kubernetesVersion: resolveVersions(spec).kubernetes,
+    kubernetesVersion,
     held: spec.kubernetes.source.type === 'apt' ? HELD_PACKAGES : [],
     modules: [...new Set([...REQUIRED_KERNEL_MODULES, ...spec.kernelModules])],
     sysctls: { ...REQUIRED_SYSCTLS, ...spec.sysctl },
@@ -41,5 +45,6 @@ export function guestExpectations(image: NodeImage, buildKey: string): GuestExpe
     servicesEnabled: spec.services.enable,
     servicesDisabled: spec.services.disable,
     kernelArgs: spec.kernelArgs,
+    capiBootstrap: capiBootstrapExpectation(kubernetesVersion, buildKey),
   };
 }

@@ -5,7 +5,10 @@
 import grp, hashlib, json, os, pwd, stat, subprocess, sys, time
 
 PREFIX = "STAMPER-VERIFY "
-expect = json.load(open(sys.argv[1]))
+# cloud-init's own records; module names so the checks can be tried against files elsewhere
+CLOUD_INIT_RESULT = "/run/cloud-init/result.json"
+CLOUD_INIT_OUTPUT = "/var/log/cloud-init-output.log"
+expect = {}
 
 
 def emit(line):
@@ -221,32 +224,132 @@ def release_file():
     return expect["buildKey"] in text, "stamper-release names build " + expect["buildKey"][:12]
 
 
-try:
-    open("/proc/sys/kernel/printk", "w").write("1")  # keep kernel messages off the result lines
-except OSError:
-    pass
+def cloud_init_result():
+    """The datasource cloud-init used and the errors it recorded, or (None, []) when it did not run."""
+    try:
+        result = json.load(open(CLOUD_INIT_RESULT))["v1"]
+        return result.get("datasource") or "none", [str(e) for e in result.get("errors") or []]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, []
 
-checks = [
-    ("multi-user", multi_user), ("containerd-active", containerd), ("kubernetes-version", kubernetes_versions),
-    ("kubelet-enabled", kubelet_enabled), ("kernel-modules", modules), ("sysctls", sysctls), ("swap-off", swap),
-    ("ssh-host-keys", host_keys), ("machine-id", machine_id), ("release-file", release_file),
-]
-if expect["held"]:
-    checks.append(("packages-held", held))
-if expect["users"]:
-    checks.append(("users", users))
-if expect["files"]:
-    checks.append(("files", files))
-if expect["packages"]:
-    checks.append(("packages", packages))
-if expect["servicesEnabled"] or expect["servicesDisabled"]:
-    checks.append(("services", services))
-if expect["kernelArgs"]:
-    checks.append(("kernel-args", kernel_args))
-try:
-    for name, fn in checks:
-        check(name, fn)
-    emit(PREFIX + "DONE %d" % len(checks))
-finally:
-    # powered off whatever happened above: a crashed script must end the boot, not wait out the timeout
-    subprocess.run(["systemctl", "poweroff", "--no-block"])
+
+def stand_in_joins(b):
+    """The stand-in kubeadm's recorded calls ("<sha256 of --config> <args>") that match the join command."""
+    try:
+        calls = read(b["standInCallsPath"]).splitlines()
+    except OSError:
+        calls = []
+    want = " ".join(b["kubeadmArgs"])
+    return calls, [c.split(" ", 1)[0] for c in calls if c.split(" ", 1)[1:] == [want]]
+
+
+def kubeadm_kind(b):
+    """"stand-in" when the installed kubeadm is Stamper's test script (it says so), "real" otherwise."""
+    for path in b["kubeadmPaths"]:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            continue
+        return "stand-in" if b["standInMarker"].encode() in head else "real"
+    return "missing"
+
+
+def capi_bootstrap():
+    b = expect["capiBootstrap"]
+    kind = kubeadm_kind(b)
+    if kind == "missing":
+        return False, "no kubeadm in %s" % " or ".join(b["kubeadmPaths"])
+    datasource, errors = cloud_init_result()
+    facts = ["kubeadm %s" % kind]
+    facts.append("cloud-init datasource %s" % datasource if datasource else "cloud-init did not run (%s)" % run("cloud-init", "status")[1])
+    problems = []
+    try:
+        st = os.stat(b["joinConfigPath"])
+        content = open(b["joinConfigPath"], "rb").read()
+    except OSError as e:
+        return False, "%s not written (%s); %s" % (b["joinConfigPath"], e.strerror, "; ".join(facts))
+    if hashlib.sha256(content).hexdigest() != b["joinConfigSha256"]:
+        problems.append("join config differs from the bootstrap data" + (" (jinja not rendered)" if b"{{" in content else ""))
+    else:
+        facts.append("join config written")
+    mode = "%04o" % stat.S_IMODE(st.st_mode)
+    if mode != b["joinConfigMode"]:
+        problems.append("join config mode %s (want %s)" % (mode, b["joinConfigMode"]))
+    sentinel = os.path.exists(b["sentinelPath"])
+    join_failed = any("scripts_user" in e or "runcmd" in e for e in errors)
+    if kind == "stand-in":
+        calls, digests = stand_in_joins(b)
+        if not digests:
+            problems.append("kubeadm was not run as 'kubeadm %s' (calls: %s)" % (" ".join(b["kubeadmArgs"]), "; ".join(calls) or "none"))
+        elif b["joinConfigSha256"] not in digests:
+            problems.append("kubeadm join read another config (sha256 %s)" % ", ".join(d[:12] for d in digests))
+        else:
+            facts.append("kubeadm join --config ran and read it")
+        if join_failed:
+            problems.append("runcmd failed")
+        if sentinel:
+            facts.append("sentinel present")
+        else:
+            problems.append("%s missing" % b["sentinelPath"])
+    else:
+        # A real kubeadm cannot join: there is no control plane. It must have tried with this
+        # config (its preflight output, printed only after the config loaded), failed, and so
+        # left no sentinel, which CABPK writes only after a successful join.
+        try:
+            output = read(CLOUD_INIT_OUTPUT)
+        except OSError:
+            output = ""
+        if "[preflight]" in output:
+            facts.append("kubeadm join --config ran its preflight")
+        else:
+            problems.append("no kubeadm join output in cloud-init-output.log")
+        if not join_failed:
+            problems.append("kubeadm join did not fail, though no control plane exists")
+        if sentinel:
+            problems.append("sentinel written although the join cannot have succeeded")
+        else:
+            facts.append("no sentinel (no control plane to join)")
+    if errors:
+        facts.append("cloud-init errors: " + "; ".join(errors))
+    return not problems, "; ".join(problems + facts)
+
+
+def main():
+    global expect
+    expect = json.load(open(sys.argv[1]))
+    try:
+        open("/proc/sys/kernel/printk", "w").write("1")  # keep kernel messages off the result lines
+    except OSError:
+        pass
+
+    checks = [
+        ("multi-user", multi_user), ("containerd-active", containerd), ("kubernetes-version", kubernetes_versions),
+        ("kubelet-enabled", kubelet_enabled), ("kernel-modules", modules), ("sysctls", sysctls), ("swap-off", swap),
+        ("ssh-host-keys", host_keys), ("machine-id", machine_id), ("release-file", release_file),
+    ]
+    if expect["held"]:
+        checks.append(("packages-held", held))
+    if expect["users"]:
+        checks.append(("users", users))
+    if expect["files"]:
+        checks.append(("files", files))
+    if expect["packages"]:
+        checks.append(("packages", packages))
+    if expect["servicesEnabled"] or expect["servicesDisabled"]:
+        checks.append(("services", services))
+    if expect["kernelArgs"]:
+        checks.append(("kernel-args", kernel_args))
+    if expect.get("capiBootstrap"):
+        checks.append(("capi-bootstrap", capi_bootstrap))
+    try:
+        for name, fn in checks:
+            check(name, fn)
+        emit(PREFIX + "DONE %d" % len(checks))
+    finally:
+        # powered off whatever happened above: a crashed script must end the boot, not wait out the timeout
+        subprocess.run(["systemctl", "poweroff", "--no-block"])
+
+
+if __name__ == "__main__":
+    main()

@@ -6,10 +6,13 @@ import type { GuestExpectations } from './expectations';
 
 const GUEST_DIR = '/var/lib/stamper-verify';
 
-/** Ordered after everything a node starts at boot, so checks see the settled system. */
+/**
+ * Ordered after everything a node starts at boot, so checks see the settled system; after
+ * cloud-final too, which runs the bootstrap data's runcmd (kubeadm join) the Cluster API check reads.
+ */
 export const VERIFY_UNIT = `[Unit]
 Description=Stamper boot verification (verify copy only)
-After=multi-user.target containerd.service stamper-ssh-hostkeys.service ssh.service systemd-sysctl.service systemd-modules-load.service
+After=multi-user.target containerd.service stamper-ssh-hostkeys.service ssh.service systemd-sysctl.service systemd-modules-load.service cloud-final.service
 
 [Service]
 Type=oneshot

@@ -33,6 +33,18 @@ describe('qemuBootArgs', () => {
     expect(args).toContain('if=pflash,format=raw,unit=1,file=/w/vars.fd');
   });
 
+  it('attaches a NoCloud seed as a read-only CD-ROM on both hardware profiles, and only when given', () => {
+    for (const hardware of ['virtio', 'vsphere'] as const) {
+      const args = qemuBootArgs({ ...base, firmware: 'bios', hardware, seedIso: '/w/seed.iso' });
+      expect(args.slice(args.indexOf('file=/w/seed.iso,format=raw,media=cdrom,readonly=on') - 1).slice(0, 2)).toEqual([
+        '-drive',
+        'file=/w/seed.iso,format=raw,media=cdrom,readonly=on',
+      ]);
+    }
+    expect(qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio' }).join(' ')).not.toContain('media=cdrom');
+    expect(() => qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', seedIso: '/w/a,b.iso' })).toThrow();
+  });
+
   it('refuses disk paths qemu would split into options', () => {
     expect(() => qemuBootArgs({ ...base, disk: '/w/a,b.raw', firmware: 'bios', hardware: 'virtio' })).toThrow();
   });

@@ -9,10 +9,14 @@ export interface QemuBootRequest {
   serialLog: string;
   /** Where qemu writes its PID, so the console watcher can end a guest that hangs after a panic. */
   pidFile?: string;
+  /** A NoCloud seed ISO, attached as a CD-ROM (IDE on i440fx, AHCI on q35: both profiles have one). */
+  seedIso?: string;
   /** Writable copy of the UEFI variable store, needed when firmware is uefi. */
   uefiVars?: string;
   memoryMiB?: number;
   cpus?: number;
+  /** tcg unless the host proved KVM works (see accelerator.ts). */
+  accel?: 'kvm' | 'tcg';
 }
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -29,7 +33,7 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
     '-machine',
     req.hardware === 'vsphere' ? 'pc' : 'q35',
     '-accel',
-    'tcg',
+    req.accel ?? 'tcg',
     '-cpu',
     'max',
     '-smp',
@@ -59,6 +63,10 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
   } else {
     args.push('-drive', `file=${req.disk},if=virtio,format=${req.diskFormat},snapshot=on`);
     args.push('-nic', 'user,model=virtio-net-pci');
+  }
+  if (req.seedIso) {
+    if (req.seedIso.includes(',')) throw new Error('seed path must not contain commas (qemu option syntax)');
+    args.push('-drive', `file=${req.seedIso},format=raw,media=cdrom,readonly=on`);
   }
   return args;
 }

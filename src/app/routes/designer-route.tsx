@@ -35,9 +35,10 @@ function DraftSpecEditor() {
 function DraftShareToolbar({ onImport, onError }: { onImport: (text: string, from: string) => void; onError: (message: string) => void }) {
   const yamlText = useDraftStore((s) => s.yamlText);
   const name = useDraftStore((s) => s.draft.metadata.name);
+  const problemCount = useDraftStore((s) => (s.status === 'valid' ? 0 : Math.max(s.issues.length, 1)));
   return (
     <>
-      <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} />
+      <ShareToolbar yamlText={yamlText} fileName={name} onImport={onImport} onError={onError} problemCount={problemCount} />
       <details className="interop-import">
         <summary>Import an image-builder var file…</summary>
         <ImportVarFileDialog />
@@ -50,11 +51,12 @@ export function DesignerRoute() {
   const [notice, setNotice] = useState<Notice | null>(null);
 
   const importSpec = useCallback((text: string, from: string) => {
-    useDraftStore.getState().setFromYaml(text);
+    useDraftStore.getState().loadText(text, `Loaded the spec from ${from}`);
     const { status, issues } = useDraftStore.getState();
+    // The undo notice already says what was loaded; this one only adds what is still wrong with it.
     setNotice(
       status === 'valid'
-        ? { tone: 'success', text: `Loaded the spec from ${from}.` }
+        ? null
         : {
             tone: 'info',
             text: `Loaded ${from}, but it is not a valid spec yet (${issues.length} problem${issues.length === 1 ? '' : 's'}); the problems are listed beside the YAML.`,

@@ -11,13 +11,28 @@ import { API_VERSION, KIND, type NodeImageInput } from '../schema';
 import { amiNameTemplateFromImageBuilder } from './ami-name-template';
 import { imageBuilderKeys as k, PKGS_K8S_IO_DEB_REVISION } from './image-builder-var-file';
 
+export interface UnsupportedKey {
+  key: string;
+  /** Why its value did not make it into the spec, in words for people. */
+  reason: string;
+}
+
+/** Which var-file key a value in the imported spec came from, so a rejected value names its key. */
+export interface ValueOrigin {
+  path: (string | number)[];
+  key: string;
+}
+
 export interface VarFileImport {
   /** A spec input; validate it with nodeImageSchema (an AMI output, for one, still needs its bucket). */
   spec: NodeImageInput;
-  /** Keys whose values did not make it into the spec. Never dropped silently: each is listed here. */
+  /** Keys whose values did not make it into the spec, each once with its reason. Never dropped silently. */
+  unsupported: UnsupportedKey[];
+  /** The same keys, sorted: what a script checks. */
   unsupportedKeys: string[];
-  /** What the importer decided and why, in words for people. */
+  /** What the importer decided, and what to check, that is not about a key it dropped. */
   warnings: string[];
+  origins: ValueOrigin[];
 }
 
 type SpecBodyInput = NonNullable<NodeImageInput['spec']>;
@@ -33,16 +48,17 @@ const sha256Hex = /^[0-9a-f]{64}$/;
 class VarFileReader {
   private readonly values = new Map<string, string>();
   private readonly consumed = new Set<string>();
-  readonly unsupported = new Set<string>();
+  /** key → why it was not imported; a key refused for two reasons is still listed once. */
+  readonly unsupported = new Map<string, string>();
   readonly warnings: string[] = [];
+  readonly origins: ValueOrigin[] = [];
 
   constructor(raw: Record<string, unknown>) {
     for (const [key, value] of Object.entries(raw)) {
       if (value === null || value === undefined) continue;
       const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
       if (text === null) {
-        this.unsupported.add(key);
-        this.warnings.push(`${key}: expected a string, found ${Array.isArray(value) ? 'a list' : 'an object'}; ignored`);
+        this.reject(key, `expected a string, found ${Array.isArray(value) ? 'a list' : 'an object'}`);
         continue;
       }
       const unquoted = text
@@ -60,8 +76,13 @@ class VarFileReader {
 
   /** A key whose value could not be used: listed as unsupported, with the reason. */
   reject(key: string, why: string): void {
-    this.unsupported.add(key);
-    this.warnings.push(`${key}: ${why}`);
+    const earlier = this.unsupported.get(key);
+    this.unsupported.set(key, earlier && earlier !== why ? `${earlier}; ${why}` : why);
+  }
+
+  /** Records that the value at `path` in the spec came from `key`. */
+  from(key: string, path: (string | number)[]): void {
+    this.origins.push({ key, path: ['spec', ...path] });
   }
 
   /** A value Stamper does not need to be told; fine when it holds what Stamper does anyway. */
@@ -91,13 +112,14 @@ export function importImageBuilderVarFile(raw: unknown, name = 'imported-node-im
   const outputs = importOutputs(reader);
   if (outputs.length > 0) spec.outputs = outputs;
 
-  for (const key of reader.leftovers()) reader.unsupported.add(key);
-  const leftovers = reader.leftovers();
-  if (leftovers.length > 0) reader.warnings.push(`not carried over (no Stamper equivalent): ${leftovers.join(', ')}`);
+  for (const key of reader.leftovers()) reader.reject(key, 'no Stamper equivalent');
+  const unsupported = [...reader.unsupported].map(([key, reason]) => ({ key, reason })).sort((a, b) => a.key.localeCompare(b.key));
   return {
     spec: { apiVersion: API_VERSION, kind: KIND, metadata: { name }, spec },
-    unsupportedKeys: [...reader.unsupported].sort(),
+    unsupported,
+    unsupportedKeys: unsupported.map((u) => u.key),
     warnings: reader.warnings,
+    origins: reader.origins,
   };
 }
 
@@ -114,8 +136,10 @@ function importOs(reader: VarFileReader, spec: SpecBodyInput): (typeof releases)
       (r) =>
         (distro === undefined || r.distro === distro) && ((version !== undefined && r.version === version) || (codename !== undefined && r.id === codename)),
     );
-    if (release) spec.os = { distro: release.distro, release: release.id };
-    else {
+    if (release) {
+      spec.os = { distro: release.distro, release: release.id };
+      reader.from(version !== undefined ? k.distroVersion : 'distribution_release', ['os', 'release']);
+    } else {
       const key = (raw: string | undefined) => (raw !== undefined ? k.distroName : 'distribution');
       reader.reject(
         key(reader.take(k.distroName)),
@@ -125,8 +149,10 @@ function importOs(reader: VarFileReader, spec: SpecBodyInput): (typeof releases)
   }
   const mirror = reader.take(k.ubuntuRepo);
   if (mirror !== undefined) {
-    if (release?.distro === 'ubuntu') spec.os = { ...spec.os, mirror };
-    else reader.reject(k.ubuntuRepo, 'only applies to Ubuntu releases');
+    if (release?.distro === 'ubuntu') {
+      spec.os = { ...spec.os, mirror };
+      reader.from(k.ubuntuRepo, ['os', 'mirror']);
+    } else reader.reject(k.ubuntuRepo, 'only applies to Ubuntu releases');
   }
   return release;
 }
@@ -143,6 +169,7 @@ function importKubernetes(reader: VarFileReader, spec: SpecBodyInput): void {
   }
   const kubernetes: NonNullable<SpecBodyInput['kubernetes']> = { version };
   spec.kubernetes = kubernetes;
+  reader.from(semver !== undefined ? k.kubernetesSemver : k.kubernetesDebVersion, ['kubernetes', 'version']);
   const minor = kubernetesMinorOf(version);
 
   const series = reader.take(k.kubernetesSeries);
@@ -172,22 +199,42 @@ function importKubernetes(reader: VarFileReader, spec: SpecBodyInput): void {
   const source: { type: 'apt'; repository?: string; signingKeyUrl?: string } = { type: 'apt' };
   const legacyRepo = repo !== undefined && /\s/.test(repo);
   if (legacyRepo) reader.reject(k.kubernetesDebRepo, `"${repo}" is a legacy "URL suite" line (apt.kubernetes.io is gone); pkgs.k8s.io is used`);
-  else if (repo !== undefined && repo !== defaults?.aptRepository) source.repository = repo;
+  else if (repo !== undefined && repo !== defaults?.aptRepository) {
+    source.repository = repo;
+    reader.from(k.kubernetesDebRepo, ['kubernetes', 'source', 'repository']);
+  }
   const expectedKey = source.repository ? `${source.repository.replace(/\/?$/, '/')}Release.key` : defaults?.aptSigningKeyUrl;
   if (gpgKey !== undefined && gpgKey !== expectedKey) {
     // The key of a rejected legacy repository would not verify pkgs.k8s.io.
     if (legacyRepo) reader.reject(k.kubernetesDebGpgKey, 'belongs to the legacy repository; the pkgs.k8s.io key is used');
-    else source.signingKeyUrl = gpgKey;
+    else {
+      source.signingKeyUrl = gpgKey;
+      reader.from(k.kubernetesDebGpgKey, ['kubernetes', 'source', 'signingKeyUrl']);
+    }
   }
   if (source.repository !== undefined || source.signingKeyUrl !== undefined) kubernetes.source = source;
 
   const cni = reader.take(k.cniSemver)?.replace(/^v/, '');
-  if (cni !== undefined && cni !== defaults?.cni) kubernetes.cniVersion = cni;
+  if (cni !== undefined && cni !== defaults?.cni) {
+    kubernetes.cniVersion = cni;
+    reader.from(k.cniSemver, ['kubernetes', 'cniVersion']);
+    if (defaults)
+      reader.warnings.push(
+        `${k.cniSemver} v${cni} is not the CNI plugins version the catalog pairs with Kubernetes ${minor} (${defaults.cni}): check that the Kubernetes repository serves kubernetes-cni ${cni}`,
+      );
+  }
   const cniDeb = reader.take(k.cniDebVersion);
   if (cniDeb !== undefined && cni !== undefined && !cniDeb.startsWith(`${cni}-`))
     reader.reject(k.cniDebVersion, `${cniDeb} does not match kubernetes_cni_semver v${cni}`);
   const crictl = reader.take(k.crictlVersion)?.replace(/^v/, '');
-  if (crictl !== undefined && crictl !== defaults?.crictl) kubernetes.crictlVersion = crictl;
+  if (crictl !== undefined && crictl !== defaults?.crictl) {
+    kubernetes.crictlVersion = crictl;
+    reader.from(k.crictlVersion, ['kubernetes', 'crictlVersion']);
+    if (defaults)
+      reader.warnings.push(
+        `${k.crictlVersion} v${crictl} is not the crictl version the catalog pairs with Kubernetes ${minor} (${defaults.crictl}): check that the Kubernetes repository serves cri-tools ${crictl}`,
+      );
+  }
   // Where image-builder downloads CNI and crictl from does not change the image; Stamper picks its own source.
   reader.expect(k.cniSourceType, ['pkg', 'http'], 'unknown source type');
   reader.expect(k.crictlSourceType, ['pkg', 'http'], 'unknown source type');
@@ -211,14 +258,20 @@ function importRuntime(reader: VarFileReader, spec: SpecBodyInput, distroContain
   } else if (url !== undefined) {
     if (sha256 === undefined || !sha256Hex.test(sha256)) {
       reader.reject(k.containerdSha256, "Stamper needs the tarball's SHA-256 as 64 hex digits (not a checksum URL); the distro containerd is used");
-      reader.unsupported.add(k.containerdUrl);
+      reader.reject(k.containerdUrl, 'not imported without its SHA-256 (see containerd_sha256)');
     } else {
       const upstream: { url: string; sha256: string; runcUrl?: string; runcSha256?: string } = { url, sha256 };
+      reader.from(k.containerdUrl, ['runtime', 'upstream']);
+      reader.from(k.containerdUrl, ['runtime', 'upstream', 'url']);
+      reader.from(k.containerdSha256, ['runtime', 'upstream', 'sha256']);
       if (runcUrl !== undefined && runcSha256 !== undefined && sha256Hex.test(runcSha256)) {
         upstream.runcUrl = runcUrl;
         upstream.runcSha256 = runcSha256;
+        reader.from(k.runcUrl, ['runtime', 'upstream', 'runcUrl']);
+        reader.from(k.runcSha256, ['runtime', 'upstream', 'runcSha256']);
       } else if (runcUrl !== undefined) reader.reject(k.runcUrl, 'needs runc_sha256 as 64 hex digits; the distro runc is used');
       spec.runtime = { source: 'upstream', upstream, ...(version !== undefined ? { version } : {}) };
+      if (version !== undefined) reader.from(k.containerdVersion, ['runtime', 'version']);
       if (version === undefined) reader.warnings.push('containerd_url without containerd_version: set runtime.version to the version the tarball contains');
       return;
     }
@@ -234,7 +287,10 @@ function importRuntime(reader: VarFileReader, spec: SpecBodyInput, distroContain
 
 function importPackages(reader: VarFileReader, spec: SpecBodyInput): void {
   const debs = reader.take(k.extraDebs);
-  if (debs !== undefined) spec.packages = debs.split(/\s+/).filter(Boolean);
+  if (debs !== undefined) {
+    spec.packages = debs.split(/\s+/).filter(Boolean);
+    reader.from(k.extraDebs, ['packages']);
+  }
   const repos = reader.take(k.extraRepos);
   if (repos !== undefined)
     reader.reject(k.extraRepos, `names repository files on the Packer host (${repos}), which an import cannot read: add each repository to spec.repositories`);
@@ -255,12 +311,14 @@ function importDisk(reader: VarFileReader, spec: SpecBodyInput): void {
     if (!Number.isInteger(mib) || mib <= 0) reader.reject(k.diskSize, `"${diskSize}" is not a size in MiB`);
     else {
       disk.sizeGiB = Math.ceil(mib / 1024);
+      reader.from(k.diskSize, ['disk', 'sizeGiB']);
       if (mib % 1024 !== 0) reader.warnings.push(`disk_size ${mib} MiB rounded up to ${disk.sizeGiB} GiB`);
     }
   }
-  if (firmware === 'efi') disk.firmware = 'uefi';
-  else if (firmware === 'bios') disk.firmware = 'bios';
-  else if (firmware !== undefined) reader.reject(k.firmware, `unknown firmware "${firmware}" (image-builder uses "bios" or "efi")`);
+  if (firmware === 'efi' || firmware === 'bios') {
+    disk.firmware = firmware === 'efi' ? 'uefi' : 'bios';
+    reader.from(k.firmware, ['disk', 'firmware']);
+  } else if (firmware !== undefined) reader.reject(k.firmware, `unknown firmware "${firmware}" (image-builder uses "bios" or "efi")`);
   if (disk.sizeGiB !== undefined || disk.firmware !== undefined) spec.disk = disk;
 }
 
@@ -270,6 +328,10 @@ function importOutputs(reader: VarFileReader): OutputInput[] {
   const memory = reader.take(k.memory);
   const vmx = reader.take(k.vmxVersion);
   if (cpu !== undefined || memory !== undefined || vmx !== undefined) {
+    const at = (field: string) => ['outputs', outputs.length, field];
+    if (cpu !== undefined) reader.from(k.cpu, at('cpus'));
+    if (memory !== undefined) reader.from(k.memory, at('memoryMiB'));
+    if (vmx !== undefined) reader.from(k.vmxVersion, at('hardwareVersion'));
     outputs.push({
       format: 'ova',
       ...(cpu !== undefined ? { cpus: Number(cpu) } : {}),
@@ -303,14 +365,24 @@ function importOutputs(reader: VarFileReader): OutputInput[] {
       .map((v) => v.trim())
       .filter(Boolean);
   const ami: Extract<OutputInput, { format: 'ami' }> = { format: 'ami', region, bucket: '' };
+  const at = (field: string) => ['outputs', outputs.length, field];
+  reader.from(k.awsRegion, at('region'));
   const copyTo = list(amiRegions).filter((r) => r !== region);
-  if (copyTo.length > 0) ami.copyToRegions = copyTo;
+  if (copyTo.length > 0) {
+    ami.copyToRegions = copyTo;
+    reader.from(k.amiRegions, at('copyToRegions'));
+  }
   const users = list(amiUsers);
-  if (users.length > 0) ami.launchPermissions = users;
+  if (users.length > 0) {
+    ami.launchPermissions = users;
+    reader.from(k.amiUsers, at('launchPermissions'));
+  }
   if (imageName !== undefined) {
     const template = amiNameTemplateFromImageBuilder(imageName);
-    if (template !== null) ami.nameTemplate = template;
-    else reader.reject(k.imageName, 'uses Packer variables without a Stamper placeholder ({os}, {kubernetesVersion}, {timestamp}); the default name is used');
+    if (template !== null) {
+      ami.nameTemplate = template;
+      reader.from(k.imageName, at('nameTemplate'));
+    } else reader.reject(k.imageName, 'uses Packer variables without a Stamper placeholder ({os}, {kubernetesVersion}, {timestamp}); the default name is used');
   }
   reader.warnings.push('the AMI output needs the S3 bucket that ImportSnapshot reads from: set outputs[].bucket');
   outputs.push(ami);

@@ -4,6 +4,7 @@ import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../schema'
 import { minimalInput } from '../test-specs';
 import { exportImageBuilderVarFile } from './image-builder-var-file';
 import { importImageBuilderVarFile } from './image-builder-var-file-import';
+import { varFileImportResponse } from './var-file-import-response';
 
 const parse = (input: NodeImageInput): NodeImage => nodeImageSchema.parse(input);
 const sha = (c: string) => c.repeat(64);
@@ -123,8 +124,12 @@ describe('importImageBuilderVarFile', () => {
     });
     expect(result.spec.spec?.kubernetes).toEqual({ version: '1.34.5' });
     expect(result.spec.spec?.packages).toEqual(['nfs-common', 'open-iscsi']);
-    expect(result.unsupportedKeys).toEqual(['http_proxy', 'node_custom_roles_post']);
-    expect(result.warnings.join('\n')).toContain('http_proxy');
+    expect(result.unsupported).toEqual([
+      { key: 'http_proxy', reason: 'no Stamper equivalent' },
+      { key: 'node_custom_roles_post', reason: 'no Stamper equivalent' },
+    ]);
+    // listed once, with its reason: not again among the notes
+    expect(result.warnings.join('\n')).not.toContain('http_proxy');
     expect(nodeImageSchema.safeParse(result.spec).success).toBe(true);
   });
 
@@ -142,7 +147,37 @@ describe('importImageBuilderVarFile', () => {
     expect(result.unsupportedKeys).toEqual(
       expect.arrayContaining(['kubernetes_series', 'containerd_version', 'ami_groups', 'kubernetes_source_type', 'distro_name']),
     );
-    expect(result.warnings.some((w) => w.includes('containerd 1.7.27'))).toBe(true);
+    expect(result.unsupported.find((u) => u.key === 'containerd_version')?.reason).toContain('containerd 1.7.27');
+    expect(result.unsupportedKeys).toEqual([...new Set(result.unsupportedKeys)]);
+  });
+
+  it('lists a key refused for two reasons once, with both', () => {
+    const result = importImageBuilderVarFile({
+      containerd_url: 'https://example.com/containerd.tar.gz',
+      containerd_sha256: 'https://example.com/containerd.tar.gz.sha256sum',
+    });
+    expect(result.unsupported).toEqual([
+      { key: 'containerd_sha256', reason: expect.stringContaining('64 hex digits') },
+      { key: 'containerd_url', reason: 'not imported without its SHA-256 (see containerd_sha256)' },
+    ]);
+  });
+
+  it('says when a pinned version is not the one the catalog pairs with the Kubernetes minor', () => {
+    const result = importImageBuilderVarFile({ kubernetes_semver: 'v1.35.3', kubernetes_cni_semver: 'v1.6.0' });
+    expect(result.spec.spec?.kubernetes?.cniVersion).toBe('1.6.0');
+    expect(result.warnings).toContain(
+      'kubernetes_cni_semver v1.6.0 is not the CNI plugins version the catalog pairs with Kubernetes 1.35 (1.7.1): check that the Kubernetes repository serves kubernetes-cni 1.6.0',
+    );
+  });
+
+  it('names the key of each imported value the spec then rejects', () => {
+    const imported = importImageBuilderVarFile({ kubernetes_semver: 'v1.31.2', extra_debs: 'jq ;rm', disk_size: '2048', aws_region: 'eu-west-1' });
+    const response = varFileImportResponse(imported);
+    // 2048 MiB is 2 GiB, below the spec's smallest disk
+    expect(response.rejected.map((r) => r.key)).toEqual(['extra_debs', 'disk_size', 'kubernetes_semver']);
+    // the bucket has no image-builder key: a field to fill in, not a rejected value
+    expect(response.issues.map((i) => i.path.join('.'))).toContain('spec.outputs.0.bucket');
+    expect(response.rejected.some((r) => r.issue.path.includes('bucket'))).toBe(false);
   });
 
   it("replaces the retired apt.kubernetes.io repository and its key, and reads image-builder's default AMI name", () => {
@@ -164,7 +199,8 @@ describe('importImageBuilderVarFile', () => {
     const result = importImageBuilderVarFile({ disable_public_repos: 'true', extra_repos: '/home/ci/internal.list' });
     expect(result.spec.spec?.os).toEqual({ keepDistroSources: false });
     expect(result.unsupportedKeys).toEqual(['extra_repos']);
-    expect(result.warnings.join('\n')).toContain('/home/ci/internal.list');
+    // the reason sits with the unsupported key; the warning says what the image keeps
+    expect(result.unsupported.find((u) => u.key === 'extra_repos')?.reason).toContain('/home/ci/internal.list');
     expect(result.warnings.join('\n')).toContain('spec.repositories');
   });
 

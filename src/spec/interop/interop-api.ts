@@ -12,13 +12,20 @@ export const varFileExportReportSchema = z.object({
 });
 export type VarFileExportReport = z.infer<typeof varFileExportReportSchema>;
 
+const specIssueSchema = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+
 export const varFileImportResponseSchema = z.object({
   /** The imported spec input; may still fail validation (see issues), e.g. an AMI without its bucket. */
   spec: z.record(z.string(), z.unknown()),
   specYaml: z.string(),
-  unsupportedKeys: z.array(z.string()),
+  /** Keys not imported, each once, with the reason. */
+  unsupported: z.array(z.object({ key: z.string(), reason: z.string() })),
+  /** Keys that were imported but whose value the spec rejects: they do not carry over as they are. */
+  rejected: z.array(z.object({ key: z.string(), issue: specIssueSchema })),
+  /** Notes: defaults used, values to check (e.g. a version the catalog or the configured source does not have). */
   warnings: z.array(z.string()),
-  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
+  /** Every problem of the imported spec, key or not (e.g. the AMI's bucket, which image-builder has no variable for). */
+  issues: z.array(specIssueSchema),
 });
 export type VarFileImportResponse = z.infer<typeof varFileImportResponseSchema>;
 

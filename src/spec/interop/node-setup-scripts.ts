@@ -1,7 +1,19 @@
 import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
+import { NODE_SERVICES, containerdVersionFor } from '../node-definition';
+import { kubernetesNodeFiles, nodeSettingsFiles, runtimeNodeFiles } from '../node-files';
+import {
+  CNI_PLUGINS_DIR,
+  CNI_PLUGINS_PACKAGE,
+  HELD_PACKAGES,
+  KUBEADM_HOST_PACKAGES,
+  KUBERNETES_BINARIES,
+  KUBERNETES_BINARY_DIR,
+  KUBERNETES_KEYRING_PATH,
+  kubernetesPackagePins,
+} from '../node-kubernetes';
 import type { NodeImage } from '../schema';
-import { CRICTL_CONFIG, REQUIRED_KERNEL_MODULES, REQUIRED_SYSCTLS, renderContainerdConfig, renderModulesLoad, renderSysctlConf } from '../node-definition';
+import { fileSteps, renderSteps, runSteps, type SetupStep } from './setup-steps';
 import { base64Utf8, shellQuote as q } from './shell-quote';
 
 export interface NodeSetupScript {
@@ -10,18 +22,44 @@ export interface NodeSetupScript {
   script: string;
 }
 
+interface NodeSetupSection {
+  name: string;
+  steps: SetupStep[];
+}
+
 /**
  * The node configuration Stamper's pipeline performs, as shell scripts to run on a
- * booted cloud image: the same pinned packages, runtime, kernel settings and
- * customizations, then the same sysprep. Every spec value is shell-quoted.
+ * booted cloud image: the same pinned packages, runtime, node files (rendered from the
+ * node definition in src/spec, as the pipeline's stages write them), customizations,
+ * then the same sysprep. Every spec value is shell-quoted.
  */
 export function nodeSetupScripts(image: NodeImage): NodeSetupScript[] {
+  return nodeSetupSections(image).map(({ name, steps }) => ({ name, script: renderSteps(steps) }));
+}
+
+/**
+ * Only the file-writing steps of those scripts, writing under `root`: what a test runs
+ * against a scratch directory to compare with the files the configure stage writes.
+ */
+export function nodeFileWritesScript(image: NodeImage, root: string): string {
+  return nodeSetupSections(image)
+    .map(({ steps }) =>
+      renderSteps(
+        steps.filter((step) => 'file' in step),
+        root,
+      ),
+    )
+    .filter((script) => script.length > 0)
+    .join('\n');
+}
+
+function nodeSetupSections(image: NodeImage): NodeSetupSection[] {
   return [
-    { name: 'runtime', script: runtimeScript(image) },
-    { name: 'kubernetes', script: kubernetesScript(image) },
-    { name: 'node-settings', script: nodeSettingsScript(image) },
-    { name: 'customizations', script: customizationsScript(image) },
-    { name: 'sysprep', script: sysprepScript(image) },
+    { name: 'runtime', steps: runtimeSteps(image) },
+    { name: 'kubernetes', steps: kubernetesSteps(image) },
+    { name: 'node-settings', steps: nodeSettingsSteps(image) },
+    { name: 'customizations', steps: runSteps(customizationsScript(image)) },
+    { name: 'sysprep', steps: runSteps(sysprepScript(image)) },
   ];
 }
 
@@ -31,134 +69,78 @@ function download(url: string, sha256: string, target: string): string {
   return [`curl -fsSL --retry 3 -o ${q(target)} ${q(url)}`, `echo ${q(`${sha256}  ${target}`)} | sha256sum -c -`].join('\n');
 }
 
-function runtimeScript(image: NodeImage): string {
+function runtimeSteps(image: NodeImage): SetupStep[] {
   const { runtime } = image.spec;
-  const pause = resolveVersions(image.spec).pauseImage;
-  const lines = ['apt-get update -q', `${apt} install --no-install-recommends ca-certificates curl gpg iptables conntrack socat ebtables ethtool`];
-  if (runtime.source === 'upstream' && runtime.upstream) {
-    lines.push(
+  const steps = runSteps('apt-get update -q', `${apt} install --no-install-recommends ca-certificates curl gpg ${KUBEADM_HOST_PACKAGES.join(' ')}`);
+  if (runtime.source !== 'upstream' || !runtime.upstream) return [...steps, ...runSteps(`${apt} install --no-install-recommends containerd runc`)];
+  const upstream = runtime.upstream;
+  steps.push(
+    ...runSteps(
       "# containerd from the upstream release tarball, checked against the spec's SHA-256",
-      download(runtime.upstream.url, runtime.upstream.sha256, '/tmp/containerd.tar.gz'),
+      download(upstream.url, upstream.sha256, '/tmp/containerd.tar.gz'),
       'tar -C /usr/local -xzf /tmp/containerd.tar.gz && rm /tmp/containerd.tar.gz',
-      "cat > /etc/systemd/system/containerd.service <<'UNIT'",
-      '[Unit]',
-      'Description=containerd container runtime',
-      'After=network.target local-fs.target',
-      '[Service]',
-      'ExecStartPre=-/sbin/modprobe overlay',
-      'ExecStart=/usr/local/bin/containerd',
-      'Type=notify',
-      'Delegate=yes',
-      'KillMode=process',
-      'Restart=always',
-      'LimitNOFILE=infinity',
-      '[Install]',
-      'WantedBy=multi-user.target',
-      'UNIT',
-    );
-    if (runtime.upstream.runcUrl && runtime.upstream.runcSha256) {
-      lines.push(
-        download(runtime.upstream.runcUrl, runtime.upstream.runcSha256, '/tmp/runc'),
-        'install -m 0755 /tmp/runc /usr/local/sbin/runc && rm /tmp/runc',
-      );
-    } else lines.push(`${apt} install --no-install-recommends runc`);
-  } else {
-    lines.push(`${apt} install --no-install-recommends containerd runc`);
-  }
-  const containerdVersion = (runtime.source === 'upstream' ? runtime.version : findRelease(image.spec.os.release)?.containerd) ?? '1.7.0';
-  lines.push(
-    'install -d -m 0755 /etc/containerd',
-    "cat > /etc/containerd/config.toml <<'TOML'",
-    renderContainerdConfig({ containerdVersion, systemdCgroup: runtime.systemdCgroup, pauseImage: pause }).replace(/\n$/, ''),
-    'TOML',
-    "cat > /etc/crictl.yaml <<'YAML'",
-    CRICTL_CONFIG.replace(/\n$/, ''),
-    'YAML',
-    'systemctl daemon-reload',
-    'systemctl enable containerd',
+    ),
+    ...fileSteps(runtimeNodeFiles(image.spec)),
+    ...(upstream.runcUrl && upstream.runcSha256
+      ? runSteps(download(upstream.runcUrl, upstream.runcSha256, '/tmp/runc'), 'install -m 0755 /tmp/runc /usr/local/sbin/runc && rm /tmp/runc')
+      : runSteps(`${apt} install --no-install-recommends runc`)),
   );
-  return lines.join('\n');
+  return steps;
 }
 
-function kubernetesScript(image: NodeImage): string {
+function kubernetesSteps(image: NodeImage): SetupStep[] {
   const versions = resolveVersions(image.spec);
   const source = image.spec.kubernetes.source;
-  if (source.type === 'apt' && versions.aptRepository && versions.aptSigningKeyUrl) {
-    // Any Debian revision of the pinned upstream version, as the pipeline installs them.
-    const pin = (pkg: string, version: string) => `${q(`${pkg}=${version}-*`)}`;
+  if (source.type === 'apt') {
+    if (!versions.aptSigningKeyUrl) throw new Error('apt source without a signing key');
     return [
-      'install -d -m 0755 /etc/apt/keyrings',
-      `curl -fsSL --retry 3 ${q(versions.aptSigningKeyUrl)} | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes.gpg`,
-      `echo ${q(`deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] ${versions.aptRepository} /`)} > /etc/apt/sources.list.d/kubernetes.list`,
-      'apt-get update -q',
-      `${apt} install --no-install-recommends ${[
-        pin('kubelet', versions.kubernetes),
-        pin('kubeadm', versions.kubernetes),
-        pin('kubectl', versions.kubernetes),
-        pin('cri-tools', versions.crictl),
-        pin('kubernetes-cni', versions.cni),
-      ].join(' ')}`,
-      'apt-mark hold kubelet kubeadm kubectl cri-tools kubernetes-cni',
-    ].join('\n');
+      ...runSteps(
+        `install -d -m 0755 ${q(KUBERNETES_KEYRING_PATH.slice(0, KUBERNETES_KEYRING_PATH.lastIndexOf('/')))}`,
+        `curl -fsSL --retry 3 ${q(versions.aptSigningKeyUrl)} | gpg --dearmor --yes -o ${q(KUBERNETES_KEYRING_PATH)}`,
+      ),
+      ...fileSteps(kubernetesNodeFiles(image.spec)),
+      // Any Debian revision of the pinned upstream version, as the pipeline installs them.
+      ...runSteps(
+        'apt-get update -q',
+        `${apt} install --no-install-recommends ${kubernetesPackagePins(versions).map(q).join(' ')}`,
+        `apt-mark hold ${HELD_PACKAGES.join(' ')}`,
+      ),
+    ];
   }
-  if (source.type !== 'binaries') return '';
   const base = source.baseUrl.replace(/\/?$/, '/');
-  const lines = ["# Kubernetes binaries by URL, each checked against the spec's SHA-256"];
-  for (const binary of ['kubelet', 'kubeadm', 'kubectl', 'crictl'] as const) {
-    lines.push(
-      download(`${base}${binary}`, source.sha256[binary], `/tmp/${binary}`),
-      `install -m 0755 /tmp/${binary} /usr/local/bin/${binary} && rm /tmp/${binary}`,
+  const steps = runSteps("# Kubernetes binaries by URL, each checked against the spec's SHA-256, where the packages would put them");
+  for (const binary of KUBERNETES_BINARIES) {
+    steps.push(
+      ...runSteps(
+        download(`${base}${binary}`, source.sha256[binary], `/tmp/${binary}`),
+        `install -m 0755 /tmp/${binary} ${KUBERNETES_BINARY_DIR}/${binary} && rm /tmp/${binary}`,
+      ),
     );
   }
-  lines.push(
-    `curl -fsSL --retry 3 -o /tmp/cni.tgz ${q(`https://github.com/containernetworking/plugins/releases/download/v${versions.cni}/cni-plugins-linux-amd64-v${versions.cni}.tgz`)}`,
-    `curl -fsSL --retry 3 ${q(`https://github.com/containernetworking/plugins/releases/download/v${versions.cni}/cni-plugins-linux-amd64-v${versions.cni}.tgz.sha256`)} | sed 's#  .*#  /tmp/cni.tgz#' | sha256sum -c -`,
-    'install -d /opt/cni/bin && tar -C /opt/cni/bin -xzf /tmp/cni.tgz && rm /tmp/cni.tgz',
-    "cat > /etc/systemd/system/kubelet.service <<'UNIT'",
-    '[Unit]',
-    'Description=kubelet: The Kubernetes Node Agent',
-    'Wants=network-online.target',
-    'After=network-online.target',
-    '[Service]',
-    'ExecStart=/usr/local/bin/kubelet',
-    'Restart=always',
-    'StartLimitInterval=0',
-    'RestartSec=10',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    'UNIT',
-    'install -d /etc/systemd/system/kubelet.service.d',
-    "cat > /etc/systemd/system/kubelet.service.d/10-kubeadm.conf <<'UNIT'",
-    '[Service]',
-    'Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"',
-    'Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"',
-    'EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env',
-    'ExecStart=',
-    'ExecStart=/usr/local/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS',
-    'UNIT',
-    'systemctl daemon-reload',
+  steps.push(
+    ...runSteps(
+      `${apt} install --no-install-recommends ${CNI_PLUGINS_PACKAGE}`,
+      '# kubelet and containerd look for CNI plugins in /opt/cni/bin; the distro package installs them elsewhere',
+      `install -d /opt/cni && rm -rf /opt/cni/bin && ln -s ${CNI_PLUGINS_DIR} /opt/cni/bin`,
+    ),
+    ...fileSteps(kubernetesNodeFiles(image.spec)),
   );
-  return lines.join('\n');
+  return steps;
 }
 
-function nodeSettingsScript(image: NodeImage): string {
+function nodeSettingsSteps(image: NodeImage): SetupStep[] {
   const { spec } = image;
-  // The configure stage's files, paths and renderers exactly (see node-definition.test via node-setup-scripts.test).
-  const files: [string, string][] = [
-    ['/etc/modules-load.d/kubernetes.conf', renderModulesLoad(REQUIRED_KERNEL_MODULES)],
-    ['/etc/sysctl.d/99-kubernetes-cri.conf', renderSysctlConf(REQUIRED_SYSCTLS)],
-    ...(spec.kernelModules.length > 0 ? [['/etc/modules-load.d/stamper-user.conf', renderModulesLoad(spec.kernelModules)] as [string, string]] : []),
-    ...(Object.keys(spec.sysctl).length > 0 ? [['/etc/sysctl.d/99-stamper-user.conf', renderSysctlConf(spec.sysctl)] as [string, string]] : []),
+  return [
+    ...fileSteps(nodeSettingsFiles(spec, { containerdVersion: containerdVersionFor(spec) })),
+    ...runSteps(
+      '# kubelet refuses to run with swap on',
+      'swapoff -a',
+      "sed -i '/\\sswap\\s/d' /etc/fstab",
+      'systemctl daemon-reload',
+      `systemctl enable ${NODE_SERVICES.map(q).join(' ')}`,
+      ...(spec.packages.length > 0 ? [`${apt} install --no-install-recommends ${spec.packages.map(q).join(' ')}`] : []),
+    ),
   ];
-  const lines = [
-    ...files.flatMap(([path, content]) => [`cat > ${path} <<'CONF'`, content.replace(/\n$/, ''), 'CONF']),
-    '# kubelet refuses to run with swap on',
-    'swapoff -a',
-    "sed -i '/\\sswap\\s/d' /etc/fstab",
-    'systemctl enable kubelet',
-  ];
-  if (spec.packages.length > 0) lines.push(`${apt} install --no-install-recommends ${spec.packages.map(q).join(' ')}`);
-  return lines.join('\n');
 }
 
 function customizationsScript(image: NodeImage): string {

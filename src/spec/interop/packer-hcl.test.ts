@@ -71,7 +71,7 @@ describe('exportPackerTemplate', () => {
       }),
     );
     const out = exportPackerTemplate(local);
-    expect(out).toContain('deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] http://10.0.2.2:8080/k8s/deb/ /');
+    expect(out).toContain('deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] http://10.0.2.2:8080/k8s/deb/ /');
     expect(out).toContain('#   http://127.0.0.1:8080/k8s/deb/ -> http://10.0.2.2:8080/k8s/deb/');
     // File contents are the user's, not a download: they stay as written (the script carries them base64-encoded).
     expect(out).toContain(Buffer.from('http://127.0.0.1/keep').toString('base64'));

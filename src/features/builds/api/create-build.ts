@@ -9,10 +9,15 @@ export interface CreateBuildInput {
   spec: NodeImage | string;
   /** Build again even when an identical spec already has a finished build. */
   force?: boolean;
+  /** Hosts the user vouches for: the server does not hold their failed checks against the spec. */
+  skipPreflight?: readonly string[];
 }
 
-export async function createBuild({ spec, force }: CreateBuildInput): Promise<CreateBuildResponse> {
-  const path = force ? '/api/builds?force=true' : '/api/builds';
+export async function createBuild({ spec, force, skipPreflight = [] }: CreateBuildInput): Promise<CreateBuildResponse> {
+  const query = new URLSearchParams();
+  if (force) query.set('force', 'true');
+  if (skipPreflight.length > 0) query.set('skipPreflight', skipPreflight.join(','));
+  const path = query.size > 0 ? `/api/builds?${query.toString()}` : '/api/builds';
   const body = typeof spec === 'string' ? { text: spec, contentType: 'application/yaml' } : { json: spec as unknown as Record<string, unknown> };
   return createBuildResponseSchema.parse(await apiRequest<unknown>(path, { method: 'POST', ...body }));
 }

@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import type { BuildDetail } from '@/spec/build-api';
 import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
+import { CapiBootstrapStatus } from './capi-bootstrap-status';
+import { DropInManifests } from './drop-in-manifests';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';
 import { SbomTable } from './sbom-table';
@@ -31,8 +33,10 @@ export function BuildResults({ build, verifyDownloads }: BuildResultsProps) {
         {/* every successful build is signed with the server's key: show how to check a download */}
         {build.state === 'succeeded' && verifyDownloads}
       </section>
+      {build.state === 'succeeded' && <DropInManifests buildId={build.id} />}
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>
+        <CapiBootstrapStatus checks={build.verify} testImage={Boolean(build.testImage)} />
         <VerifyReport checks={build.verify} enabled={verifyEnabled(build.spec)} />
       </section>
       <section aria-labelledby="timeline-heading" className="st-card">

@@ -1,10 +1,11 @@
-import { useDeferredValue, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'wouter';
 import { buildStates, type BuildState } from '@/spec/build-events';
 import type { BuildListFilters } from '@/lib/api/build-query-keys';
 import { useBuilds } from '../api/get-builds';
 import { formatDuration } from '../lib/eta';
 import { StateBadge } from '@/components/state-badge';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import '../builds.css';
 
 const PAGE_SIZE = 20;
@@ -26,10 +27,13 @@ export default function BuildsListPage() {
   const [params, setParams] = useSearchParams();
   const [, navigate] = useLocation();
   const filters = filtersFrom(params);
-  // typing in a filter should not fire a request per key
-  const deferredFilters = useDeferredValue(filters);
-  const builds = useBuilds(deferredFilters);
-  const [compare, setCompare] = useState<string[]>([]);
+  // typing in a text filter fires one request per pause, not one per key
+  const name = useDebouncedValue(filters.name, 250);
+  const kubernetesVersion = useDebouncedValue(filters.kubernetesVersion, 250);
+  const builds = useBuilds({ ...filters, name, kubernetesVersion });
+  // "Compare with another build" on a spec's page arrives with that build already picked
+  const compareWith = params.get('compareWith');
+  const [compare, setCompare] = useState<string[]>(() => (compareWith ? [compareWith] : []));
 
   const update = (changes: Partial<Record<'state' | 'name' | 'kubernetesVersion' | 'sort' | 'page', string>>) => {
     const next = new URLSearchParams(params);
@@ -86,6 +90,11 @@ export default function BuildsListPage() {
         </button>
       </form>
 
+      {compareWith && compare.includes(compareWith) && compare.length === 1 ? (
+        <p className="st-muted" role="status">
+          Build <Link href={`/builds/${compareWith}`}>{compareWith.slice(0, 8)}</Link> is picked: choose the build to compare it with.
+        </p>
+      ) : null}
       {builds.isPending ? (
         <p className="st-muted" aria-busy="true">
           Loading builds…

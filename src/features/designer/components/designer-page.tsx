@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { StatusMessage } from '@/components/status-message';
 import { useCatalog } from '@/lib/api/get-catalog';
 import type { Catalog } from '@/lib/api/get-catalog';
+import { NewDesignButton } from '@/features/designer/components/new-design-button';
+import { ReplacedDraftNotice } from '@/features/designer/components/replaced-draft-notice';
 import { StepList } from '@/features/designer/components/step-list';
 import { KubernetesStep } from '@/features/designer/components/steps/kubernetes-step';
 import { NodeSettingsStep } from '@/features/designer/components/steps/node-settings-step';
@@ -13,6 +15,7 @@ import { RuntimeStep } from '@/features/designer/components/steps/runtime-step';
 import { UsersStep } from '@/features/designer/components/steps/users-step';
 import { designerSteps, stepFieldPaths, type DesignerStepId } from '@/features/designer/lib/designer-steps';
 import { useDraftStore } from '@/stores/draft-store';
+import '@/features/designer/designer.css';
 
 export interface DesignerPageProps {
   /** Import, export and share controls, placed above the form. */
@@ -78,7 +81,11 @@ export function DesignerPage({ toolbar, editor, reviewActions }: DesignerPagePro
 
   return (
     <div className="designer">
-      <div className="designer__toolbar">{toolbar}</div>
+      <div className="designer__toolbar">
+        <NewDesignButton />
+        {toolbar}
+      </div>
+      <ReplacedDraftNotice />
       <div className="designer__columns">
         <section className="designer__form" aria-labelledby="step-heading">
           <StepList current={step} stepsWithIssues={stepsWithIssues} onSelect={go} />
@@ -104,7 +111,11 @@ export function DesignerPage({ toolbar, editor, reviewActions }: DesignerPagePro
                   <StatusMessage tone="info">
                     The YAML does not parse (line {issues[0]?.line ?? '?'}), so the form shows the last valid draft read-only: a form edit now would overwrite
                     your text. Fix the YAML, or{' '}
-                    <button type="button" className="button" onClick={() => useDraftStore.getState().replace(useDraftStore.getState().lastValid)}>
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() => useDraftStore.getState().replace(useDraftStore.getState().lastValid, 'Discarded the YAML edits')}
+                    >
                       Discard the YAML edits
                     </button>
                   </StatusMessage>

@@ -5,6 +5,7 @@ const issues = [
   { path: ['metadata', 'name'], message: 'must be a DNS label' },
   { path: ['spec', 'packages', 2], message: 'must be a Debian package name' },
   { path: ['spec', 'sysctl', 'bad key'], message: 'key "bad key" is not allowed' },
+  { path: ['spec', 'sysctl', 'net.core.somaxconn'], message: 'may contain only letters' },
   { path: ['spec', 'users', 0, 'name'], message: 'is reserved' },
   { path: ['spec', 'verify'], message: 'odd' },
 ];
@@ -17,11 +18,14 @@ describe('field issue mapping', () => {
 
   it('names nested issues relative to the field', () => {
     expect(fieldIssueMessages(issues, ['spec', 'packages'], { nested: true })).toEqual(['item 3: must be a Debian package name']);
-    expect(fieldIssueMessages(issues, ['spec', 'sysctl'], { nested: true })).toEqual(['bad key: key "bad key" is not allowed']);
+    expect(fieldIssueMessages(issues, ['spec', 'sysctl'], { nested: true })).toEqual([
+      'key "bad key" is not allowed',
+      'net.core.somaxconn: may contain only letters',
+    ]);
     expect(fieldIssueMessages(issues, ['spec', 'users'], { nested: true })).toEqual(['item 1 (name): is reserved']);
   });
 
   it('lists issues that no field shows', () => {
-    expect(unplacedIssues(issues, [['metadata'], ['spec', 'packages'], ['spec', 'sysctl'], ['spec', 'users']])).toEqual([issues[4]]);
+    expect(unplacedIssues(issues, [['metadata'], ['spec', 'packages'], ['spec', 'sysctl'], ['spec', 'users']])).toEqual([issues[5]]);
   });
 });

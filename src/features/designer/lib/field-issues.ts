@@ -17,7 +17,9 @@ export function fieldIssueMessages(issues: readonly SpecIssue[], path: Path, opt
       const rest = issue.path.slice(path.length);
       // Chip lists and line lists alike: "item 2", counted from 1 as the user counts.
       const where = typeof rest[0] === 'number' ? `item ${rest[0] + 1}${rest.length > 1 ? ` (${formatPath(rest.slice(1))})` : ''}` : formatPath(rest);
-      messages.add(`${where}: ${issue.message}`);
+      // A record key's rule already names the key ('key "x" must be …'): saying it twice reads as a stutter.
+      const named = rest.length === 1 && typeof rest[0] === 'string' && issue.message.includes(`"${rest[0]}"`);
+      messages.add(named ? issue.message : `${where}: ${issue.message}`);
     }
   }
   return [...messages];

@@ -3,7 +3,7 @@ import type { SbomChange, SbomDiff } from '../lib/sbom-diff';
 
 const kindWords: Record<SbomChange['kind'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };
 
-/** Packages added, removed and changed from build A to build B. */
+/** Packages added, removed and changed from build A to build B; each side's size in its own column. */
 export function SbomDiffTable({ diff }: { diff: SbomDiff }) {
   const rows = [...diff.changed, ...diff.added, ...diff.removed];
   return (
@@ -24,6 +24,9 @@ export function SbomDiffTable({ diff }: { diff: SbomDiff }) {
                 <th scope="col">Version in A</th>
                 <th scope="col">Version in B</th>
                 <th scope="col" className="st-num">
+                  Size in A
+                </th>
+                <th scope="col" className="st-num">
                   Size in B
                 </th>
               </tr>
@@ -35,7 +38,8 @@ export function SbomDiffTable({ diff }: { diff: SbomDiff }) {
                   <th scope="row">{row.name}</th>
                   <td>{row.before ? <code>{row.before.version}</code> : '—'}</td>
                   <td>{row.after ? <code>{row.after.version}</code> : '—'}</td>
-                  <td className="st-num">{formatBytes((row.after ?? row.before)?.sizeBytes)}</td>
+                  <td className="st-num">{row.before ? formatBytes(row.before.sizeBytes) : '—'}</td>
+                  <td className="st-num">{row.after ? formatBytes(row.after.sizeBytes) : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -62,7 +62,8 @@ export default function SpecReviewPage() {
         <button type="button" className="st-button st-button--primary" onClick={useAsStart}>
           Use as starting point
         </button>
-        <Link className="st-button" href={`/builds?name=${encodeURIComponent(data.name)}`}>
+        {/* every build, not only this name's: a comparison across designs is the common one */}
+        <Link className="st-button" href={`/builds?compareWith=${encodeURIComponent(data.id)}`}>
           Compare with another build
         </Link>
       </div>

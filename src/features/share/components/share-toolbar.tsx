@@ -12,9 +12,11 @@ export interface ShareToolbarProps {
   fileName: string;
   onImport: (text: string, from: string) => void;
   onError: (message: string) => void;
+  /** Problems in the text; Export YAML still saves it as it is, and says so. */
+  problemCount?: number;
 }
 
-export function ShareToolbar({ yamlText, fileName, onImport, onError }: ShareToolbarProps) {
+export function ShareToolbar({ yamlText, fileName, onImport, onError, problemCount = 0 }: ShareToolbarProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [link, setLink] = useState<{ url: string; copied: boolean } | null>(null);
   const id = useId();
@@ -60,7 +62,7 @@ export function ShareToolbar({ yamlText, fileName, onImport, onError }: ShareToo
           }}
         />
         <button type="button" className="button" onClick={() => saveTextFile(`${fileName || 'node-image'}.yaml`, yamlText, 'application/yaml')}>
-          Export YAML
+          {problemCount > 0 ? `Export YAML as is (${problemCount} problem${problemCount === 1 ? '' : 's'})` : 'Export YAML'}
         </button>
         <button type="button" className="button" onClick={() => void copyLink()}>
           Copy link

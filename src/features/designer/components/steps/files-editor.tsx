@@ -1,8 +1,12 @@
+import { CheckedEntryForm } from '@/components/checked-entry-form';
 import { TextField } from '@/components/text-field';
 import type { FileSpec } from '@/spec/schema';
+import { useEntryCheck } from '@/features/designer/hooks/use-entry-check';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/stores/draft-store';
+
+const newFile = (path: string): FileSpec => ({ path, content: '', mode: '0644', owner: 'root:root' });
 
 function FileCard({ file, index }: { file: FileSpec; index: number }) {
   const update = useUpdateDraft();
@@ -38,6 +42,7 @@ export function FilesEditor() {
   const files = useDraftStore((s) => s.draft.spec.files);
   const update = useUpdateDraft();
   const listIssues = useFieldIssues(['spec', 'files']);
+  const checkEntry = useEntryCheck();
   return (
     <section className="subsection" aria-labelledby="files-heading">
       <h3 id="files-heading">Files</h3>
@@ -45,13 +50,14 @@ export function FilesEditor() {
         <FileCard key={i} file={file} index={i} />
       ))}
       {listIssues.length > 0 ? <p className="field-issues">{listIssues.join('; ')}</p> : null}
-      <button
-        type="button"
-        className="button"
-        onClick={() => update((d) => void d.spec.files.push({ path: '', content: '', mode: '0644', owner: 'root:root' }))}
-      >
-        Add file
-      </button>
+      <CheckedEntryForm
+        inputLabel="New file path"
+        addLabel="Add file"
+        placeholder="/etc/motd"
+        hint="Checked before the file is added; its content, mode and owner follow in the file's card."
+        check={(path) => checkEntry((d) => void d.spec.files.push(newFile(path)), ['spec', 'files', files.length])}
+        onAdd={(path) => update((d) => void d.spec.files.push(newFile(path)))}
+      />
     </section>
   );
 }

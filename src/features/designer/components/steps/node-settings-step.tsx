@@ -1,17 +1,18 @@
 import { CheckboxField } from '@/components/checkbox-field';
-import { KeyValueField } from '@/components/key-value-field';
-import { LineListField } from '@/components/line-list-field';
+import { ChipListField } from '@/components/chip-list-field';
 import { NumberField } from '@/components/number-field';
 import { SelectField } from '@/components/select-field';
+import { useEntryCheck } from '@/features/designer/hooks/use-entry-check';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/stores/draft-store';
 import { FilesEditor } from '@/features/designer/components/steps/files-editor';
+import { SysctlField } from '@/features/designer/components/steps/sysctl-field';
 
 export function NodeSettingsStep() {
   const spec = useDraftStore((s) => s.draft.spec);
   const update = useUpdateDraft();
-  const sysctlIssues = useFieldIssues(['spec', 'sysctl'], { nested: true });
+  const checkEntry = useEntryCheck();
   const moduleIssues = useFieldIssues(['spec', 'kernelModules'], { nested: true });
   const argIssues = useFieldIssues(['spec', 'kernelArgs'], { nested: true });
   const enableIssues = useFieldIssues(['spec', 'services', 'enable'], { nested: true });
@@ -22,44 +23,52 @@ export function NodeSettingsStep() {
 
   return (
     <>
-      <KeyValueField
-        label="sysctl settings"
-        values={spec.sysctl}
-        placeholder="net.ipv4.ip_forward = 1"
-        issues={sysctlIssues}
-        onChange={(v) => update((d) => void (d.spec.sysctl = v))}
+      <SysctlField />
+      <ChipListField
+        inputLabel="Kernel module"
+        listLabel="Kernel modules"
+        addLabel="Add module"
+        placeholder="br_netfilter"
+        hint="Loaded at boot."
+        values={spec.kernelModules}
+        check={(v) => checkEntry((d) => void d.spec.kernelModules.push(v), ['spec', 'kernelModules', spec.kernelModules.length])}
+        onAdd={(v) => update((d) => void d.spec.kernelModules.push(v))}
+        onRemove={(i) => update((d) => void d.spec.kernelModules.splice(i, 1))}
+        listIssues={moduleIssues}
       />
-      <div className="field-row">
-        <LineListField
-          label="Kernel modules"
-          values={spec.kernelModules}
-          placeholder="br_netfilter"
-          issues={moduleIssues}
-          onChange={(v) => update((d) => void (d.spec.kernelModules = v))}
-        />
-        <LineListField
-          label="Kernel arguments"
-          values={spec.kernelArgs}
-          placeholder="console=ttyS0"
-          issues={argIssues}
-          onChange={(v) => update((d) => void (d.spec.kernelArgs = v))}
-        />
-      </div>
-      <div className="field-row">
-        <LineListField
-          label="Services to enable"
-          values={spec.services.enable}
-          placeholder="chrony.service"
-          issues={enableIssues}
-          onChange={(v) => update((d) => void (d.spec.services.enable = v))}
-        />
-        <LineListField
-          label="Services to disable"
-          values={spec.services.disable}
-          issues={disableIssues}
-          onChange={(v) => update((d) => void (d.spec.services.disable = v))}
-        />
-      </div>
+      <ChipListField
+        inputLabel="Kernel argument"
+        listLabel="Kernel arguments"
+        addLabel="Add argument"
+        placeholder="console=ttyS0"
+        values={spec.kernelArgs}
+        check={(v) => checkEntry((d) => void d.spec.kernelArgs.push(v), ['spec', 'kernelArgs', spec.kernelArgs.length])}
+        onAdd={(v) => update((d) => void d.spec.kernelArgs.push(v))}
+        onRemove={(i) => update((d) => void d.spec.kernelArgs.splice(i, 1))}
+        listIssues={argIssues}
+      />
+      <ChipListField
+        inputLabel="Service to enable"
+        listLabel="Services to enable"
+        addLabel="Enable service"
+        placeholder="chrony.service"
+        values={spec.services.enable}
+        check={(v) => checkEntry((d) => void d.spec.services.enable.push(v), ['spec', 'services'])}
+        onAdd={(v) => update((d) => void d.spec.services.enable.push(v))}
+        onRemove={(i) => update((d) => void d.spec.services.enable.splice(i, 1))}
+        listIssues={enableIssues}
+      />
+      <ChipListField
+        inputLabel="Service to disable"
+        listLabel="Services to disable"
+        addLabel="Disable service"
+        placeholder="apt-daily.timer"
+        values={spec.services.disable}
+        check={(v) => checkEntry((d) => void d.spec.services.disable.push(v), ['spec', 'services'])}
+        onAdd={(v) => update((d) => void d.spec.services.disable.push(v))}
+        onRemove={(i) => update((d) => void d.spec.services.disable.splice(i, 1))}
+        listIssues={disableIssues}
+      />
       <FilesEditor />
       <section className="subsection" aria-labelledby="disk-heading">
         <h3 id="disk-heading">Disk and verification</h3>

@@ -2,7 +2,15 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultKubernetesMinor, defaultRelease, kubernetesMinors, outputFormats, releases } from '@/spec/catalog';
+import {
+  CONTAINERD_RELEASES_URL,
+  defaultKubernetesMinor,
+  defaultRelease,
+  kubernetesMinors,
+  outputFormats,
+  releases,
+  suggestedUpstreamContainerd,
+} from '@/spec/catalog';
 import type { Catalog } from '@/lib/api/get-catalog';
 import { useDraftStore } from '@/stores/draft-store';
 import { OsStep } from './os-step';
@@ -12,6 +20,7 @@ const catalog: Catalog = {
   kubernetesMinors,
   outputFormats: outputFormats.map((f) => ({ ...f })),
   defaults: { release: defaultRelease, kubernetesMinor: defaultKubernetesMinor },
+  upstreamContainerd: { version: suggestedUpstreamContainerd, releasesUrl: CONTAINERD_RELEASES_URL },
 };
 
 beforeEach(() => {

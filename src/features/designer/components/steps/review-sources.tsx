@@ -1,11 +1,13 @@
-import { usePreflight } from '@/features/designer/api/get-preflight';
+import { usePreflight } from '@/lib/api/get-preflight';
 import { useDraftStore } from '@/stores/draft-store';
-import { sourceKindTitles, type PreflightResponse } from '@/spec/preflight-api';
+import { usePreflightSkipStore } from '@/stores/preflight-skip-store';
+import { isPolicyRefusal, sourceHost, sourceKindTitles, type PreflightResponse } from '@/spec/preflight-api';
 
 /** Each source the spec names, as the server sees it right now; and what to do when one fails. */
 export function ReviewSources({ enabled }: { enabled: boolean }) {
   const draft = useDraftStore((s) => s.draft);
-  const preflight = usePreflight(draft, enabled);
+  const skipHosts = usePreflightSkipStore((s) => s.hosts);
+  const preflight = usePreflight(draft, enabled, skipHosts);
   if (!enabled) return null;
 
   return (
@@ -21,7 +23,18 @@ export function ReviewSources({ enabled }: { enabled: boolean }) {
 function SourceResults({ result }: { result: PreflightResponse }) {
   const draft = useDraftStore((s) => s.draft);
   const setFromForm = useDraftStore((s) => s.setFromForm);
+  const skipHosts = usePreflightSkipStore((s) => s.hosts);
+  const setSkipped = usePreflightSkipStore((s) => s.setSkipped);
   const failed = result.sources.filter((s) => !s.ok);
+  // a host can be vouched for when the server merely failed to reach it (not when policy refuses it)
+  const vouchable = [
+    ...new Set(
+      result.sources
+        .filter((s) => s.skipped || (!s.ok && !isPolicyRefusal(s)))
+        .map((s) => sourceHost(s.url))
+        .filter(Boolean),
+    ),
+  ];
   const standIn = result.standIn;
   const useStandIn = () =>
     standIn &&
@@ -52,7 +65,8 @@ function SourceResults({ result }: { result: PreflightResponse }) {
       {failed.length > 0 ? (
         <div className="status status--error" role="alert">
           <p>
-            The build server cannot use {failed.length === 1 ? 'one source' : `${failed.length} sources`}, so Build will be refused. Point the repository at a
+            The build server cannot use {failed.length === 1 ? 'one source' : `${failed.length} sources`}
+            {result.enforced ? ', so Build is disabled' : ' (this server does not refuse such a build, but it will likely fail)'}. Point the repository at a
             mirror or proxy the build host can reach, or, to try Stamper offline, serve the Kubernetes stand-in (<code>npm run kubernetes-stand-in</code>) and
             use it.
           </p>
@@ -62,6 +76,17 @@ function SourceResults({ result }: { result: PreflightResponse }) {
             </button>
           ) : null}
         </div>
+      ) : null}
+      {vouchable.length > 0 ? (
+        <fieldset className="group">
+          <legend>Hosts only the build machine can reach</legend>
+          {vouchable.map((host) => (
+            <label key={host}>
+              <input type="checkbox" checked={skipHosts.includes(host)} onChange={(e) => setSkipped(host, e.target.checked)} /> Skip the checks of{' '}
+              <code>{host}</code>: the build machine can reach it though this server cannot
+            </label>
+          ))}
+        </fieldset>
       ) : null}
     </>
   );

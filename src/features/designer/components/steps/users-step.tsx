@@ -1,13 +1,17 @@
 import { CheckboxField } from '@/components/checkbox-field';
+import { CheckedEntryForm } from '@/components/checked-entry-form';
 import { LineListField } from '@/components/line-list-field';
 import { SelectField } from '@/components/select-field';
 import { TextField } from '@/components/text-field';
 import type { UserSpec } from '@/spec/schema';
+import { useEntryCheck } from '@/features/designer/hooks/use-entry-check';
 import { useFieldIssues } from '@/features/designer/hooks/use-field-issues';
 import { useUpdateDraft } from '@/features/designer/hooks/use-update-draft';
 import { useDraftStore } from '@/stores/draft-store';
 
 const shells: UserSpec['shell'][] = ['/bin/bash', '/bin/sh', '/usr/sbin/nologin'];
+
+const newUser = (name: string): UserSpec => ({ name, groups: [], sudo: false, sshAuthorizedKeys: [], shell: '/bin/bash' });
 
 function UserCard({ user, index }: { user: UserSpec; index: number }) {
   const update = useUpdateDraft();
@@ -63,6 +67,7 @@ export function UsersStep() {
   const users = useDraftStore((s) => s.draft.spec.users);
   const update = useUpdateDraft();
   const listIssues = useFieldIssues(['spec', 'users']);
+  const checkEntry = useEntryCheck();
   return (
     <>
       {users.length === 0 ? <p className="muted">No extra users: access is up to your cloud-init data.</p> : null}
@@ -70,13 +75,14 @@ export function UsersStep() {
         <UserCard key={i} user={user} index={i} />
       ))}
       {listIssues.length > 0 ? <p className="field-issues">{listIssues.join('; ')}</p> : null}
-      <button
-        type="button"
-        className="button"
-        onClick={() => update((d) => void d.spec.users.push({ name: '', groups: [], sudo: false, sshAuthorizedKeys: [], shell: '/bin/bash' }))}
-      >
-        Add user
-      </button>
+      <CheckedEntryForm
+        inputLabel="New user name"
+        addLabel="Add user"
+        placeholder="admin"
+        hint="Checked before the user is added; groups, keys and shell follow in the user's card."
+        check={(name) => checkEntry((d) => void d.spec.users.push(newUser(name)), ['spec', 'users', users.length])}
+        onAdd={(name) => update((d) => void d.spec.users.push(newUser(name)))}
+      />
     </>
   );
 }

@@ -1,0 +1,24 @@
+import { createInterface } from 'node:readline';
+import { EventHub } from '../builds/event-hub.ts';
+import { currentOwner } from '../builds/owner-id.ts';
+import { recoverAbandonedBuilds } from '../builds/recover-builds.ts';
+import { BuildStore } from '../store/build-store.ts';
+import { openDatabase } from '../store/open-database.ts';
+
+/**
+ * One recovery pass over a shared data dir, as a separate process: prints "ready", waits
+ * for a line on stdin (so several start at the same moment), then prints what it did as JSON.
+ */
+const dataDir = process.argv[2] ?? '';
+const store = new BuildStore(openDatabase(dataDir));
+process.stdout.write('ready\n');
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line !== 'go') continue;
+  const warnings: string[] = [];
+  const recovered = await recoverAbandonedBuilds(store, new EventHub(), dataDir, currentOwner(), (message) => warnings.push(message));
+  process.stdout.write(`${JSON.stringify({ recovered, warnings })}\n`);
+  break;
+}
+lines.close();
+store.db.close();
