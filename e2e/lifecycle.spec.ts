@@ -27,7 +27,22 @@ test('a build shows what it was built from, and Rebuild with updates makes a suc
   await expect(inputs.getByRole('row', { name: /^Distro security/ })).toContainText('trixie-security');
   await expectNoSeriousA11yViolations(page);
 
+  const updates = page.getByRole('region', { name: 'Updates' });
+  await expect(updates.getByRole('status')).toContainText('Nothing newer');
+
   await world.publishSecurityFix();
+  await updates.getByRole('button', { name: 'Check again' }).click();
+  await expect(updates.getByRole('status')).toContainText('2 packages have a newer version, 2 from a security suite');
+  const fixture = updates.getByRole('table', { name: 'Package updates' }).getByRole('row', { name: /stamper-fixture/ });
+  await expect(fixture).toContainText('1.0-1');
+  await expect(fixture).toContainText('2.0-1');
+  await expect(fixture).toContainText('security');
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByRole('link', { name: 'All builds' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'patched' })).toContainText('2 (2 security)');
+  await page.goBack();
+
   await page.getByRole('button', { name: 'Rebuild with updates' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Rebuild' }).click();
   await expect(page).not.toHaveURL(new RegExp(`/builds/${first}$`));

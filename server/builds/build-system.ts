@@ -11,6 +11,7 @@ import { EventHub } from './event-hub.ts';
 import { currentOwner } from './owner-id.ts';
 import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
+import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -23,6 +24,8 @@ export interface BuildSystem {
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
+  /** What each finished image's sources now offer newer than what it installed. */
+  updates: BuildUpdatesChecker;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -57,11 +60,13 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
+  const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
   return {
     store,
     hub,
     executor,
     service,
+    updates,
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
       if (refusal) return `builds cannot start: ${refusal}`;

@@ -5,6 +5,7 @@ import { buildEventsRoute } from './routes/build-events-route.ts';
 import { buildRoutes, type BuildRoutesOptions } from './routes/build-routes.ts';
 import { manifestRoutes } from './routes/manifest-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
+import { updateRoutes } from './routes/update-routes.ts';
 
 export interface BuildRouteSettings {
   dataDir: string;
@@ -19,6 +20,7 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
+    await app.register(updateRoutes, { updates: system.updates });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

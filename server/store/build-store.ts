@@ -4,7 +4,7 @@ import type { BuildEvent, BuildEventBody, BuildState, PublishedImage, StageName 
 import type { NodeImage } from '../../src/spec/schema.ts';
 import { type ArtifactRow, type BuildRow, type StageRow, toStageRecord, toSummary } from './build-rows.ts';
 import { projectEvent } from './event-projection.ts';
-import { buildInputs, inputsKey, lineage } from './lineage-rows.ts';
+import { buildInputs, inputsKey, lineage, updateCounts } from './lineage-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 /** A build as stored: its artifacts by name; download URLs are the HTTP layer's to add. */
@@ -112,7 +112,7 @@ export class BuildStore {
   }
 
   summary(row: BuildRow): BuildSummary {
-    return toSummary(row, this.queuePosition(row));
+    return { ...toSummary(row, this.queuePosition(row)), updates: updateCounts(this.db, row.id) };
   }
 
   detail(id: string): StoredBuild | undefined {

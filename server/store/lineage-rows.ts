@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { UpdateCounts } from '../../src/spec/build-api.ts';
+import type { BuildUpdates } from '../../src/spec/updates-api.ts';
 import { inputIdentity, type BuildInput } from '../../src/spec/build-inputs.ts';
 import { canonicalJson } from '../../src/spec/canonical-json.ts';
 import type { SqliteDatabase } from './open-database.ts';
@@ -30,4 +31,18 @@ export function updateCounts(db: SqliteDatabase, buildId: string): UpdateCounts 
   const row = db.prepare('SELECT update_count, security_count, checked_at FROM build_updates WHERE build_id = ?').get(buildId) as
     { update_count: number; security_count: number; checked_at: string } | undefined;
   return row ? { count: row.update_count, security: row.security_count, checkedAt: row.checked_at } : null;
+}
+
+/** Keeps the newest updates check of a build: its counts for lists, the whole table for the build page. */
+export function saveBuildUpdates(db: SqliteDatabase, updates: BuildUpdates): void {
+  db.prepare(
+    `INSERT INTO build_updates (build_id, checked_at, update_count, security_count, body) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (build_id) DO UPDATE SET checked_at = excluded.checked_at, update_count = excluded.update_count,
+       security_count = excluded.security_count, body = excluded.body`,
+  ).run(updates.buildId, updates.checkedAt, updates.count, updates.security, JSON.stringify(updates));
+}
+
+export function storedBuildUpdates(db: SqliteDatabase, buildId: string): BuildUpdates | null {
+  const row = db.prepare('SELECT body FROM build_updates WHERE build_id = ?').get(buildId) as { body: string } | undefined;
+  return row ? (JSON.parse(row.body) as BuildUpdates) : null;
 }

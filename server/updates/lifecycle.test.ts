@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildResponseSchema, type BuildDetail } from '../../src/spec/build-api.ts';
-import { startLifecycleWorld, type LifecycleWorld } from '../testing/lifecycle-fixture.ts';
+import { buildListSchema, createBuildResponseSchema, type BuildDetail } from '../../src/spec/build-api.ts';
+import { buildUpdatesSchema } from '../../src/spec/updates-api.ts';
+import { FIXTURE_PACKAGE, startLifecycleWorld, type LifecycleWorld } from '../testing/lifecycle-fixture.ts';
 import { injectLocal } from '../testing/test-app.ts';
 import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForState } from '../testing/test-builds.ts';
 
@@ -81,6 +82,35 @@ describe('a build records what it was made from, and reuse needs the same inputs
     const current = await postBuild(ctx.app, world.spec());
     expect(current.body?.build.id).toBe(successor.id);
     expect(current.body?.stale).toBeUndefined();
+  });
+
+  it('lists what the first image would now install newer, security fixes first, and the list counts them', async () => {
+    const response = await injectLocal(ctx.app, { url: `/api/builds/${first.id}/updates?refresh=true` });
+    expect(response.statusCode, response.body).toBe(200);
+    const updates = buildUpdatesSchema.parse(response.json());
+    const apt = updates.packages.filter((p) => p.source !== 'catalog');
+    expect(apt).toEqual([
+      { name: 'base-files', installed: '13.8', available: '13.8+deb13u1', security: true, source: 'trixie-security' },
+      { name: FIXTURE_PACKAGE, installed: '1.0-1', available: '2.0-1', security: true, source: 'stable-security' },
+    ]);
+    expect(updates.security).toBe(2);
+    expect(updates.unreadable).toEqual([]);
+
+    const list = buildListSchema.parse((await injectLocal(ctx.app, { url: '/api/builds?pageSize=100' })).json());
+    expect(list.items.find((b) => b.id === first.id)?.updates).toMatchObject({ count: updates.count, security: 2 });
+
+    // the successor was built from the fixed suites: nothing of its packages is newer
+    const successorId = (await getBuild(ctx.app, first.id)).supersededBy ?? '';
+    const current = buildUpdatesSchema.parse((await injectLocal(ctx.app, { url: `/api/builds/${successorId}/updates` })).json());
+    expect(current.packages.filter((p) => p.source !== 'catalog')).toEqual([]);
+  });
+
+  it('refuses updates for a build that did not succeed', async () => {
+    const failed = await postBuild(ctx.app, scenarioSpec('fail', 32));
+    await waitForState(ctx.app, failed.body?.build.id ?? '', ['failed']);
+    const response = await injectLocal(ctx.app, { url: `/api/builds/${failed.body?.build.id ?? ''}/updates` });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'not_checkable' });
   });
 
   it('rebuilds a succeeded build as its successor on request, and refuses a failed one', async () => {

@@ -15,6 +15,10 @@ export const stageRecordSchema = z.object({
 });
 export type StageRecord = z.infer<typeof stageRecordSchema>;
 
+/** Counts of the packages a rebuild would update (see updates-api.ts for the table). */
+export const updateCountsSchema = z.object({ count: z.number(), security: z.number(), checkedAt: z.string() });
+export type UpdateCounts = z.infer<typeof updateCountsSchema>;
+
 export const buildSummarySchema = z.object({
   id: z.string(),
   buildKey: z.string(),
@@ -30,6 +34,8 @@ export const buildSummarySchema = z.object({
   failedStage: z.string().nullable(),
   queuePosition: z.number().nullable(),
   deleted: z.boolean(),
+  /** The newest updates check of a finished build; null before the first. */
+  updates: updateCountsSchema.nullable().optional(),
 });
 export type BuildSummary = z.infer<typeof buildSummarySchema>;
 
@@ -61,10 +67,6 @@ export const buildListSchema = z.object({
   pageSize: z.number(),
 });
 export type BuildList = z.infer<typeof buildListSchema>;
-
-/** Counts of the packages a rebuild would update (see updates-api.ts for the table). */
-export const updateCountsSchema = z.object({ count: z.number(), security: z.number(), checkedAt: z.string() });
-export type UpdateCounts = z.infer<typeof updateCountsSchema>;
 
 /** A reused build whose sources have moved on since it was built: a rebuild would differ. */
 export const staleSchema = z.object({
