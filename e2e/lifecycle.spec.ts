@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { startLifecycleWorld, type LifecycleWorld } from '../server/testing/lifecycle-fixture';
 import { expect, expectNoSeriousA11yViolations, test, waitForState } from './builds-fixtures';
 
@@ -59,4 +60,26 @@ test('a build shows what it was built from, and Rebuild with updates makes a suc
     'href',
     `/review/compare?a=${first}&b=${successor}`,
   );
+
+  // the successor goes on stable after the first; consumers follow the channel URL; a rollback goes back one move
+  await page.goto(`/builds/${first}`);
+  const channels = page.getByRole('region', { name: 'Channels' });
+  await channels.getByRole('button', { name: 'Promote this build' }).click();
+  await expect(channels.getByRole('list', { name: 'Channels of patched' })).toContainText('patched/stable → this build');
+  await page.goto(`/builds/${successor}`);
+  await page.getByRole('region', { name: 'Channels' }).getByRole('button', { name: 'Promote this build' }).click();
+  await expect(page.getByRole('region', { name: 'Channels' })).toContainText('patched/stable → this build');
+  await expectNoSeriousA11yViolations(page);
+
+  const viaChannel = (await (await request.get('/api/channels/patched/stable')).json()) as {
+    buildId: string;
+    artifacts: { name: string; sha256: string; url: string }[];
+  };
+  expect(viaChannel.buildId).toBe(successor);
+  const raw = viaChannel.artifacts.find((a) => a.name === 'patched.raw');
+  const body = await (await request.get(raw?.url ?? '')).body();
+  expect(createHash('sha256').update(body).digest('hex')).toBe(raw?.sha256);
+
+  await page.getByRole('button', { name: 'Roll back stable' }).click();
+  await expect(page.getByRole('region', { name: 'Channels' })).toContainText(`patched/stable → build ${first}`);
 });

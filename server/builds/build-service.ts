@@ -138,6 +138,11 @@ export class BuildService {
     if (row.state === 'running' || row.state === 'queued') {
       throw new ServiceError('build_active', 'cancel the build before deleting it');
     }
+    const channels = this.options.store.db.prepare('SELECT image, channel FROM channels WHERE build_id = ?').all(id) as { image: string; channel: string }[];
+    if (channels.length > 0) {
+      const names = channels.map((c) => `${c.image}/${c.channel}`).join(', ');
+      throw new ServiceError('on_channel', `build ${id} is on ${names}: promote another build there (or roll back) before deleting it`);
+    }
     await rm(buildDirs(this.options.dataDir, id).outDir, { recursive: true, force: true });
     this.options.store.dropArtifacts(id, 'deleted');
     return this.detail(id);

@@ -12,6 +12,7 @@ import { currentOwner } from './owner-id.ts';
 import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
+import { ChannelService } from '../channels/channel-service.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -26,6 +27,8 @@ export interface BuildSystem {
   service: BuildService;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
+  /** Named pointers per image to verified builds, with stable URLs. */
+  channels: ChannelService;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -61,12 +64,14 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
+  const channels = new ChannelService(store);
   return {
     store,
     hub,
     executor,
     service,
     updates,
+    channels,
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
       if (refusal) return `builds cannot start: ${refusal}`;

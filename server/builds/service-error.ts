@@ -16,7 +16,8 @@ export type ServiceErrorCode =
   | 'artifact_gone'
   | 'not_rebuildable'
   | 'not_verified'
-  | 'nothing_to_roll_back';
+  | 'nothing_to_roll_back'
+  | 'on_channel';
 
 export class ServiceError extends Error {
   override name = 'ServiceError';

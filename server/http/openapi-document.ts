@@ -8,6 +8,7 @@ import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
 import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifests/manifests-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { buildUpdatesSchema } from '../../src/spec/updates-api.ts';
+import { channelListSchema, channelSchema } from '../../src/spec/channels-api.ts';
 import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
 import type { ContentDoc, RouteDoc } from './route-docs.ts';
 
@@ -52,6 +53,8 @@ const components: [name: string, schema: z.ZodType, side: SchemaSide][] = [
   ['PreflightResponse', preflightResponseSchema, 'output'],
   ['DropInManifests', dropInManifestsResponseSchema, 'output'],
   ['BuildUpdates', buildUpdatesSchema, 'output'],
+  ['Channel', channelSchema, 'output'],
+  ['ChannelList', channelListSchema, 'output'],
   ['Sha256Sum', sha256SumResponseSchema, 'output'],
   ['VarFileExportReport', varFileExportReportSchema, 'output'],
   ['VarFileImportResponse', varFileImportResponseSchema, 'output'],

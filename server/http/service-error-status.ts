@@ -13,4 +13,5 @@ export const serviceErrorStatus: Record<ServiceErrorCode, number> = {
   not_rebuildable: 409,
   not_verified: 409,
   nothing_to_roll_back: 409,
+  on_channel: 409,
 };

@@ -39,6 +39,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
       buildsPerMinute: config.buildsPerMinute,
       heartbeatMs: options.heartbeatMs,
       preflight: config.preflight ? preflightGate(config) : undefined,
+      actor: config.token ? 'token holder' : 'local user',
     }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
