@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { BuildList } from '../../src/spec/build-api.ts';
+import type { BuildList, Stale } from '../../src/spec/build-api.ts';
 import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
 import { planStages } from '../../src/spec/stage-plan.ts';
@@ -10,6 +10,7 @@ import type { BuildExecutor } from './build-executor.ts';
 import { freeBytes } from './disk-space.ts';
 import type { EventHub } from './event-hub.ts';
 import { notFound, ServiceError } from './service-error.ts';
+import { staleness, type InputsProbe } from './staleness.ts';
 
 export interface BuildServiceOptions {
   store: BuildStore;
@@ -17,6 +18,15 @@ export interface BuildServiceOptions {
   executor: BuildExecutor;
   dataDir: string;
   minFreeBytes: number;
+  /** Reads the sources' state now, to tell a reused build whose inputs moved on. */
+  inputsProbe?: InputsProbe;
+}
+
+export interface SubmitResult {
+  build: StoredBuild;
+  reused: boolean;
+  /** Set when the reused build's sources have moved on since it was built. */
+  stale?: Stale;
 }
 
 /**
@@ -33,9 +43,21 @@ export class BuildService {
     return this.options.store.findReusable(buildKey) !== undefined;
   }
 
-  /** A new build of a spec already checked with requireValidSpec (the route checks it once, before its preflight). */
-  async create(checked: ValidSpec, force: boolean): Promise<{ build: StoredBuild; reused: boolean }> {
-    return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force);
+  /**
+   * A new build of a spec already checked with requireValidSpec (the route checks it once,
+   * before its preflight). `successor`: when the build that would be reused is stale,
+   * build its successor instead of answering with it.
+   */
+  async create(checked: ValidSpec, force: boolean, successor = false): Promise<SubmitResult> {
+    return this.submit({ buildKey: checked.buildKey, spec: checked.spec, specYaml: checked.specYaml }, force, successor);
+  }
+
+  /** The same spec built again from today's sources, recorded as the successor of `id`. */
+  async rebuild(id: string): Promise<SubmitResult> {
+    const row = this.requireRow(id);
+    if (row.state !== 'succeeded') throw new ServiceError('not_rebuildable', `a ${row.state} build cannot be rebuilt; retry it instead`);
+    const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
+    return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, supersedes: row.id }, true);
   }
 
   /**
@@ -57,12 +79,21 @@ export class BuildService {
   }
 
   private async submit(
-    input: { buildKey: string; spec: NodeImage; specYaml: string; retryOf?: string },
-    force: boolean,
-  ): Promise<{ build: StoredBuild; reused: boolean }> {
+    request: { buildKey: string; spec: NodeImage; specYaml: string; retryOf?: string; supersedes?: string },
+    forced: boolean,
+    successor = false,
+  ): Promise<SubmitResult> {
     const { store } = this.options;
+    let input = request;
+    let force = forced;
     const existing = force ? undefined : store.findReusable(input.buildKey);
-    if (existing) return { build: this.detail(existing.id), reused: true };
+    if (existing) {
+      const stale = existing.state === 'succeeded' ? await staleness(store, this.options.inputsProbe, existing.id, input.spec) : undefined;
+      if (!stale) return { build: this.detail(existing.id), reused: true };
+      if (!successor) return { build: this.detail(existing.id), reused: true, stale };
+      input = { ...input, supersedes: existing.id };
+      force = true;
+    }
     const free = await freeBytes(this.options.dataDir);
     if (free < this.options.minFreeBytes) {
       const gib = (n: number) => (n / 1024 ** 3).toFixed(1);
@@ -106,6 +137,11 @@ export class BuildService {
     const row = this.requireRow(id);
     if (row.state === 'running' || row.state === 'queued') {
       throw new ServiceError('build_active', 'cancel the build before deleting it');
+    }
+    const channels = this.options.store.db.prepare('SELECT image, channel FROM channels WHERE build_id = ?').all(id) as { image: string; channel: string }[];
+    if (channels.length > 0) {
+      const names = channels.map((c) => `${c.image}/${c.channel}`).join(', ');
+      throw new ServiceError('on_channel', `build ${id} is on ${names}: promote another build there (or roll back) before deleting it`);
     }
     await rm(buildDirs(this.options.dataDir, id).outDir, { recursive: true, force: true });
     this.options.store.dropArtifacts(id, 'deleted');

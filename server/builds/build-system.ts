@@ -1,4 +1,7 @@
+import type { NodeImage } from '../../src/spec/schema.ts';
 import type { ServerConfig } from '../config/server-config.ts';
+import { collectBuildInputs } from '../sources/build-inputs.ts';
+import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { BuildStore } from '../store/build-store.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { BuildExecutor } from './build-executor.ts';
@@ -8,18 +11,24 @@ import { EventHub } from './event-hub.ts';
 import { currentOwner } from './owner-id.ts';
 import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
+import { BuildUpdatesChecker } from '../updates/build-updates.ts';
+import { ChannelService } from '../channels/channel-service.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'buildMode'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode'>>;
 
 export interface BuildSystem {
   store: BuildStore;
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
+  /** What each finished image's sources now offer newer than what it installed. */
+  updates: BuildUpdatesChecker;
+  /** Named pointers per image to verified builds, with stable URLs. */
+  channels: ChannelService;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -51,12 +60,18 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     retention: { keepBuilds: config.keepBuilds, maxArtifactBytes: config.maxArtifactBytes },
     pollMs: options.pollMs,
   });
-  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes });
+  const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
+  const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
+  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
+  const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
+  const channels = new ChannelService(store);
   return {
     store,
     hub,
     executor,
     service,
+    updates,
+    channels,
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
       if (refusal) return `builds cannot start: ${refusal}`;

@@ -9,6 +9,7 @@ import type { BuildHandle, BuildJob, BuildOutcome, BuildRunner } from './build-r
 import { findBuildProcesses, killBuildProcesses, signalGroup } from './process-tree.ts';
 import { adoptCacheEntries } from '../pipeline/cache-adoption.ts';
 import { osLayerKey } from '../pipeline/rootfs/os-layer-key.ts';
+import type { BuildInput } from '../../src/spec/build-inputs.ts';
 import { type BuildSandbox, SANDBOX_MODE_ENV, hostRootSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { cacheOutDir } from '../pipeline/work-layout.ts';
 import { BuildSigning } from './sign-request.ts';
@@ -86,6 +87,8 @@ export class ProcessBuildRunner implements BuildRunner {
     let pending = '';
     const decoder = new StringDecoder('utf8');
     const signing = new BuildSigning(job, (answer) => child.stdin.write(`${JSON.stringify(answer)}\n`));
+    // the base tree's cache key includes the state of the sources the build read
+    const inputs: BuildInput[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
       const lines = (pending + decoder.write(chunk)).split('\n');
       pending = lines.pop() ?? '';
@@ -104,6 +107,7 @@ export class ProcessBuildRunner implements BuildRunner {
         if (parsed.kind === 'event') {
           events.push(parsed.event);
           signing.noteEvent(parsed.event);
+          if (parsed.event.type === 'inputs') inputs.push(...parsed.event.inputs);
         } else if (parsed.kind === 'sign') {
           // whoever signs sees every event before it, as the build sent them
           if (events.length > 0) onEvents(events.splice(0));
@@ -126,7 +130,7 @@ export class ProcessBuildRunner implements BuildRunner {
         void (async () => {
           // A canceled build's tools may still be exiting; the outcome means the tree is gone.
           if (terminating) await reapLeftovers(job.buildId, graceMs);
-          await takeBack(job, sandbox).catch((error: unknown) => keepLast(stderrLines, `taking the build's files back failed: ${String(error)}`));
+          await takeBack(job, sandbox, inputs).catch((error: unknown) => keepLast(stderrLines, `taking the build's files back failed: ${String(error)}`));
           if (result?.status === 'succeeded' && code === 0) return resolve(result);
           if (result?.status === 'failed') return resolve(result);
           const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -155,7 +159,7 @@ export class ProcessBuildRunner implements BuildRunner {
  * the build may race the service below), its artifacts become the service's, and the
  * cache entries the service can vouch for join the cache.
  */
-async function takeBack(job: BuildJob, sandbox: BuildSandbox): Promise<void> {
+async function takeBack(job: BuildJob, sandbox: BuildSandbox, inputs: readonly BuildInput[]): Promise<void> {
   killBuildProcesses(job.buildId, null);
   if (existsSync(job.outDir)) sandbox.release(job.outDir);
   const staging = cacheOutDir(job.workDir);
@@ -163,7 +167,9 @@ async function takeBack(job: BuildJob, sandbox: BuildSandbox): Promise<void> {
   // the work dir first, so the staging directory below it cannot be swapped for a link
   sandbox.release(job.workDir, { recursive: false });
   sandbox.release(staging);
-  const { refused } = await adoptCacheEntries(staging, job.cacheDir, osLayerKey(job.spec.spec));
+  // the key is the service's own computation from the spec; only the sources' state comes from the build, and a build can
+  // only name a tree for its own spec (the spec is in the key), as without the inputs
+  const { refused } = await adoptCacheEntries(staging, job.cacheDir, osLayerKey(job.spec.spec, inputs));
   for (const entry of refused) process.stderr.write(`build ${job.buildId}: cache entry not adopted: ${entry}\n`);
 }
 

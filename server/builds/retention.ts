@@ -11,12 +11,16 @@ export interface RetentionPolicy {
  * Frees disk by deleting the artifacts of the oldest finished builds beyond the last N
  * or beyond the byte budget. History (rows, events, logs) stays, so the list still
  * shows what was built; pruned builds are no longer reused for the same build key.
+ * Builds a channel points at are neither pruned nor counted.
  */
 export async function applyRetention(store: BuildStore, dataDir: string, policy: RetentionPolicy, newest?: string): Promise<string[]> {
   let kept = 0;
   let bytes = 0;
   const pruned: string[] = [];
+  // a channel's consumers download its build by the channel URL: it stays until the channel moves on
+  const onChannel = new Set((store.db.prepare('SELECT DISTINCT build_id FROM channels').all() as { build_id: string }[]).map((r) => r.build_id));
   for (const build of store.buildsWithArtifacts(newest)) {
+    if (onChannel.has(build.id)) continue;
     // The build finishing now is always kept: pruning what the user just asked for helps nobody.
     if (build.id === newest || (kept < policy.keepBuilds && bytes + build.bytes <= policy.maxArtifactBytes)) {
       kept += 1;

@@ -6,7 +6,18 @@ import type { SpecIssue } from '../../src/spec/validation-error.ts';
  * and the CLI and workers read the code and message as they are.
  */
 export type ServiceErrorCode =
-  'empty_body' | 'invalid_spec' | 'not_found' | 'not_retryable' | 'not_cancelable' | 'build_active' | 'insufficient_storage' | 'artifact_gone';
+  | 'empty_body'
+  | 'invalid_spec'
+  | 'not_found'
+  | 'not_retryable'
+  | 'not_cancelable'
+  | 'build_active'
+  | 'insufficient_storage'
+  | 'artifact_gone'
+  | 'not_rebuildable'
+  | 'not_verified'
+  | 'nothing_to_roll_back'
+  | 'on_channel';
 
 export class ServiceError extends Error {
   override name = 'ServiceError';

@@ -40,6 +40,8 @@ ${shared}
                                                 (default stamper-build; scripts/setup-build-user.sh creates it)
                        STAMPER_CONTAINERD_RELEASES_URL  where the designer's suggested containerd release files
                                                 are fetched from (default: the containerd project's release downloads)
+                       STAMPER_UPDATES_CHECK_HOURS  check every finished image for package updates this often
+                                                (default 12; 0 = only when a build page asks)
 `;
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]

@@ -56,6 +56,8 @@ const configSchema = z
     buildMode: z.enum(['rootless', 'root']).default('rootless'),
     /** Where the designer's suggested containerd release files come from: the project's downloads or a mirror of them. */
     containerdReleasesUrl: z.url().default(CONTAINERD_RELEASES_URL),
+    /** How often `serve` checks every finished image for updates; 0 turns the schedule off (a build page still checks on demand). */
+    updatesCheckHours: z.coerce.number().min(0).max(720).default(12),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token) {
@@ -108,6 +110,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     standInUrl: env.STAMPER_STAND_IN_URL,
     buildMode: env.STAMPER_BUILD_MODE || undefined,
     containerdReleasesUrl: env.STAMPER_CONTAINERD_RELEASES_URL,
+    updatesCheckHours: env.STAMPER_UPDATES_CHECK_HOURS,
   };
 }
 

@@ -7,6 +7,8 @@ import { sha256SumResponseSchema } from '../../src/spec/checksum-api.ts';
 import { preflightResponseSchema } from '../../src/spec/preflight-api.ts';
 import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifests/manifests-api.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
+import { buildUpdatesSchema } from '../../src/spec/updates-api.ts';
+import { channelListSchema, channelSchema } from '../../src/spec/channels-api.ts';
 import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
 import type { ContentDoc, RouteDoc } from './route-docs.ts';
 
@@ -50,6 +52,9 @@ const components: [name: string, schema: z.ZodType, side: SchemaSide][] = [
   ['SpecValidation', specValidationSchema, 'output'],
   ['PreflightResponse', preflightResponseSchema, 'output'],
   ['DropInManifests', dropInManifestsResponseSchema, 'output'],
+  ['BuildUpdates', buildUpdatesSchema, 'output'],
+  ['Channel', channelSchema, 'output'],
+  ['ChannelList', channelListSchema, 'output'],
   ['Sha256Sum', sha256SumResponseSchema, 'output'],
   ['VarFileExportReport', varFileExportReportSchema, 'output'],
   ['VarFileImportResponse', varFileImportResponseSchema, 'output'],

@@ -5,12 +5,16 @@ import { buildEventsRoute } from './routes/build-events-route.ts';
 import { buildRoutes, type BuildRoutesOptions } from './routes/build-routes.ts';
 import { manifestRoutes } from './routes/manifest-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
+import { updateRoutes } from './routes/update-routes.ts';
+import { channelRoutes } from './routes/channel-routes.ts';
 
 export interface BuildRouteSettings {
   dataDir: string;
   buildsPerMinute: number;
   heartbeatMs?: number;
   preflight?: BuildRoutesOptions['preflight'];
+  /** Who channel history names for a move: the token holder, or the local user of a loopback server. */
+  actor?: string;
 }
 
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {
@@ -19,6 +23,8 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
+    await app.register(updateRoutes, { updates: system.updates });
+    await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor ?? 'local user' });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

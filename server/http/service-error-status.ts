@@ -10,4 +10,8 @@ export const serviceErrorStatus: Record<ServiceErrorCode, number> = {
   build_active: 409,
   insufficient_storage: 507,
   artifact_gone: 410,
+  not_rebuildable: 409,
+  not_verified: 409,
+  nothing_to_roll_back: 409,
+  on_channel: 409,
 };

@@ -39,6 +39,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
       buildsPerMinute: config.buildsPerMinute,
       heartbeatMs: options.heartbeatMs,
       preflight: config.preflight ? preflightGate(config) : undefined,
+      actor: config.token ? 'token holder' : 'local user',
     }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
@@ -51,8 +52,25 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // The signing key is made on first start, so the UI shows it before the first build signs anything.
   await ensureSigningKey(keyDir(config.dataDir));
   const { app, system } = await createServerApp(config, options);
+  scheduleUpdateChecks(app, system, config.updatesCheckHours);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return { app, system, port, url: `http://${hostForHeader(config.host)}:${port}`, close: () => app.close() };
+}
+
+/** Every finished image checked for updates every `hours`; the first round waits a whole interval, so a start fetches nothing. */
+function scheduleUpdateChecks(app: FastifyInstance, system: BuildSystem, hours: number): void {
+  if (hours <= 0) return;
+  const stop = new AbortController();
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= system.updates.checkAll(stop.signal).finally(() => (running = undefined));
+  }, hours * 3_600_000);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    stop.abort();
+    await running;
+  });
 }

@@ -6,6 +6,17 @@ import { join } from 'node:path';
  * operator already trusts and reaches. Read at run time: no mirror host is baked in.
  */
 export async function hostDebianMirror(aptDir = '/etc/apt'): Promise<string | undefined> {
+  const candidates = await hostAptUris(aptDir);
+  // the security archive is not a full mirror; prefer a plain archive URI
+  return candidates.find((uri) => !/security/.test(uri)) ?? candidates[0];
+}
+
+/** The security archive the build host's apt uses, for the -security suite of Debian builds. */
+export async function hostDebianSecurityMirror(aptDir = '/etc/apt'): Promise<string | undefined> {
+  return (await hostAptUris(aptDir)).find((uri) => /security/.test(uri));
+}
+
+async function hostAptUris(aptDir: string): Promise<string[]> {
   const candidates: string[] = [];
   const sourcesDir = join(aptDir, 'sources.list.d');
   const entries = await readdir(sourcesDir).catch(() => [] as string[]);
@@ -20,8 +31,7 @@ export async function hostDebianMirror(aptDir = '/etc/apt'): Promise<string | un
     if (!name.endsWith('.list')) continue;
     candidates.push(...urisFromOneLineFormat(await readFile(join(sourcesDir, name), 'utf8').catch(() => '')));
   }
-  // the security archive is not a full mirror; prefer a plain archive URI
-  return candidates.find((uri) => !/security/.test(uri)) ?? candidates[0];
+  return candidates;
 }
 
 export function urisFromDeb822(text: string): string[] {

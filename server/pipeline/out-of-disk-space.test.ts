@@ -13,6 +13,8 @@ import { checkHostTools, runPipeline } from './run-pipeline';
 import { keyDirSigner } from '../signing/sign-sums';
 import { osLayerKey } from './rootfs/os-layer-key';
 import { baseTreeCachePath } from './rootfs/base-tree-cache';
+import { collectOsInputs } from '../sources/build-inputs';
+import { sourcePolicyFromEnvironment } from '../sources/source-policy';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -58,7 +60,9 @@ describe.runIf(isRoot)('a build that runs out of disk space', () => {
     const content = join(base, 'content');
     mkdirSync(content);
     writeFileSync(join(content, 'usr-lib-big'), Buffer.alloc(6 * 1024 * 1024, 1));
-    const cached = baseTreeCachePath(cacheDir, osLayerKey(spec.spec));
+    // the key the stage computes: the spec plus the state of the sources it reads first
+    const inputs = await collectOsInputs(spec.spec, { policy: sourcePolicyFromEnvironment(process.env), signal: AbortSignal.timeout(30_000) });
+    const cached = baseTreeCachePath(cacheDir, osLayerKey(spec.spec, inputs));
     mkdirSync(join(cached, '..'), { recursive: true });
     execFileSync('tar', ['-I', 'zstd', '-cpf', cached, '-C', content, '.']);
 

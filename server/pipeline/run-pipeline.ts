@@ -209,6 +209,9 @@ async function stageContext(
     published(image) {
       opts.emit({ type: 'published', image });
     },
+    recordInputs(inputs) {
+      opts.emit({ type: 'inputs', inputs });
+    },
     signer: opts.signer,
   };
 }

@@ -1,3 +1,4 @@
+import type { BuildInput } from '../../src/spec/build-inputs';
 import type { NodeImage } from '../../src/spec/schema';
 import type { ArtifactInfo, PublishedImage, StageName, VerifyCheck } from './events';
 import type { ExecOptions, ExecResult } from './exec';
@@ -44,6 +45,8 @@ export interface StageContext {
   markTestImage(reason: string): void;
   /** Publish stage reports each cloud image it registered here. */
   published(image: PublishedImage): void;
+  /** The rootfs stage records the state of the build's sources here, before installing from them. */
+  recordInputs(inputs: BuildInput[]): void;
   /** Signs the build's checksum list for the sign stage; the key itself stays out of the build. */
   signer: Signer;
 }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { sourceHost, type SourceCheck } from '../../src/spec/preflight-api.ts';
 import type { NodeImageSpec } from '../../src/spec/schema.ts';
 import { specSources, type SpecSource } from '../../src/spec/spec-sources.ts';
-import { hostDebianMirror } from '../pipeline/host-mirror.ts';
+import { hostDebianMirror, hostDebianSecurityMirror } from '../pipeline/host-mirror.ts';
 import { describeStatus, fetchSource } from './source-fetch.ts';
 import { SourcePolicyError, addressRefusal, checkSourceUrl, type SourcePolicy } from './source-policy.ts';
 
@@ -14,6 +14,7 @@ export interface PreflightOptions {
   /** Hosts the user vouches for: listed as skipped, not requested. */
   skipHosts?: readonly string[];
   hostMirror?: string;
+  hostSecurityMirror?: string;
 }
 
 async function checkOne(source: SpecSource, options: PreflightOptions): Promise<SourceCheck> {
@@ -45,8 +46,10 @@ async function checkOne(source: SpecSource, options: PreflightOptions): Promise<
 
 /** Requests every source the spec names, all at once, each with a short timeout. */
 export async function runPreflight(spec: NodeImageSpec, options: PreflightOptions): Promise<SourceCheck[]> {
-  const hostMirror = options.hostMirror ?? (spec.os.distro === 'debian' ? await hostDebianMirror() : undefined);
-  return Promise.all(specSources(spec, hostMirror).map((source) => checkOne(source, options)));
+  const debian = spec.os.distro === 'debian';
+  const hostMirror = options.hostMirror ?? (debian ? await hostDebianMirror() : undefined);
+  const hostSecurityMirror = options.hostSecurityMirror ?? (debian ? await hostDebianSecurityMirror() : undefined);
+  return Promise.all(specSources(spec, hostMirror, hostSecurityMirror).map((source) => checkOne(source, options)));
 }
 
 /**
@@ -54,8 +57,8 @@ export async function runPreflight(spec: NodeImageSpec, options: PreflightOption
  * inside the image do): run before the build starts, on every address each name resolves
  * to now. A name that does not resolve is left to the fetch, which reports it.
  */
-export async function assertSpecSourcesAllowed(spec: NodeImageSpec, policy: SourcePolicy, hostMirror?: string): Promise<void> {
-  for (const source of specSources(spec, hostMirror)) {
+export async function assertSpecSourcesAllowed(spec: NodeImageSpec, policy: SourcePolicy, hostMirror?: string, hostSecurityMirror?: string): Promise<void> {
+  for (const source of specSources(spec, hostMirror, hostSecurityMirror)) {
     const url = checkSourceUrl(source.url, policy);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(host) !== 0) continue;

@@ -26,6 +26,7 @@ export interface BuildRow {
   pgid: number | null;
   last_seq: number;
   retry_of: string | null;
+  supersedes: string | null;
 }
 
 export interface StageRow {

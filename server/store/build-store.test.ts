@@ -8,6 +8,7 @@ import { buildDetailSchema } from '../../src/spec/build-api.ts';
 import { buildKey } from '../../src/spec/build-key.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { minimalInput } from '../../src/spec/test-specs.ts';
+import { migrations } from './migrations.ts';
 import { BuildStore, type NewBuild } from './build-store.ts';
 import { openDatabase } from './open-database.ts';
 
@@ -50,7 +51,7 @@ describe('build store', () => {
     store.db.close();
     store = new BuildStore(openDatabase(dataDir));
     expect(store.getRow(row.id)?.state).toBe('queued');
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 

@@ -4,6 +4,7 @@ import type { BuildEvent, BuildEventBody, BuildState, PublishedImage, StageName 
 import type { NodeImage } from '../../src/spec/schema.ts';
 import { type ArtifactRow, type BuildRow, type StageRow, toStageRecord, toSummary } from './build-rows.ts';
 import { projectEvent } from './event-projection.ts';
+import { buildInputs, inputsKey, lineage, updateCounts } from './lineage-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 /** A build as stored: its artifacts by name; download URLs are the HTTP layer's to add. */
@@ -15,6 +16,8 @@ export interface NewBuild {
   specYaml: string;
   stages: StageName[];
   retryOf?: string;
+  /** The build this one rebuilds with newer inputs. */
+  supersedes?: string;
 }
 
 export interface BuildFilters {
@@ -53,8 +56,8 @@ export class BuildStore {
       const spec = input.spec.spec;
       this.db
         .prepare(
-          `INSERT INTO builds (id, build_key, name, state, kubernetes_version, release, formats, spec_json, spec_yaml, created_at, retry_of)
-           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO builds (id, build_key, name, state, kubernetes_version, release, formats, spec_json, spec_yaml, created_at, retry_of, supersedes)
+           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -67,6 +70,7 @@ export class BuildStore {
           input.specYaml,
           now(),
           input.retryOf ?? null,
+          input.supersedes ?? null,
         );
       const insertStage = this.db.prepare(`INSERT INTO stages (build_id, position, name, status) VALUES (?, ?, ?, 'pending')`);
       input.stages.forEach((name, position) => insertStage.run(id, position, name));
@@ -108,7 +112,7 @@ export class BuildStore {
   }
 
   summary(row: BuildRow): BuildSummary {
-    return toSummary(row, this.queuePosition(row));
+    return { ...toSummary(row, this.queuePosition(row)), updates: updateCounts(this.db, row.id) };
   }
 
   detail(id: string): StoredBuild | undefined {
@@ -139,7 +143,14 @@ export class BuildStore {
       published: published.map((p) => JSON.parse(p.body) as PublishedImage),
       testImage: testImage ? { reason: testImage.reason } : null,
       lastEventSeq: row.last_seq,
+      ...this.provenance(row),
     };
+  }
+
+  /** What the build was made from, and its place in a chain of rebuilds. */
+  private provenance(row: BuildRow): Pick<StoredBuild, 'inputs' | 'inputsKey' | 'supersedes' | 'supersededBy'> {
+    const inputs = buildInputs(this.db, row.id);
+    return { inputs, inputsKey: inputsKey(row.build_key, inputs), ...lineage(this.db, row.id) };
   }
 
   list(filters: BuildFilters): BuildList {

@@ -1,5 +1,6 @@
 import type { BuildEvent } from '../../src/spec/build-events.ts';
 import { finishedStates } from '../../src/spec/build-events.ts';
+import { inputIdentity } from '../../src/spec/build-inputs.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 /**
@@ -76,6 +77,14 @@ export function projectEvent(db: SqliteDatabase, buildId: string, event: BuildEv
            WHERE build_id = ? AND status IN ('pending', 'running')`,
         ).run(running, pending, event.time, buildId);
       }
+      return;
+    }
+    case 'inputs': {
+      const insert = db.prepare(
+        `INSERT INTO build_inputs (build_id, identity, position, body) VALUES (?, ?, (SELECT COUNT(*) FROM build_inputs WHERE build_id = ?), ?)
+         ON CONFLICT (build_id, identity) DO UPDATE SET body = excluded.body`,
+      );
+      for (const input of event.inputs) insert.run(buildId, inputIdentity(input), buildId, JSON.stringify(input));
       return;
     }
     case 'log':

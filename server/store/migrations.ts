@@ -79,4 +79,45 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (build_id, position)
   ) WITHOUT ROWID;
   `,
+  // 2: what builds were made from, their lineage, the updates found for them, and channels
+  `
+  ALTER TABLE builds ADD COLUMN supersedes TEXT;
+  CREATE INDEX builds_by_supersedes ON builds (supersedes);
+
+  CREATE TABLE build_inputs (
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    identity TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (build_id, identity)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE build_updates (
+    build_id TEXT PRIMARY KEY REFERENCES builds (id),
+    checked_at TEXT NOT NULL,
+    update_count INTEGER NOT NULL,
+    security_count INTEGER NOT NULL,
+    body TEXT NOT NULL
+  );
+
+  CREATE TABLE channels (
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    build_id TEXT NOT NULL REFERENCES builds (id),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (image, channel)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE channel_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_build TEXT,
+    to_build TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX channel_history_by_channel ON channel_history (image, channel, id);
+  `,
 ];

@@ -6,6 +6,7 @@ import type { PipelineEvent } from '../../src/spec/build-events.ts';
 import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-protocol.ts';
 import { ParentLines, readJob } from '../builds/parent-channel.ts';
 import { endBuildWhenParentDies } from '../builds/parent-watch.ts';
+import { lifecycleBuild } from './scripted-lifecycle-build.ts';
 import { scriptedSignedBuild } from './scripted-signing.ts';
 
 /**
@@ -127,6 +128,8 @@ async function main() {
   switch (scenario) {
     case 'quick':
       return succeed(job, 5, 0);
+    case 'lifecycle':
+      return lifecycleBuild(job, emit, send);
     case 'providers':
       return succeed(job, 5, 0, true);
     case 'stream':

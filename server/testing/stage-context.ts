@@ -58,6 +58,7 @@ export async function testStageContext(options: TestStageOptions): Promise<{ ctx
     recordCheck: (check) => emit({ type: 'verify', check }),
     markTestImage: (reason) => emit({ type: 'testImage', reason }),
     published: (image) => emit({ type: 'published', image }),
+    recordInputs: (inputs) => emit({ type: 'inputs', inputs }),
     signer: options.signer ?? { sign: () => Promise.reject(new Error(`the ${options.stage} stage has no signer in this test`)) },
   };
   return { ctx, events };

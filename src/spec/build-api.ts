@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildInputSchema, inputChangeSchema } from './build-inputs';
 import { artifactSchema, buildStates, publishedImageSchema, stageNames, stageStatuses, verifyCheckSchema } from './build-events';
 
 /** Shapes of the build API's JSON, shared by the server (responses, OpenAPI) and the SPA (parsing). */
@@ -13,6 +14,10 @@ export const stageRecordSchema = z.object({
   durationMs: z.number().nullable(),
 });
 export type StageRecord = z.infer<typeof stageRecordSchema>;
+
+/** Counts of the packages a rebuild would update (see updates-api.ts for the table). */
+export const updateCountsSchema = z.object({ count: z.number(), security: z.number(), checkedAt: z.string() });
+export type UpdateCounts = z.infer<typeof updateCountsSchema>;
 
 export const buildSummarySchema = z.object({
   id: z.string(),
@@ -29,6 +34,8 @@ export const buildSummarySchema = z.object({
   failedStage: z.string().nullable(),
   queuePosition: z.number().nullable(),
   deleted: z.boolean(),
+  /** The newest updates check of a finished build; null before the first. */
+  updates: updateCountsSchema.nullable().optional(),
 });
 export type BuildSummary = z.infer<typeof buildSummarySchema>;
 
@@ -43,6 +50,13 @@ export const buildDetailSchema = buildSummarySchema.extend({
   /** Set when the Kubernetes packages came from the stand-in repository. */
   testImage: z.object({ reason: z.string() }).nullable().optional(),
   lastEventSeq: z.number(),
+  /** The state of every source the build installed from (apt release files, binary checksums). */
+  inputs: z.array(buildInputSchema).optional(),
+  /** SHA-256 over the build key and the inputs: equal only for the same spec built from the same inputs. */
+  inputsKey: z.string().nullable().optional(),
+  /** The build this one rebuilt, and the newest build that rebuilt this one. */
+  supersedes: z.string().nullable().optional(),
+  supersededBy: z.string().nullable().optional(),
 });
 export type BuildDetail = z.infer<typeof buildDetailSchema>;
 
@@ -54,7 +68,14 @@ export const buildListSchema = z.object({
 });
 export type BuildList = z.infer<typeof buildListSchema>;
 
-export const createBuildResponseSchema = z.object({ build: buildDetailSchema, reused: z.boolean() });
+/** A reused build whose sources have moved on since it was built: a rebuild would differ. */
+export const staleSchema = z.object({
+  changed: z.array(inputChangeSchema),
+  updates: updateCountsSchema.nullable(),
+});
+export type Stale = z.infer<typeof staleSchema>;
+
+export const createBuildResponseSchema = z.object({ build: buildDetailSchema, reused: z.boolean(), stale: staleSchema.optional() });
 export type CreateBuildResponse = z.infer<typeof createBuildResponseSchema>;
 
 /** Error body of every 4xx/5xx: a stable code, words for people, and spec issues where there are some. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildInputSchema } from './build-inputs';
 import { stageNames } from './stage-plan';
 
 /**
@@ -58,6 +59,8 @@ export const pipelineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('published'), image: publishedImageSchema }),
   /** The image holds stand-ins for Kubernetes (the offline test repository): never a node to deploy. */
   z.object({ type: z.literal('testImage'), reason: z.string() }),
+  /** The state of the sources the build installs from, read before it does (see build-inputs.ts). */
+  z.object({ type: z.literal('inputs'), inputs: z.array(buildInputSchema) }),
 ]);
 
 /** Said wherever a test image shows up: the release file, the build page, the CLI, the reports. */

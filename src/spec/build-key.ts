@@ -5,7 +5,8 @@ import type { NodeImage } from './schema';
  * Bumped whenever the pipeline's output for the same spec changes, so a new
  * pipeline never hands out an image that an older one built.
  */
-export const PIPELINE_VERSION = 'stamper-pipeline/1';
+// 2: rootless builds, -updates and -security suites installed, provider agents and datasources, the Cluster API seed
+export const PIPELINE_VERSION = 'stamper-pipeline/2';
 
 /** Works in the browser (WebCrypto) and in Node ≥ 20 (globalThis.crypto). */
 async function sha256Hex(text: string): Promise<string> {

@@ -24,6 +24,8 @@ export const limits = {
   urlLength: 2048,
   pathLength: 1024,
   descriptionLength: 2000,
+  repositories: 16,
+  signingKeyLength: 64 * 1024,
 } as const;
 
 // Debian policy 5.6.1: lower-case letters, digits, + - . ; at least two chars, starting alphanumeric.
@@ -167,6 +169,30 @@ export const httpUrl = z
       ctx.addIssue({ code: 'custom', message: 'must not contain spaces, quotes or backslashes' });
     }
   });
+
+/** apt suite names: "stable", "trixie-security", "jammy/updates"; a trailing "/" marks a flat repository ("/" alone for its root). */
+export const aptSuite = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(
+    /^(?:\/|[A-Za-z0-9][A-Za-z0-9._~+-]*(?:\/[A-Za-z0-9._~+-]+)*\/?)$/,
+    'must be a suite name such as "stable" (letters, digits, . _ ~ + -, "/" between parts), or "/" for a flat repository',
+  );
+
+export const aptComponent = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*(?:\/[A-Za-z0-9._+-]+)*$/, 'must be a component name such as "main"');
+
+/** An ASCII-armored OpenPGP public key block, as `gpg --armor --export` writes it. */
+export const armoredPublicKey = z
+  .string()
+  .max(limits.signingKeyLength, `must be at most ${limits.signingKeyLength} characters`)
+  .regex(
+    /^\s*-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[A-Za-z0-9+/=:\s.,_()<>@-]*-----END PGP PUBLIC KEY BLOCK-----\s*$/,
+    'must be an ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK----- … -----END PGP PUBLIC KEY BLOCK-----)',
+  );
 
 export const sha256Hex = z.string().regex(/^[a-f0-9]{64}$/, 'must be a SHA-256 digest (64 lower-case hex characters)');
 

@@ -2,11 +2,26 @@ import { z } from 'zod';
 
 /** Shapes of `POST /api/preflight`, shared by the server (responses, OpenAPI) and the SPA. */
 
-export const sourceKinds = ['distro-mirror', 'kubernetes-apt-repository', 'kubernetes-signing-key', 'kubernetes-binary', 'containerd', 'runc'] as const;
+export const sourceKinds = [
+  'distro-mirror',
+  'distro-updates',
+  'distro-security',
+  'extra-repository',
+  'extra-signing-key',
+  'kubernetes-apt-repository',
+  'kubernetes-signing-key',
+  'kubernetes-binary',
+  'containerd',
+  'runc',
+] as const;
 export type SourceKind = (typeof sourceKinds)[number];
 
 export const sourceKindTitles: Record<SourceKind, string> = {
   'distro-mirror': 'Distribution mirror',
+  'distro-updates': 'Distribution updates',
+  'distro-security': 'Security updates',
+  'extra-repository': 'Extra apt repository',
+  'extra-signing-key': 'Extra repository signing key',
   'kubernetes-apt-repository': 'Kubernetes apt repository',
   'kubernetes-signing-key': 'Kubernetes signing key',
   'kubernetes-binary': 'Kubernetes binary',

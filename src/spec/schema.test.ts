@@ -248,3 +248,30 @@ describe('cross-field rules', () => {
     expectRejected({ os: { distro: 'debian', release: 'noble' } }, 'spec.os.release', 'not a debian release');
   });
 });
+
+describe('extra repositories', () => {
+  const key = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZabc\n-----END PGP PUBLIC KEY BLOCK-----\n';
+  const repo = { name: 'internal', url: 'https://apt.example/debian', suite: 'stable', signingKeyUrl: 'https://apt.example/key.asc' };
+
+  it('accepts a repository with a key URL or an inline key', () => {
+    expect(issuesOf(minimalInput({ repositories: [repo] }))).toEqual([]);
+    expect(issuesOf(minimalInput({ repositories: [{ ...repo, signingKeyUrl: undefined, signingKey: key, pin: 1001 }] }))).toEqual([]);
+  });
+
+  it('needs exactly one signing key', () => {
+    expectRejected({ repositories: [{ ...repo, signingKeyUrl: undefined }] }, 'spec.repositories[0].signingKeyUrl', 'exactly one');
+    expectRejected({ repositories: [{ ...repo, signingKey: key }] }, 'spec.repositories[0].signingKeyUrl', 'exactly one');
+  });
+
+  it('rejects a suite, a key or a name that could break the sources file', () => {
+    expectRejected({ repositories: [{ ...repo, suite: 'stable main' }] }, 'spec.repositories[0].suite', 'suite name');
+    expectRejected({ repositories: [{ ...repo, suite: 'stable\nTypes: deb' }] }, 'spec.repositories[0].suite', 'suite name');
+    expectRejected({ repositories: [{ ...repo, signingKeyUrl: undefined, signingKey: 'ssh-ed25519 AAAA' }] }, 'spec.repositories[0].signingKey', 'armored');
+    expectRejected({ repositories: [repo, repo] }, 'spec.repositories[1].name', 'more than once');
+    expectRejected({ repositories: [{ ...repo, suite: '/', components: ['main'] }] }, 'spec.repositories[0].components', 'flat');
+  });
+
+  it('refuses to remove the distro sources when no repository replaces them', () => {
+    expectRejected({ os: { release: 'trixie', keepDistroSources: false } }, 'spec.os.keepDistroSources', 'at least one');
+  });
+});

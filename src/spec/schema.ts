@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { containerdIncompatibility, defaultKubernetesMinor, defaultRelease, findKubernetesMinor, findRelease, kubernetesMinors, releases } from './catalog';
 import {
   absoluteFilePath,
+  aptComponent,
+  aptSuite,
+  armoredPublicKey,
   awsRegion,
   awsTagKey,
   awsTagValue,
@@ -44,6 +47,15 @@ const osSchema = z
       .describe('Release code name, e.g. trixie (Debian 13) or bookworm (Debian 12)'),
     arch: z.enum(['amd64']).default('amd64').describe('CPU architecture'),
     mirror: httpUrl.optional().describe("Package mirror; defaults to the mirror the build host's apt uses (Debian only)"),
+    securityMirror: httpUrl
+      .optional()
+      .describe("Where the release's -security suite is served; defaults to the build host's security source (Debian) or the mirror itself (Ubuntu)"),
+    keepDistroSources: z
+      .boolean()
+      .optional()
+      .describe(
+        "false leaves only spec.repositories in the image's apt sources: the distro mirror builds the image, nodes never see it (image-builder's disable_public_repos); default true",
+      ),
   })
   .strict();
 
@@ -88,6 +100,24 @@ const kubernetesSchema = z
     source: z.discriminatedUnion('type', [aptSourceSchema, binariesSourceSchema]).default({ type: 'apt' }),
     cniVersion: semver3.optional().describe('CNI plugins version; defaults to the one paired with the Kubernetes minor'),
     crictlVersion: semver3.optional().describe('crictl version; defaults to the one paired with the Kubernetes minor'),
+  })
+  .strict();
+
+const aptRepositorySchema = z
+  .object({
+    name: dnsLabel.describe('Names the sources file in the image: /etc/apt/sources.list.d/stamper-<name>.sources'),
+    url: httpUrl.describe('Repository base URL (the directory holding dists/, or the flat repository itself)'),
+    suite: aptSuite.describe('Suite or code name, e.g. "stable"; "/" (or a path ending in "/") for a flat repository'),
+    components: z.array(aptComponent).min(1).max(16).optional().describe('Defaults to ["main"]; flat repositories have none'),
+    signingKeyUrl: httpUrl.optional().describe('Where the OpenPGP key that signs the repository is served (armored or binary)'),
+    signingKey: armoredPublicKey.optional().describe('The signing key itself, ASCII-armored'),
+    pin: z
+      .number()
+      .int()
+      .min(-1000)
+      .max(1001)
+      .optional()
+      .describe("apt Pin-Priority for this repository's host: 1001 prefers it over the distro even for older versions, 100 only fills gaps"),
   })
   .strict();
 
@@ -183,6 +213,7 @@ const specBodySchema = z
     runtime: runtimeSchema.default({ name: 'containerd', source: 'distro', systemdCgroup: true }),
     kubernetes: kubernetesSchema.default({ version: defaultKubernetesVersion, source: { type: 'apt' } }),
     packages: z.array(packageRequest).max(limits.packages).default([]).describe('Extra distro packages: "name" or "name=version"'),
+    repositories: z.array(aptRepositorySchema).max(limits.repositories).default([]).describe('Extra apt repositories that `packages` may come from'),
     users: z.array(userSchema).max(limits.users).default([]),
     files: z.array(fileSchema).max(limits.files).default([]),
     sysctl: recordWithKeys(sysctlKey, sysctlValue, limits.sysctls).default({}),
@@ -298,8 +329,23 @@ function checkSpecRules(spec: SpecBody, ctx: z.RefinementCtx): void {
     issue(['files'], `file contents add up to ${totalContent} characters; the limit is ${limits.totalFileContentBytes}`);
   }
 
+  checkRepositories(spec, issue);
+
   const both = spec.services.enable.filter((s) => spec.services.disable.includes(s));
   if (both.length > 0) issue(['services', 'disable'], `${both.join(', ')} cannot be both enabled and disabled`);
+}
+
+function checkRepositories(spec: SpecBody, issue: (path: (string | number)[], message: string) => void): void {
+  const names = new Set<string>();
+  spec.repositories.forEach((repo, i) => {
+    if (names.has(repo.name)) issue(['repositories', i, 'name'], `repository "${repo.name}" is listed more than once`);
+    names.add(repo.name);
+    if (!repo.signingKey === !repo.signingKeyUrl) issue(['repositories', i, 'signingKeyUrl'], 'give exactly one of signingKeyUrl or signingKey');
+    if (repo.suite.endsWith('/') && repo.components) issue(['repositories', i, 'components'], 'a flat repository (suite ending in "/") has no components');
+  });
+  if (spec.os.keepDistroSources === false && spec.repositories.length === 0) {
+    issue(['os', 'keepDistroSources'], 'removing the distro sources needs at least one entry in repositories, or nodes have no apt source at all');
+  }
 }
 
 export const nodeImageSchema = z
@@ -325,3 +371,4 @@ export type OutputFormat = OutputSpec['format'];
 export type { ProviderTargetId } from './providers/provider-targets';
 export type UserSpec = NodeImageSpec['users'][number];
 export type FileSpec = NodeImageSpec['files'][number];
+export type AptRepositorySpec = NodeImageSpec['repositories'][number];

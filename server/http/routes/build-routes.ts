@@ -33,10 +33,13 @@ const listQuerySchema = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
+const flag = z.enum(['true', 'false', '1', '0']).optional();
 const forceQuery = z.object({
-  force: z.enum(['true', 'false', '1', '0']).describe('Build even when a build with the same key exists').optional(),
+  force: flag.describe('Build even when a build with the same key exists'),
+  successor: flag.describe('When the build that would be reused was made from sources that have moved on since, build its successor instead'),
   skipPreflight: z.string().optional(),
 });
+const isSet = (value: string | undefined) => value === 'true' || value === '1';
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -80,6 +83,11 @@ const docs = {
       422: errorResponse('sources_unreachable: a source the build host cannot use'),
     },
   },
+  rebuild: {
+    summary: "Build a succeeded build again from its spec against today's sources, as its successor (supersedes)",
+    params: idParams,
+    responses: { 201: jsonResponse('The successor', createBuildResponseSchema), 409: errorResponse('Only a succeeded build is rebuilt') },
+  },
   remove: { summary: 'Delete the artifacts; the build stays as a tombstone', params: idParams, responses: { 200: build, 409: errorResponse('Still active') } },
   log: { summary: 'Full log as text', params: idParams, responses: { 200: textResponse('Log'), 404: errorResponse('No such build') } },
 } satisfies Record<string, RouteDoc>;
@@ -107,13 +115,15 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
 
   app.post('/api/builds', { config: { rateLimit, doc: docs.create } }, async (request, reply) => {
-    const { force } = parseOrThrow(forceQuery, request.query);
-    const forced = force === 'true' || force === '1';
+    const query = parseOrThrow(forceQuery, request.query);
+    const forced = isSet(query.force);
+    // ?successor=true: when the build that would be reused is stale, build its successor
+    const successor = isSet(query.successor);
     const checked = await requireValidSpec(request.body);
     // a build that is reused fetches nothing, so it needs no preflight
-    if (forced || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
-    const result = await service.create(checked, forced);
-    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
+    if (forced || successor || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const result = await service.create(checked, forced, successor);
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
@@ -133,6 +143,12 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     const result = await service.retry(id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
+  });
+
+  app.post('/api/builds/:id/rebuild', { config: { rateLimit, doc: docs.rebuild } }, async (request, reply) => {
+    const result = await service.rebuild(parseOrThrow(idParams, request.params).id);
+    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: false };
+    return reply.code(201).send(body);
   });
 
   app.delete('/api/builds/:id', { config: { doc: docs.remove } }, async (request) =>

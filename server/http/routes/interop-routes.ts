@@ -93,10 +93,10 @@ export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app
   app.post<{ Querystring: { report?: string } }>('/api/specs/export/image-builder', { config: { doc: docs.exportVarFile } }, async (request, reply) => {
     const parsed = parseSpecBody(request.body);
     if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
-    const { varFile, notCarried } = exportImageBuilderVarFile(parsed.spec);
+    const { varFile, repositoryFiles, notCarried } = exportImageBuilderVarFile(parsed.spec);
     const fileName = imageBuilderFileName(parsed.spec.metadata.name);
     // ?report=1 is for the SPA: the file plus what it leaves out, to show before downloading.
-    if (request.query.report !== undefined) return { fileName, varFile, notCarried } satisfies VarFileExportReport;
+    if (request.query.report !== undefined) return { fileName, varFile, repositoryFiles, notCarried } satisfies VarFileExportReport;
     return reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('content-disposition', attachment(fileName))

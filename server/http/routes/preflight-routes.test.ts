@@ -17,6 +17,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stamper-preflight-'));
   await mkdir(join(dir, 'debian/dists/trixie'), { recursive: true });
   await writeFile(join(dir, 'debian/dists/trixie/InRelease'), 'Suite: trixie\n');
+  await mkdir(join(dir, 'debian/dists/trixie-updates'), { recursive: true });
+  await writeFile(join(dir, 'debian/dists/trixie-updates/InRelease'), 'Suite: trixie-updates\n');
+  await mkdir(join(dir, 'debian-security/dists/trixie-security'), { recursive: true });
+  await writeFile(join(dir, 'debian-security/dists/trixie-security/InRelease'), 'Suite: trixie-security\n');
   await mkdir(join(dir, 'k8s'), { recursive: true });
   await writeFile(join(dir, 'k8s/InRelease'), 'Origin: test\n');
   await writeFile(join(dir, 'k8s/Release.key'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n');
@@ -65,6 +69,9 @@ describe('POST /api/preflight', () => {
       expect(result.enforced).toBe(true);
       expect(result.sources.map((s) => [s.kind, s.url, s.status])).toEqual([
         ['distro-mirror', `${served.url}debian/dists/trixie/InRelease`, 200],
+        ['distro-updates', `${served.url}debian/dists/trixie-updates/InRelease`, 200],
+        // a Debian mirror's security archive is its debian-security sibling
+        ['distro-security', `${served.url}debian-security/dists/trixie-security/InRelease`, 200],
         ['kubernetes-apt-repository', `${served.url}k8s/InRelease`, 200],
         ['kubernetes-signing-key', `${served.url}k8s/Release.key`, 200],
       ]);

@@ -55,6 +55,7 @@ describe('writeContainerDiskOutput', () => {
     recordCheck: () => undefined,
     markTestImage: () => undefined,
     published: () => undefined,
+    recordInputs: () => undefined,
     signer: { sign: () => Promise.reject(new Error('the formats stage does not sign')) },
   });
 

@@ -35,6 +35,7 @@ function contextFor(spec: NodeImage, run: string): StageContext {
     recordCheck: () => undefined,
     markTestImage: () => undefined,
     published: () => undefined,
+    recordInputs: () => undefined,
     cacheOutDir: join(workDir, 'cache'),
     signer: { sign: () => Promise.reject(new Error('the formats stage does not sign')) },
   };

@@ -68,6 +68,7 @@ describe('the kubernetes stage installing binaries by URL', () => {
     recordCheck: () => undefined,
     markTestImage: () => undefined,
     published: () => undefined,
+    recordInputs: () => undefined,
     signer: { sign: () => Promise.reject(new Error('the kubernetes stage signs nothing')) },
   });
 

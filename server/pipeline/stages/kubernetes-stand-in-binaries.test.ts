@@ -75,6 +75,7 @@ async function installBinaries(name: string, source: { path: string; sha256: Sha
     recordCheck: () => undefined,
     markTestImage: (reason) => marks.push(reason),
     published: () => undefined,
+    recordInputs: () => undefined,
   };
   await mkdir(ctx.stageDir, { recursive: true });
   await kubernetesStage.run(ctx);

@@ -14,6 +14,7 @@ import {
 } from '../../../src/spec/node-kubernetes';
 import { isArmoredKey } from '../kubernetes/apt-source';
 import { recordTestImage, standInBinariesReason, standInReason } from '../kubernetes/stand-in';
+import { recordKubernetesInputs } from '../record-inputs';
 import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import type { Stage, StageContext } from '../stage';
 import { writeNodeFiles } from '../tree-files';
@@ -24,6 +25,7 @@ export const kubernetesStage: Stage = {
   name: 'kubernetes',
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
+    await recordKubernetesInputs(ctx);
     const restore = await prepareTreeForApt(tree);
     try {
       if (ctx.spec.spec.kubernetes.source.type === 'apt') await installFromApt(ctx, tree);

@@ -49,6 +49,7 @@ function fakeContext(spec: NodeImage, events: PipelineEvent[]): StageContext {
     artifacts: { add: () => Promise.reject(new Error('unused')), list: () => [] },
     recordCheck: () => undefined,
     markTestImage: () => undefined,
+    recordInputs: () => undefined,
     published: (image) => events.push({ type: 'published', image }),
     signer: { sign: () => Promise.reject(new Error('publish signs nothing')) },
   };

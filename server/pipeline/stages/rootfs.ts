@@ -4,9 +4,11 @@ import { findRelease } from '../../../src/spec/catalog';
 import type { NodeImageSpec } from '../../../src/spec/schema';
 import { describeStatus, fetchSource } from '../../sources/source-fetch';
 import { SourcePolicyError, sourcePolicyFromEnvironment } from '../../sources/source-policy';
-import { hostDebianMirror } from '../host-mirror';
+import { hostDebianMirror, hostDebianSecurityMirror } from '../host-mirror';
 import { baseTreeCachePath } from '../rootfs/base-tree-cache';
+import { prepareAptSources } from '../rootfs/extra-repositories';
 import { osLayerKey } from '../rootfs/os-layer-key';
+import { recordOsInputs } from '../record-inputs';
 import { DPKG_EXCLUDES, renderInitramfsHook, rootfsPackages } from '../rootfs/package-set';
 import { installUpstreamRuntime } from '../rootfs/upstream-runtime';
 import type { Stage, StageContext } from '../stage';
@@ -19,7 +21,8 @@ export const rootfsStage: Stage = {
   name: 'rootfs',
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
-    const key = osLayerKey(ctx.spec.spec);
+    const mirror = await resolveMirror(ctx.spec.spec);
+    const key = osLayerKey(ctx.spec.spec, await recordOsInputs(ctx, mirror));
     const cached = baseTreeCachePath(ctx.cacheDir, key);
     await rm(tree, { recursive: true, force: true });
 
@@ -32,7 +35,6 @@ export const rootfsStage: Stage = {
       return;
     }
 
-    const mirror = await resolveMirror(ctx.spec.spec);
     await checkMirrorReachable(mirror, ctx.spec.spec.os.release, ctx.signal);
     ctx.progress(3, `bootstrapping ${ctx.spec.spec.os.release} from ${mirror}`);
     await bootstrap(ctx, tree, mirror);
@@ -72,7 +74,9 @@ async function bootstrap(ctx: StageContext, tree: string, mirror: string): Promi
     '--aptopt=Acquire::Retries "3"',
   ];
   if (release?.keyring) args.push(`--keyring=${release.keyring}`);
-  args.push(spec.os.release, tree, mirror);
+  const hostSecurityMirror = spec.os.distro === 'debian' && !spec.os.mirror ? await hostDebianSecurityMirror() : undefined;
+  const sources = await prepareAptSources(spec, ctx.stageDir, mirror, { hostSecurityMirror, signal: ctx.signal });
+  args.push(...sources.options, spec.os.release, tree, ...sources.mirrors);
 
   // mmdebstrap's phases in order, with the share of the stage each one ends at
   const milestones: [RegExp, number, string][] = [

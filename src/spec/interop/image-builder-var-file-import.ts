@@ -292,8 +292,14 @@ function importPackages(reader: VarFileReader, spec: SpecBodyInput): void {
     reader.from(k.extraDebs, ['packages']);
   }
   const repos = reader.take(k.extraRepos);
-  if (repos !== undefined) reader.reject(k.extraRepos, 'repository files on the build host have no Stamper equivalent; use os.mirror');
-  reader.expect(k.disablePublicRepos, ['false'], 'Stamper always installs from the release mirror (os.mirror)');
+  if (repos !== undefined)
+    reader.reject(k.extraRepos, `names repository files on the Packer host (${repos}), which an import cannot read: add each repository to spec.repositories`);
+  const disablePublic = reader.take(k.disablePublicRepos);
+  if (disablePublic === 'true') {
+    spec.os = { ...spec.os, keepDistroSources: false };
+    reader.warnings.push('disable_public_repos: the distro mirror still builds the image; the image keeps only spec.repositories as apt sources');
+  } else if (disablePublic !== undefined && disablePublic !== 'false')
+    reader.reject(k.disablePublicRepos, `expected "true" or "false", found "${disablePublic}"`);
 }
 
 function importDisk(reader: VarFileReader, spec: SpecBodyInput): void {

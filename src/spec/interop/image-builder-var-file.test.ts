@@ -211,8 +211,40 @@ describe('importImageBuilderVarFile', () => {
     ]);
   });
 
+  it('turns disable_public_repos into an image that keeps only spec.repositories, and says why extra_repos cannot come along', () => {
+    const result = importImageBuilderVarFile({ disable_public_repos: 'true', extra_repos: '/home/ci/internal.list' });
+    expect(result.spec.spec?.os).toEqual({ keepDistroSources: false });
+    expect(result.unsupportedKeys).toEqual(['extra_repos']);
+    // the reason sits with the unsupported key; the warning says what the image keeps
+    expect(result.unsupported.find((u) => u.key === 'extra_repos')?.reason).toContain('/home/ci/internal.list');
+    expect(result.warnings.join('\n')).toContain('spec.repositories');
+  });
+
   it('refuses input that is not a var file', () => {
     expect(() => importImageBuilderVarFile(['kubernetes_semver'])).toThrow(/JSON object/);
+  });
+});
+
+describe('repositories in the export', () => {
+  const key = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZabc\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n';
+  it('names one deb822 file per repository in extra_repos, with an inline key embedded', () => {
+    const image = parse(
+      minimalInput({
+        os: { release: 'trixie', keepDistroSources: false },
+        repositories: [
+          { name: 'internal', url: 'https://apt.corp.example/debian', suite: 'trixie', components: ['main', 'contrib'], signingKey: key },
+          { name: 'vendor', url: 'https://vendor.example/apt', suite: '/', signingKeyUrl: 'https://vendor.example/key.asc', pin: 500 },
+        ],
+      }),
+    );
+    const { varFile, repositoryFiles, notCarried } = exportImageBuilderVarFile(image);
+    expect(varFile.extra_repos).toBe('stamper-internal.sources stamper-vendor.sources');
+    expect(varFile.disable_public_repos).toBe('true');
+    expect(repositoryFiles[0]?.content).toBe(
+      'Types: deb\nURIs: https://apt.corp.example/debian\nSuites: trixie\nComponents: main contrib\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n mDMEZabc\n =abcd\n -----END PGP PUBLIC KEY BLOCK-----\n',
+    );
+    expect(repositoryFiles[1]?.content).toBe('Types: deb\nURIs: https://vendor.example/apt\nSuites: /\n');
+    expect(notCarried).toEqual(['spec.repositories[1].signingKeyUrl', 'spec.repositories[1].pin']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { extraRepositorySuite, renderSourceStanza } from '../apt-suites';
 import { findRelease } from '../catalog';
 import { resolveVersions } from '../defaults';
 import type { NodeImage, NodeImageSpec, OutputSpec, ProviderTargetId } from '../schema';
@@ -12,6 +13,8 @@ export type ImageBuilderVarFile = Record<string, string>;
 
 export interface VarFileExport {
   varFile: ImageBuilderVarFile;
+  /** The files `extra_repos` names, to put beside the var file: deb822 sources, keys embedded where the spec holds them. */
+  repositoryFiles: { name: string; content: string }[];
   /** Spec fields that differ from their defaults and have no image-builder variable; the export leaves them out. */
   notCarried: string[];
 }
@@ -118,8 +121,9 @@ export function exportImageBuilderVarFile(image: NodeImage): VarFileExport {
   }
 
   varFile[k.extraDebs] = spec.packages.join(' ');
-  varFile[k.extraRepos] = '';
-  varFile[k.disablePublicRepos] = 'false';
+  const repositoryFiles = exportRepositories(spec, notCarried);
+  varFile[k.extraRepos] = repositoryFiles.map((file) => file.name).join(' ');
+  varFile[k.disablePublicRepos] = spec.os.keepDistroSources === false ? 'true' : 'false';
 
   varFile[k.diskSize] = String(spec.disk.sizeGiB * 1024);
   // image-builder knows "bios" and "efi"; our hybrid disk is its default, so it sets nothing.
@@ -127,7 +131,21 @@ export function exportImageBuilderVarFile(image: NodeImage): VarFileExport {
   if (spec.disk.firmware === 'bios') varFile[k.firmware] = 'bios';
 
   for (const output of spec.outputs) exportOutput(output, varFile, notCarried, spec);
-  return { varFile: sortedKeys(varFile), notCarried };
+  return { varFile: sortedKeys(varFile), repositoryFiles, notCarried };
+}
+
+/**
+ * image-builder copies each `extra_repos` file into /etc/apt/sources.list.d as it is; a
+ * deb822 file with the key embedded needs nothing else. A key given by URL cannot be
+ * embedded without fetching it, and image-builder has no variable for apt pins.
+ */
+function exportRepositories(spec: NodeImageSpec, notCarried: string[]): { name: string; content: string }[] {
+  return spec.repositories.map((repo, i) => {
+    if (repo.signingKeyUrl) notCarried.push(`spec.repositories[${i}].signingKeyUrl`);
+    if (repo.pin !== undefined) notCarried.push(`spec.repositories[${i}].pin`);
+    const stanza = renderSourceStanza(extraRepositorySuite(repo), repo.signingKey ? { armoredKey: repo.signingKey } : undefined);
+    return { name: `stamper-${repo.name}.sources`, content: stanza };
+  });
 }
 
 /** The provider target of image-builder's own build for each format it writes (build-node-ova-vsphere-*, build-qemu-*, build-raw-*, build-ami-*). */

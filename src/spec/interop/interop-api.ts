@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const varFileExportReportSchema = z.object({
   fileName: z.string(),
   varFile: z.record(z.string(), z.string()),
+  /** The deb822 sources files `extra_repos` names, to place beside the var file. */
+  repositoryFiles: z.array(z.object({ name: z.string(), content: z.string() })).optional(),
   /** Spec fields left out because image-builder has no variable for them. */
   notCarried: z.array(z.string()),
 });

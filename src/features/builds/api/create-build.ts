@@ -9,13 +9,16 @@ export interface CreateBuildInput {
   spec: NodeImage | string;
   /** Build again even when an identical spec already has a finished build. */
   force?: boolean;
+  /** When the identical spec's build was made from sources that have moved on, build its successor. */
+  successor?: boolean;
   /** Hosts the user vouches for: the server does not hold their failed checks against the spec. */
   skipPreflight?: readonly string[];
 }
 
-export async function createBuild({ spec, force, skipPreflight = [] }: CreateBuildInput): Promise<CreateBuildResponse> {
+export async function createBuild({ spec, force, successor, skipPreflight = [] }: CreateBuildInput): Promise<CreateBuildResponse> {
   const query = new URLSearchParams();
   if (force) query.set('force', 'true');
+  if (successor) query.set('successor', 'true');
   if (skipPreflight.length > 0) query.set('skipPreflight', skipPreflight.join(','));
   const path = query.size > 0 ? `/api/builds?${query.toString()}` : '/api/builds';
   const body = typeof spec === 'string' ? { text: spec, contentType: 'application/yaml' } : { json: spec as unknown as Record<string, unknown> };

@@ -4,22 +4,24 @@ import { ApiRequestError } from '@/lib/api-client';
 import type { BuildState } from '@/spec/build-events';
 import { useCancelBuild } from '../api/cancel-build';
 import { useDeleteBuild } from '../api/delete-build';
+import { useRebuildBuild } from '../api/rebuild-build';
 import { useRetryBuild } from '../api/retry-build';
 import { ConfirmDialog } from './confirm-dialog';
 
-type Pending = 'cancel' | 'retry' | 'delete' | null;
+type Pending = 'cancel' | 'retry' | 'rebuild' | 'delete' | null;
 
 const errorText = (error: unknown) => (error instanceof ApiRequestError || error instanceof Error ? error.message : 'Something went wrong');
 
-/** Cancel while the build runs; retry or delete once it has ended. Each asks first. */
+/** Cancel while the build runs; retry, rebuild or delete once it has ended. Each asks first. */
 export function BuildActions({ id, state }: { id: string; state: BuildState }) {
   const [, navigate] = useLocation();
   const [pending, setPending] = useState<Pending>(null);
   const cancel = useCancelBuild(id);
   const retry = useRetryBuild(id);
+  const rebuild = useRebuildBuild(id);
   const remove = useDeleteBuild(id);
   const active = state === 'queued' || state === 'running';
-  const error = cancel.error ?? retry.error ?? remove.error;
+  const error = cancel.error ?? retry.error ?? rebuild.error ?? remove.error;
 
   return (
     <div className="st-actions">
@@ -31,6 +33,11 @@ export function BuildActions({ id, state }: { id: string; state: BuildState }) {
       {!active && state !== 'succeeded' && (
         <button type="button" className="st-button st-button--primary" onClick={() => setPending('retry')}>
           Retry
+        </button>
+      )}
+      {state === 'succeeded' && (
+        <button type="button" className="st-button" onClick={() => setPending('rebuild')}>
+          Rebuild with updates
         </button>
       )}
       {!active && (
@@ -63,6 +70,21 @@ export function BuildActions({ id, state }: { id: string; state: BuildState }) {
           onCancel={() => setPending(null)}
           onConfirm={() =>
             retry.mutate(undefined, {
+              onSuccess: (response) => navigate(`/builds/${response.build.id}`),
+              onSettled: () => setPending(null),
+            })
+          }
+        />
+      )}
+      {pending === 'rebuild' && (
+        <ConfirmDialog
+          title="Rebuild with today’s sources?"
+          body="The same spec is built again, installing whatever its apt suites serve now. The new build supersedes this one, which stays as it is."
+          confirmLabel="Rebuild"
+          busy={rebuild.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() =>
+            rebuild.mutate(undefined, {
               onSuccess: (response) => navigate(`/builds/${response.build.id}`),
               onSettled: () => setPending(null),
             })

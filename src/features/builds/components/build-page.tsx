@@ -12,6 +12,8 @@ import { isFinishedState } from '../lib/build-log';
 import { estimateRemaining } from '../lib/eta';
 import { explainFailure } from '../lib/explain-failure';
 import { BuildActions } from './build-actions';
+import { BuildInputs } from './build-inputs';
+import { BuildLineage } from './build-lineage';
 import { BuildProgress } from './build-progress';
 import { BuildResults } from './build-results';
 import { FailureSummary } from './failure-summary';
@@ -102,7 +104,8 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
       </header>
 
       <TestImageBanner testImage={build.testImage} />
-      {searchParams.get('reused') === '1' && <ReusedNotice build={build} />}
+      {searchParams.get('reused') === '1' && <ReusedNotice build={build} movedSources={Number(searchParams.get('moved') ?? 0)} />}
+      <BuildLineage id={build.id} supersedes={build.supersedes} supersededBy={build.supersededBy} />
       {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
       {connection === 'reconnecting' && (
         <p role="status" className="st-notice">
@@ -132,6 +135,7 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
       </section>
 
       {finished && <BuildResults build={build} verifyDownloads={verifyDownloads} />}
+      <BuildInputs inputs={build.inputs ?? []} />
     </div>
   );
 }

@@ -3,6 +3,8 @@ import type { BuildDetail } from '@/spec/build-api';
 import { useBuildSbom } from '@/lib/api/get-build-sbom';
 import { ArtifactsTable } from './artifacts-table';
 import { CapiBootstrapStatus } from './capi-bootstrap-status';
+import { BuildChannels } from './build-channels';
+import { BuildUpdatesSection } from './build-updates';
 import { DropInManifests } from './drop-in-manifests';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';
@@ -34,6 +36,9 @@ export function BuildResults({ build, verifyDownloads }: BuildResultsProps) {
         {build.state === 'succeeded' && verifyDownloads}
       </section>
       {build.state === 'succeeded' && <DropInManifests buildId={build.id} />}
+      {/* only a build that recorded its sources can be compared with them */}
+      {build.state === 'succeeded' && (build.inputs ?? []).some((i) => i.kind === 'apt') && <BuildUpdatesSection buildId={build.id} />}
+      {build.state === 'succeeded' && <BuildChannels build={build} />}
       <section aria-labelledby="verify-heading" className="st-card">
         <h2 id="verify-heading">Boot check</h2>
         <CapiBootstrapStatus checks={build.verify} testImage={Boolean(build.testImage)} />

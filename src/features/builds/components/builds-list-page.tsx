@@ -126,6 +126,7 @@ export default function BuildsListPage() {
                   <th scope="col">Kubernetes</th>
                   <th scope="col">Release</th>
                   <th scope="col">Formats</th>
+                  <th scope="col">Updates</th>
                   <th scope="col">Created</th>
                   <th scope="col" className="st-num">
                     Took
@@ -154,6 +155,7 @@ export default function BuildsListPage() {
                     <td>{b.kubernetesVersion}</td>
                     <td>{b.release}</td>
                     <td>{b.formats.join(', ')}</td>
+                    <td>{b.updates ? updatesText(b.updates) : '—'}</td>
                     <td>
                       <time dateTime={b.createdAt}>{new Date(b.createdAt).toLocaleString()}</time>
                     </td>
@@ -193,4 +195,10 @@ export default function BuildsListPage() {
       )}
     </div>
   );
+}
+
+/** "3 (2 security)", or "none": the newest updates check of a finished build. */
+function updatesText(updates: { count: number; security: number }): string {
+  if (updates.count === 0) return 'none';
+  return updates.security > 0 ? `${updates.count} (${updates.security} security)` : String(updates.count);
 }

@@ -3,6 +3,7 @@ import { useDraftStore } from '@/stores/draft-store';
 import { usePreflightSkipStore } from '@/stores/preflight-skip-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { usePreflight } from '@/lib/api/get-preflight';
+import type { CreateBuildResponse } from '@/spec/build-api';
 import { describeIssue } from '@/spec/issue-labels';
 import { describeSourceFailure } from '@/spec/preflight-api';
 import { useCreateBuild } from '../api/create-build';
@@ -53,7 +54,7 @@ export function SubmitBuildButton() {
         onClick={() =>
           create.mutate(
             { spec: yamlText, skipPreflight: skipHosts },
-            { onSuccess: (response) => navigate(`/builds/${response.build.id}${response.reused ? '?reused=1' : ''}`) },
+            { onSuccess: (response) => navigate(`/builds/${response.build.id}${reusedQuery(response)}`) },
           )
         }
       >
@@ -73,4 +74,11 @@ export function SubmitBuildButton() {
       )}
     </div>
   );
+}
+
+/** The build page says a build was reused, and how many of its sources have moved on since. */
+function reusedQuery(response: CreateBuildResponse): string {
+  if (!response.reused) return '';
+  const moved = response.stale?.changed.length ?? 0;
+  return moved > 0 ? `?reused=1&moved=${moved}` : '?reused=1';
 }

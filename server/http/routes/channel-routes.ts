@@ -1,0 +1,78 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { channelListSchema, channelParamsSchema, channelSchema, promoteBodySchema } from '../../../src/spec/channels-api.ts';
+import { buildDirs, isInside } from '../../builds/build-dirs.ts';
+import type { ChannelService } from '../../channels/channel-service.ts';
+import { serveArtifact } from '../../downloads/serve-artifact.ts';
+import { notFound } from '../http-error.ts';
+import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
+import { parseOrThrow } from './build-routes.ts';
+
+export interface ChannelRoutesOptions {
+  channels: ChannelService;
+  dataDir: string;
+  /** Who the history names for a move: there is one kind of caller per server today. */
+  actor: string;
+}
+
+const artifactParams = channelParamsSchema.extend({ name: z.string().min(1).max(255) });
+const channel = jsonResponse('The channel', channelSchema);
+const docs = {
+  list: { summary: 'Every channel and the build it points at', responses: { 200: jsonResponse('Channels', channelListSchema) } },
+  get: {
+    summary: 'A channel: its build, versions, files with SHA-256 and stable download URLs, and its history',
+    params: channelParamsSchema,
+    responses: { 200: channel, 404: errorResponse('No such channel') },
+  },
+  promote: {
+    summary: 'Point a channel at a verified build of its image (creates the channel)',
+    params: channelParamsSchema,
+    body: { 'application/json': promoteBodySchema },
+    responses: { 200: channel, 404: errorResponse('No such build'), 409: errorResponse('not_verified: not a boot-verified build of this image') },
+  },
+  rollback: {
+    summary: 'Point a channel back at the build it pointed at before its last move',
+    params: channelParamsSchema,
+    responses: { 200: channel, 404: errorResponse('No such channel'), 409: errorResponse('nothing_to_roll_back') },
+  },
+  artifact: {
+    summary: "Download a file of the channel's current build (ETag is its SHA-256; Range supported)",
+    params: artifactParams,
+    responses: { 200: { description: 'The file' }, 206: { description: 'A byte range' }, 404: errorResponse('No such channel or file') },
+  },
+} satisfies Record<string, RouteDoc>;
+
+/** Stable URLs for consumers (a CI job, an ORC Image) that follow a channel as it moves. */
+export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, dataDir, actor }) => {
+  app.get('/api/channels', { config: { doc: docs.list } }, async () => channels.list());
+
+  app.get('/api/channels/:image/:channel', { config: { doc: docs.get } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    return channels.get(image, name);
+  });
+
+  app.post('/api/channels/:image/:channel', { config: { doc: docs.promote } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    const { buildId } = parseOrThrow(promoteBodySchema, request.body);
+    return channels.promote(image, name, buildId, actor);
+  });
+
+  app.post('/api/channels/:image/:channel/rollback', { config: { doc: docs.rollback } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    return channels.rollback(image, name, actor);
+  });
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/channels/:image/:channel/artifacts/:name',
+    config: { doc: docs.artifact },
+    handler: async (request, reply) => {
+      const { image, channel: name, name: file } = parseOrThrow(artifactParams, request.params);
+      const { buildId, artifact } = channels.artifact(image, name, file);
+      // the name is only a key into the build's recorded files; the path must lie in its output directory
+      if (!artifact?.path || !isInside(buildDirs(dataDir, buildId).outDir, artifact.path)) throw notFound('artifact');
+      // no-cache (set by serveArtifact) matters here: the channel moves, the ETag (the file's SHA-256) says whether the file did
+      return serveArtifact(request, reply, { ...artifact, path: artifact.path });
+    },
+  });
+};

@@ -1,0 +1,120 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { AptInput } from '../../src/spec/build-inputs.ts';
+import type { BuildUpdates } from '../../src/spec/updates-api.ts';
+import { buildDirs, isInside } from '../builds/build-dirs.ts';
+import { spdxPackages } from '../downloads/spdx-packages.ts';
+import type { SourcePolicy } from '../sources/source-policy.ts';
+import type { BuildStore } from '../store/build-store.ts';
+import { buildInputs, saveBuildUpdates, storedBuildUpdates } from '../store/lineage-rows.ts';
+import { packageUpdates, type SuiteNow } from './package-updates.ts';
+import { fetchSuiteVersions, type SuiteFetchOptions, type SuiteVersions } from './suite-packages.ts';
+
+const MAX_SBOM_BYTES = 64 * 1024 * 1024;
+/** A suite's index read for one build serves every other build checked within this window. */
+const SUITE_CACHE_MS = 10 * 60_000;
+
+export class UpdatesError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'not_checkable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BuildUpdatesOptions {
+  store: BuildStore;
+  dataDir: string;
+  policy: SourcePolicy;
+  /** Tests count or replace the index reads. */
+  fetchVersions?: (suite: AptInput, options: SuiteFetchOptions) => Promise<SuiteVersions>;
+  now?: () => Date;
+}
+
+/**
+ * Which packages of a finished image its own sources now offer newer, computed from the
+ * SBOM the build wrote and the package indices of the suites it recorded as inputs, read
+ * again under the operator's source policy. The newest answer is kept with the build.
+ */
+export class BuildUpdatesChecker {
+  private readonly suites = new Map<string, { at: number; versions: Promise<SuiteVersions> }>();
+
+  constructor(private readonly options: BuildUpdatesOptions) {}
+
+  /** The kept answer, or a fresh one when none is kept or `refresh` asks for it. */
+  async updates(buildId: string, refresh = false): Promise<BuildUpdates> {
+    const kept = refresh ? null : storedBuildUpdates(this.options.store.db, buildId);
+    return kept ?? this.check(buildId);
+  }
+
+  async check(buildId: string): Promise<BuildUpdates> {
+    const { store } = this.options;
+    const row = store.getRow(buildId);
+    if (!row || row.deleted) throw new UpdatesError('not_found', `no build ${buildId}`);
+    if (row.state !== 'succeeded') throw new UpdatesError('not_checkable', `build ${buildId} is ${row.state}: only a finished image has updates`);
+    const installed = await this.sbomPackages(buildId);
+    const aptInputs = buildInputs(store.db, buildId).filter((input): input is AptInput => input.kind === 'apt');
+    if (aptInputs.length === 0)
+      throw new UpdatesError('not_checkable', `build ${buildId} recorded no apt sources, so there is nothing to compare its packages with`);
+    const suites: SuiteNow[] = [];
+    const unreadable: BuildUpdates['unreadable'] = [];
+    for (const input of aptInputs) {
+      try {
+        suites.push({ input, versions: await this.suiteVersions(input) });
+      } catch (error) {
+        unreadable.push({ source: `${input.name} ${input.suite}`, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    const packages = packageUpdates(installed, suites, row.kubernetes_version);
+    const updates: BuildUpdates = {
+      buildId,
+      checkedAt: (this.options.now?.() ?? new Date()).toISOString(),
+      count: packages.length,
+      security: packages.filter((p) => p.security).length,
+      packages,
+      unreadable,
+    };
+    saveBuildUpdates(store.db, updates);
+    return updates;
+  }
+
+  /** Checks every finished build that recorded its sources; one failing build does not stop the rest. */
+  async checkAll(signal?: AbortSignal): Promise<{ checked: number; failed: number }> {
+    const ids = this.options.store.db
+      .prepare(`SELECT DISTINCT b.id FROM builds b JOIN build_inputs i ON i.build_id = b.id WHERE b.state = 'succeeded' AND b.deleted = 0`)
+      .all() as { id: string }[];
+    let checked = 0;
+    let failed = 0;
+    for (const { id } of ids) {
+      if (signal?.aborted) break;
+      await this.check(id).then(
+        () => checked++,
+        () => failed++,
+      );
+    }
+    return { checked, failed };
+  }
+
+  private async sbomPackages(buildId: string) {
+    const { store, dataDir } = this.options;
+    const sbom = store.artifacts(buildId).find((a) => a.format === 'spdx' || a.name.endsWith('.spdx.json'));
+    if (!sbom?.path || !isInside(buildDirs(dataDir, buildId).outDir, sbom.path)) {
+      throw new UpdatesError('not_checkable', `build ${buildId} has no SBOM to compare`);
+    }
+    if ((await stat(sbom.path)).size > MAX_SBOM_BYTES) throw new UpdatesError('not_checkable', `the SBOM of build ${buildId} is too large to read`);
+    return spdxPackages(await readFile(sbom.path, 'utf8'));
+  }
+
+  private suiteVersions(input: AptInput): Promise<SuiteVersions> {
+    const key = `${input.url} ${input.suite} ${input.components.join(',')}`;
+    const now = Date.now();
+    const cached = this.suites.get(key);
+    if (cached && now - cached.at < SUITE_CACHE_MS) return cached.versions;
+    const fetchVersions = this.options.fetchVersions ?? fetchSuiteVersions;
+    const versions = fetchVersions(input, { policy: this.options.policy, signal: AbortSignal.timeout(120_000) });
+    this.suites.set(key, { at: now, versions });
+    // a failed read is not kept: the next check tries again
+    versions.catch(() => this.suites.delete(key));
+    return versions;
+  }
+}

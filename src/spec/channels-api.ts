@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { artifactSchema } from './build-events';
+
+/** An image name as specs spell metadata.name, and a channel name: both go into URLs. */
+export const channelNameSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+export const channelParamsSchema = z.object({ image: channelNameSchema, channel: channelNameSchema });
+export const promoteBodySchema = z.object({ buildId: z.string().min(1).max(100) }).strict();
+
+export const channelHistoryEntrySchema = z.object({
+  action: z.enum(['promote', 'rollback']),
+  fromBuild: z.string().nullable(),
+  toBuild: z.string(),
+  actor: z.string(),
+  at: z.string(),
+});
+export type ChannelHistoryEntry = z.infer<typeof channelHistoryEntrySchema>;
+
+/** What a consumer reads from a channel's stable URL: the build it points at, its versions and files. */
+export const channelSchema = z.object({
+  image: z.string(),
+  channel: z.string(),
+  buildId: z.string(),
+  updatedAt: z.string(),
+  kubernetesVersion: z.string(),
+  release: z.string(),
+  /** Each file with its SHA-256 and the channel's own download URL, which follows the channel. */
+  artifacts: z.array(artifactSchema.extend({ url: z.string() })),
+  history: z.array(channelHistoryEntrySchema),
+});
+export type Channel = z.infer<typeof channelSchema>;
+
+export const channelListSchema = z.object({ channels: z.array(channelSchema.omit({ history: true, artifacts: true })) });
+export type ChannelList = z.infer<typeof channelListSchema>;
