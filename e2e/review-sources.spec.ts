@@ -14,8 +14,15 @@ let served: { close(): Promise<void> };
 test.beforeAll(async () => {
   // a Debian mirror's release file and a flat stand-in repository, on the loopback port the server knows
   dir = await mkdtemp(join(tmpdir(), 'stamper-e2e-sources-'));
-  await mkdir(join(dir, 'debian/dists/trixie'), { recursive: true });
-  await writeFile(join(dir, 'debian/dists/trixie/InRelease'), 'Suite: trixie\n');
+  // the release, its -updates and (beside the mirror, as Debian lays it out) its -security suite
+  for (const [archive, suite] of [
+    ['debian', 'trixie'],
+    ['debian', 'trixie-updates'],
+    ['debian-security', 'trixie-security'],
+  ] as const) {
+    await mkdir(join(dir, archive, 'dists', suite), { recursive: true });
+    await writeFile(join(dir, archive, 'dists', suite, 'InRelease'), `Suite: ${suite}\n`);
+  }
   await writeFile(join(dir, 'InRelease'), 'Origin: stamper-stand-in\n');
   await writeFile(join(dir, 'Release.key'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n');
   served = await serveDirectory(dir, standInPort);
@@ -43,8 +50,9 @@ test('the Review step checks each source, Build is refused while one fails, and 
   const checks = sources.getByRole('list', { name: 'Source checks' });
 
   await test.step('each source shows its result', async () => {
-    await expect(checks.getByRole('listitem')).toHaveCount(3);
-    await expect(checks.getByRole('listitem').filter({ hasText: 'Distribution mirror' })).toContainText(/reachable \(HTTP 200, \d+ ms\)/);
+    await expect(checks.getByRole('listitem')).toHaveCount(5);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'reachable (HTTP 200' })).toHaveCount(3);
+    await expect(checks.getByRole('listitem').filter({ hasText: 'Distribution mirror' }).first()).toContainText(/reachable \(HTTP 200, \d+ ms\)/);
     await expect(checks.getByRole('listitem').filter({ hasText: 'Kubernetes apt repository' })).toContainText(
       `${root}missing/InRelease unreachable: HTTP 404 Not Found`,
     );

@@ -44,10 +44,11 @@ export class BuildUpdatesChecker {
   /** The kept answer, or a fresh one when none is kept or `refresh` asks for it. */
   async updates(buildId: string, refresh = false): Promise<BuildUpdates> {
     const kept = refresh ? null : storedBuildUpdates(this.options.store.db, buildId);
-    return kept ?? this.check(buildId);
+    // asked to check again: the suites are read again too, not taken from the short-lived cache
+    return kept ?? this.check(buildId, { fresh: refresh });
   }
 
-  async check(buildId: string): Promise<BuildUpdates> {
+  async check(buildId: string, options: { fresh?: boolean } = {}): Promise<BuildUpdates> {
     const { store } = this.options;
     const row = store.getRow(buildId);
     if (!row || row.deleted) throw new UpdatesError('not_found', `no build ${buildId}`);
@@ -60,7 +61,7 @@ export class BuildUpdatesChecker {
     const unreadable: BuildUpdates['unreadable'] = [];
     for (const input of aptInputs) {
       try {
-        suites.push({ input, versions: await this.suiteVersions(input) });
+        suites.push({ input, versions: await this.suiteVersions(input, options.fresh ?? false) });
       } catch (error) {
         unreadable.push({ source: `${input.name} ${input.suite}`, reason: error instanceof Error ? error.message : String(error) });
       }
@@ -105,11 +106,11 @@ export class BuildUpdatesChecker {
     return spdxPackages(await readFile(sbom.path, 'utf8'));
   }
 
-  private suiteVersions(input: AptInput): Promise<SuiteVersions> {
+  private suiteVersions(input: AptInput, fresh: boolean): Promise<SuiteVersions> {
     const key = `${input.url} ${input.suite} ${input.components.join(',')}`;
     const now = Date.now();
     const cached = this.suites.get(key);
-    if (cached && now - cached.at < SUITE_CACHE_MS) return cached.versions;
+    if (!fresh && cached && now - cached.at < SUITE_CACHE_MS) return cached.versions;
     const fetchVersions = this.options.fetchVersions ?? fetchSuiteVersions;
     const versions = fetchVersions(input, { policy: this.options.policy, signal: AbortSignal.timeout(120_000) });
     this.suites.set(key, { at: now, versions });

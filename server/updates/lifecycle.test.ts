@@ -60,6 +60,9 @@ describe('a build records what it was made from, and reuse needs the same inputs
     expect(again.response.statusCode).toBe(200);
     expect(again.body?.reused).toBe(true);
     expect(again.body?.stale).toBeUndefined();
+    // nothing newer yet; this check also leaves the suites' indices in the checker's cache
+    const before = buildUpdatesSchema.parse((await injectLocal(ctx.app, { url: `/api/builds/${first.id}/updates` })).json());
+    expect(before.packages.filter((p) => p.source !== 'catalog')).toEqual([]);
   });
 
   it('answers reused with what moved once a suite publishes a fix, and builds the successor when asked', async () => {

@@ -22,6 +22,8 @@ export const rootfsStage: Stage = {
   async run(ctx) {
     const tree = treeDir(ctx.workDir);
     const mirror = await resolveMirror(ctx.spec.spec);
+    // first, so an unreachable mirror is said in those words within seconds, before its suites are read
+    await checkMirrorReachable(mirror, ctx.spec.spec.os.release, ctx.signal);
     const key = osLayerKey(ctx.spec.spec, await recordOsInputs(ctx, mirror));
     const cached = baseTreeCachePath(ctx.cacheDir, key);
     await rm(tree, { recursive: true, force: true });
@@ -35,7 +37,6 @@ export const rootfsStage: Stage = {
       return;
     }
 
-    await checkMirrorReachable(mirror, ctx.spec.spec.os.release, ctx.signal);
     ctx.progress(3, `bootstrapping ${ctx.spec.spec.os.release} from ${mirror}`);
     await bootstrap(ctx, tree, mirror);
 
