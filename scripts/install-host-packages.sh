@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Stamper needs on the build host: the hypervisor-free
 # pipeline tools, QEMU for the boot check, Chromium for the browser tests, and the
-# tools the tests use to build and sign a local apt repository and to check container
-# disks (a local registry, skopeo, umoci), the compiler and
+# tools the tests use to build and sign a local apt repository, the compiler and
 # python3 that node-gyp needs to build better-sqlite3, and the unprivileged build user
 # with its subordinate ids.
 set -euo pipefail
@@ -13,12 +12,12 @@ packages=(
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
   uidmap
   gnupg dpkg-dev apt-utils openssh-client tar
-  docker-registry skopeo umoci
   chromium fonts-dejavu-core
 )
-# Only for checking the exported Packer template: Debian 13 no longer ships packer
-# (its licence changed), so it is installed where the release still has it.
-optional=(packer)
+# Installed where the release has them, and the tests that need them are skipped where
+# it does not: packer checks the exported Packer template (Debian 13 no longer ships it:
+# its licence changed); a local registry, skopeo and umoci check KubeVirt containerDisks.
+optional=(packer docker-registry skopeo umoci)
 
 missing=()
 for p in "${packages[@]}"; do
