@@ -10,7 +10,7 @@ packages=(
   ca-certificates python3 make g++
   mmdebstrap qemu-system-x86 qemu-utils ovmf mtools dosfstools fdisk genisoimage
   grub-pc-bin grub-efi-amd64-bin zstd e2fsprogs libvmdk-utils
-  uidmap
+  uidmap acl
   gnupg dpkg-dev apt-utils openssh-client tar
   chromium fonts-dejavu-core
 )

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Creates the unprivileged user that rootless builds run as, with a subordinate
 # uid/gid range for its user namespace (65536 ids: the image's uid 0..65535).
-# Idempotent: an existing user or range is left as it is.
+# Idempotent: an existing user or range is left as it is. Then lets the namespace's
+# root (the first subordinate uid) traverse the directories above this checkout that
+# others may not enter (a clone under /root is the usual case): an ACL entry granting
+# search (x) only, on just those directories, so builds can run the checkout's program.
 set -euo pipefail
 
 user="${STAMPER_BUILD_USER:-stamper-build}"
@@ -29,4 +32,17 @@ for file in /etc/subuid /etc/subgid; do
     echo "${user}:${start}:${count}" >>"$file"
     echo "setup-build-user: $file gives $user ${start}..$((start + count - 1))"
   fi
+done
+
+# STAMPER_CHECKOUT: the checkout the service runs from (default: the one holding this script)
+checkout="$(cd "${STAMPER_CHECKOUT:-$(dirname "$0")/..}" && pwd)"
+subuid="$(awk -F: -v u="$user" '$1 == u { print $2; exit }' /etc/subuid)"
+dir="$checkout"
+while [ "$dir" != "/" ]; do
+  dir="$(dirname "$dir")"
+  # others may search it already: nothing to grant
+  [ $(( $(stat -c '%#a' "$dir") & 1 )) -eq 1 ] && continue
+  if getfacl -cpn "$dir" 2>/dev/null | grep -q "^user:${subuid}:..x"; then continue; fi
+  setfacl -m "u:${subuid}:x" "$dir"
+  echo "setup-build-user: builds (uid ${subuid}) may search $dir, to reach $checkout"
 done

@@ -97,7 +97,7 @@ export async function openBuildSandbox(mode: BuildMode, programFiles: readonly s
   if (probe.code !== 0) {
     const why = probe.lastLines.find((line) => /EACCES|denied/i.test(line)) ?? probe.lastLines.at(-1) ?? `exit ${probe.code}`;
     throw new RootlessUnavailableError(
-      `${user.name} cannot run Node or read the build program (${why.trim()}); every directory above the checkout and ${process.execPath} must be readable and searchable by other users (a checkout in /root is not)`,
+      `${user.name} cannot run Node or read the build program (${why.trim()}); every directory above the checkout and ${process.execPath} must be searchable by it (a checkout in /root is not): run scripts/setup-build-user.sh as root, which grants it search on just those directories`,
     );
   }
   return userNamespaceSandbox(user, prefix);
