@@ -38,24 +38,27 @@ const mountsUnder = (dir: string) =>
     .split('\n')
     .filter((line) => line.split(' ')[4]?.startsWith(dir));
 
+/** What DEVICE_CHECKS prints in a sound chroot, in both build modes. */
+const EXPECTED_DEVICE_LINES = [
+  'char null',
+  'char zero',
+  'char full',
+  'char random',
+  'char urandom',
+  'char tty',
+  'null takes writes',
+  'devpts mounted',
+  'shm writable',
+  'no host disks',
+  'own proc',
+];
+
 describe('chrootExec (real unshare and chroot)', () => {
   it('gives the tree only the device nodes a package install needs, and leaves neither files nor mounts behind, as host root', async () => {
     const tree = tinyTree(join(root, 'as-root'));
     const ctx = { exec: (command: string, args: readonly string[]) => runProcess(command, args, { captureStdout: true }) };
     const { stdout } = await chrootExec(ctx, tree, '/bin/sh', ['-c', DEVICE_CHECKS]);
-    expect(stdout.trim().split('\n')).toEqual([
-      'char null',
-      'char zero',
-      'char full',
-      'char random',
-      'char urandom',
-      'char tty',
-      'null takes writes',
-      'devpts mounted',
-      'shm writable',
-      'no host disks',
-      'own proc',
-    ]);
+    expect(stdout.trim().split('\n')).toEqual(EXPECTED_DEVICE_LINES);
     expect(readdirSync(join(tree, 'dev'))).toEqual([]);
     expect(mountsUnder(tree)).toEqual([]);
   });
@@ -73,19 +76,7 @@ describe('chrootExec (real unshare and chroot)', () => {
       exec: (command: string, args: readonly string[]) => runProcess(tool as string, [...prefix, command, ...args], { captureStdout: true }),
     };
     const { stdout } = await chrootExec(ctx, tree, '/bin/sh', ['-c', DEVICE_CHECKS]);
-    expect(stdout.trim().split('\n')).toEqual([
-      'char null',
-      'char zero',
-      'char full',
-      'char random',
-      'char urandom',
-      'char tty',
-      'null takes writes',
-      'devpts mounted',
-      'shm writable',
-      'no host disks',
-      'own proc',
-    ]);
+    expect(stdout.trim().split('\n')).toEqual(EXPECTED_DEVICE_LINES);
     expect(readdirSync(join(tree, 'dev'))).toEqual([]);
     expect(mountsUnder(tree)).toEqual([]);
   });

@@ -128,20 +128,7 @@ describe.skipIf(!available)('pushing to a registry that asks for a password', ()
     const started = await startTestRegistry(join(dir, 'registry'), { htpasswd: `pusher:${hash.stdout.trim()}` });
     if (!started) throw new Error('docker-registry vanished');
     registry = started;
-    const qcow2 = join(dir, 'node.qcow2');
-    await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '16M']);
-    layoutDir = (
-      await writeContainerDisk({
-        exec: runProcess,
-        qcow2Path: qcow2,
-        diskFileName: 'node.qcow2',
-        layoutDir: join(dir, 'layout'),
-        archivePath: join(dir, 'node.oci.tar'),
-        tag: 't',
-        architecture: 'amd64',
-        created: new Date(0),
-      })
-    ).image.layoutDir;
+    layoutDir = await tinyContainerDiskLayout(dir);
   });
   afterAll(async () => {
     await registry?.close();
@@ -175,20 +162,7 @@ describe.skipIf(!available)('pushing to a registry that hands out Bearer tokens'
     const started = await startTestRegistry(join(dir, 'registry'), { token: tokens });
     if (!started) throw new Error('docker-registry vanished');
     registry = started;
-    const qcow2 = join(dir, 'node.qcow2');
-    await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '16M']);
-    layoutDir = (
-      await writeContainerDisk({
-        exec: runProcess,
-        qcow2Path: qcow2,
-        diskFileName: 'node.qcow2',
-        layoutDir: join(dir, 'layout'),
-        archivePath: join(dir, 'node.oci.tar'),
-        tag: 't',
-        architecture: 'amd64',
-        created: new Date(0),
-      })
-    ).image.layoutDir;
+    layoutDir = await tinyContainerDiskLayout(dir);
   });
   afterAll(async () => {
     await registry?.close();
@@ -208,3 +182,20 @@ describe.skipIf(!available)('pushing to a registry that hands out Bearer tokens'
     expect((refused as RegistryPushError).message).toMatch(/token service 127\.0\.0\.1:\d+ refused a push token: HTTP 401/);
   });
 });
+
+/** A containerDisk OCI layout around an empty 16 MiB qcow2: something real to push. */
+async function tinyContainerDiskLayout(dir: string): Promise<string> {
+  const qcow2 = join(dir, 'node.qcow2');
+  await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '16M']);
+  const written = await writeContainerDisk({
+    exec: runProcess,
+    qcow2Path: qcow2,
+    diskFileName: 'node.qcow2',
+    layoutDir: join(dir, 'layout'),
+    archivePath: join(dir, 'node.oci.tar'),
+    tag: 't',
+    architecture: 'amd64',
+    created: new Date(0),
+  });
+  return written.image.layoutDir;
+}
