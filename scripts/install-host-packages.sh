@@ -32,7 +32,9 @@ else
   $SUDO apt-get update -qq
   for p in "${optional[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
-    if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    # read whole first: with pipefail, grep -q quitting early would fail apt-cache with SIGPIPE
+    policy="$(apt-cache policy "$p" 2>/dev/null || true)"
+    if grep -q 'Candidate: [0-9]' <<<"$policy"; then
       missing+=("$p")
     else
       echo "host packages: $p is not in this Debian release; the tests that need it are skipped"

@@ -42,7 +42,9 @@ while [ "$dir" != "/" ]; do
   dir="$(dirname "$dir")"
   # others may search it already: nothing to grant
   [ $(( $(stat -c '%#a' "$dir") & 1 )) -eq 1 ] && continue
-  if getfacl -cpn "$dir" 2>/dev/null | grep -q "^user:${subuid}:..x"; then continue; fi
+  # read whole first: with pipefail, grep -q quitting early could fail getfacl with SIGPIPE
+  acl="$(getfacl -cpn "$dir" 2>/dev/null || true)"
+  if grep -q "^user:${subuid}:..x" <<<"$acl"; then continue; fi
   setfacl -m "u:${subuid}:x" "$dir"
   echo "setup-build-user: builds (uid ${subuid}) may search $dir, to reach $checkout"
 done
