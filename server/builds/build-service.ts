@@ -5,6 +5,7 @@ import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
 import { planStages } from '../../src/spec/stage-plan.ts';
 import type { ValidSpec } from '../specs/check-spec-text.ts';
 import type { BuildFilters, BuildStore, StoredBuild } from '../store/build-store.ts';
+import { channelsOfBuild } from '../store/channel-rows.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
 import { freeBytes } from './disk-space.ts';
@@ -138,7 +139,7 @@ export class BuildService {
     if (row.state === 'running' || row.state === 'queued') {
       throw new ServiceError('build_active', 'cancel the build before deleting it');
     }
-    const channels = this.options.store.db.prepare('SELECT image, channel FROM channels WHERE build_id = ?').all(id) as { image: string; channel: string }[];
+    const channels = channelsOfBuild(this.options.store.db, id);
     if (channels.length > 0) {
       const names = channels.map((c) => `${c.image}/${c.channel}`).join(', ');
       throw new ServiceError('on_channel', `build ${id} is on ${names}: promote another build there (or roll back) before deleting it`);

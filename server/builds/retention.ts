@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { BuildStore } from '../store/build-store.ts';
+import { buildsOnChannels } from '../store/channel-rows.ts';
 import { buildDirs } from './build-dirs.ts';
 
 export interface RetentionPolicy {
@@ -18,7 +19,7 @@ export async function applyRetention(store: BuildStore, dataDir: string, policy:
   let bytes = 0;
   const pruned: string[] = [];
   // a channel's consumers download its build by the channel URL: it stays until the channel moves on
-  const onChannel = new Set((store.db.prepare('SELECT DISTINCT build_id FROM channels').all() as { build_id: string }[]).map((r) => r.build_id));
+  const onChannel = buildsOnChannels(store.db);
   for (const build of store.buildsWithArtifacts(newest)) {
     if (onChannel.has(build.id)) continue;
     // The build finishing now is always kept: pruning what the user just asked for helps nobody.

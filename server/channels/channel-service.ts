@@ -53,14 +53,6 @@ export class ChannelService {
     return { buildId: row.build_id, artifact: this.store.artifact(row.build_id, name) };
   }
 
-  /** The channels pointing at a build, for its page and for retention. */
-  channelsOf(buildId: string): { image: string; channel: string }[] {
-    return this.store.db.prepare('SELECT image, channel FROM channels WHERE build_id = ? ORDER BY image, channel').all(buildId) as {
-      image: string;
-      channel: string;
-    }[];
-  }
-
   promote(image: string, channel: string, buildId: string, actor: string): Channel {
     const build = this.store.detail(buildId);
     if (!build || build.deleted) throw new ServiceError('not_found', `no build ${buildId}`);

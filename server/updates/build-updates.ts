@@ -1,15 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { AptInput } from '../../src/spec/build-inputs.ts';
 import type { BuildUpdates } from '../../src/spec/updates-api.ts';
 import { buildDirs, isInside } from '../builds/build-dirs.ts';
-import { spdxPackages } from '../downloads/spdx-packages.ts';
+import { SbomReadError, readSbomPackages, sbomArtifact } from '../downloads/build-sbom.ts';
 import type { SourcePolicy } from '../sources/source-policy.ts';
 import type { BuildStore } from '../store/build-store.ts';
 import { buildInputs, saveBuildUpdates, storedBuildUpdates } from '../store/lineage-rows.ts';
 import { packageUpdates, type SuiteNow } from './package-updates.ts';
 import { fetchSuiteVersions, type SuiteFetchOptions, type SuiteVersions } from './suite-packages.ts';
 
-const MAX_SBOM_BYTES = 64 * 1024 * 1024;
 /** A suite's index read for one build serves every other build checked within this window. */
 const SUITE_CACHE_MS = 10 * 60_000;
 
@@ -98,12 +96,13 @@ export class BuildUpdatesChecker {
 
   private async sbomPackages(buildId: string) {
     const { store, dataDir } = this.options;
-    const sbom = store.artifacts(buildId).find((a) => a.format === 'spdx' || a.name.endsWith('.spdx.json'));
+    const sbom = sbomArtifact(store.artifacts(buildId));
     if (!sbom?.path || !isInside(buildDirs(dataDir, buildId).outDir, sbom.path)) {
       throw new UpdatesError('not_checkable', `build ${buildId} has no SBOM to compare`);
     }
-    if ((await stat(sbom.path)).size > MAX_SBOM_BYTES) throw new UpdatesError('not_checkable', `the SBOM of build ${buildId} is too large to read`);
-    return spdxPackages(await readFile(sbom.path, 'utf8'));
+    return readSbomPackages(sbom.path).catch((error: unknown) => {
+      throw error instanceof SbomReadError ? new UpdatesError('not_checkable', `build ${buildId}: ${error.message}`) : error;
+    });
   }
 
   private suiteVersions(input: AptInput, fresh: boolean): Promise<SuiteVersions> {

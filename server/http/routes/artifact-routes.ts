@@ -1,9 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { SbomPackage } from '../../../src/spec/build-api.ts';
 import { serveArtifact } from '../../downloads/serve-artifact.ts';
-import { spdxPackages } from '../../downloads/spdx-packages.ts';
+import { SbomReadError, readSbomPackages, sbomArtifact } from '../../downloads/build-sbom.ts';
 import { buildDirs, isInside } from '../../builds/build-dirs.ts';
 import type { BuildStore } from '../../store/build-store.ts';
 import { sbomPackagesSchema } from '../api-schemas.ts';
@@ -17,7 +16,6 @@ export interface ArtifactRoutesOptions {
 }
 
 const artifactParams = z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(255) });
-const MAX_SBOM_BYTES = 64 * 1024 * 1024;
 
 const downloadDoc: RouteDoc = {
   summary: 'Download an artifact (ETag is its SHA-256; Range supported)',
@@ -64,14 +62,14 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
   app.get('/api/builds/:id/sbom', { config: { doc: sbomDoc } }, async (request): Promise<SbomPackage[]> => {
     const { id } = parseOrThrow(artifactParams.pick({ id: true }), request.params);
     if (!store.getRow(id)) throw notFound('build');
-    const spdx = store.artifacts(id).find((a) => a.format === 'spdx' || a.name.endsWith('.spdx.json'));
+    const spdx = sbomArtifact(store.artifacts(id));
     if (!spdx) throw new HttpError(404, 'no_sbom', 'this build has no SBOM');
     const { path } = recorded(id, spdx.name);
-    if ((await stat(path)).size > MAX_SBOM_BYTES) throw new HttpError(413, 'sbom_too_large', 'the SBOM is too large to list');
     try {
-      return spdxPackages(await readFile(path, 'utf8'));
-    } catch {
-      throw new HttpError(422, 'bad_sbom', 'the SBOM could not be read as SPDX JSON');
+      return await readSbomPackages(path);
+    } catch (error) {
+      if (error instanceof SbomReadError) throw new HttpError(error.code === 'sbom_too_large' ? 413 : 422, error.code, error.message);
+      throw error;
     }
   });
 };
