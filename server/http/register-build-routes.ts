@@ -14,7 +14,7 @@ export interface BuildRouteSettings {
   heartbeatMs?: number;
   preflight?: BuildRoutesOptions['preflight'];
   /** Who channel history names for a move: the token holder, or the local user of a loopback server. */
-  actor?: string;
+  actor: string;
 }
 
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {
@@ -24,7 +24,7 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
-    await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor ?? 'local user' });
+    await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

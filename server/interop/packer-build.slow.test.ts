@@ -32,6 +32,9 @@ const packerMissing =
 
 let repo: KubernetesAptRepo;
 let scratch: string;
+/** What the base disk was built from. */
+let base: NodeImage;
+/** What the template is exported from: the base's spec with other node settings, so the files the provisioning writes can be told from the base's. */
 let image: NodeImage;
 let packer: { status: number | null; output: string; seconds: number };
 let outputDisk: string;
@@ -40,25 +43,28 @@ beforeAll(async () => {
   if (packerMissing) return;
   repo = await startKubernetesAptRepo(join(SLOW_ROOT, 'k8s-repo'), [{ kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' }]);
   scratch = await mkdtemp(join(tmpdir(), 'stamper-packer-build-'));
-  image = nodeImageSchema.parse({
-    apiVersion: 'stamper/v1alpha1',
-    kind: 'NodeImage',
-    metadata: { name: 'packer-node' },
-    spec: {
-      kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } },
-      packages: ['jq'],
-      sysctl: { 'vm.max_map_count': '262144' },
-      disk: { sizeGiB: 4, firmware: 'bios' },
-      outputs: [{ format: 'qcow2', compression: 'none' }],
-      verify: { enabled: false },
-    },
-  });
+  const spec = (sysctl: Record<string, string>): NodeImage =>
+    nodeImageSchema.parse({
+      apiVersion: 'stamper/v1alpha1',
+      kind: 'NodeImage',
+      metadata: { name: 'packer-node' },
+      spec: {
+        kubernetes: { version: '1.35.3', source: { type: 'apt', repository: repo.url } },
+        packages: ['jq'],
+        sysctl,
+        disk: { sizeGiB: 4, firmware: 'bios' },
+        outputs: [{ format: 'qcow2', compression: 'none' }],
+        verify: { enabled: false },
+      },
+    });
+  base = spec({ 'vm.max_map_count': '262144' });
+  image = spec({ 'vm.max_map_count': '524288', 'net.core.somaxconn': '4096' });
 
   // the base disk: what a distro cloud image would be
   const started = Date.now();
-  const base = await runPipeline({
-    spec: image,
-    buildKey: await buildKey(image),
+  const built = await runPipeline({
+    spec: base,
+    buildKey: await buildKey(base),
     workDir: join(scratch, 'base-work'),
     outDir: join(scratch, 'base'),
     cacheDir,
@@ -67,7 +73,7 @@ beforeAll(async () => {
     emit: () => undefined,
   });
   process.stdout.write(`packer-build: base disk built by Stamper in ${((Date.now() - started) / 1000).toFixed(1)} s (not counted)\n`);
-  const baseDisk = base.artifacts.find((a) => a.name === 'packer-node.qcow2');
+  const baseDisk = built.artifacts.find((a) => a.name === 'packer-node.qcow2');
   if (!baseDisk) throw new Error('the base build wrote no qcow2');
   await rm(join(scratch, 'base-work'), { recursive: true, force: true });
 
@@ -126,12 +132,16 @@ describe.skipIf(Boolean(packerMissing))('packer build of the exported template',
     await runProcess('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', outputDisk, raw], { quiet: true });
     const at = `${raw}?offset=${await rootPartitionOffset(runProcess, raw)}`;
     const cat = async (path: string) => (await runProcess('debugfs', ['-R', `cat ${path}`, at], { captureStdout: true, quiet: true })).stdout;
-    // the Kubernetes packages came from the stand-in repository the template reached at the QEMU host address
+    // the base disk had the stand-in Kubernetes already; the provisioning installed it again from the stand-in
+    // repository, which inside the VM is the QEMU host address the template rewrote 127.0.0.1 to
     expect(await cat('/usr/bin/kubelet')).toContain(STAND_IN_MARKER);
-    // the provisioning wrote these from the same node definition as the configure stage
-    const expected = new Map(nodeSettingsFiles(image.spec, { containerdVersion: '0' }).map((f) => [f.path, f.content]));
-    for (const path of ['/etc/sysctl.d/99-stamper-user.conf', '/etc/modules-load.d/kubernetes.conf', '/etc/crictl.yaml']) {
-      expect(await cat(path), path).toBe(expected.get(path));
+    expect(packer.output).toContain('http://10.0.2.2:');
+    // the provisioning wrote the exported spec's sysctls, which the base disk did not have, from the node definition
+    const files = (of: NodeImage) => new Map(nodeSettingsFiles(of.spec, { containerdVersion: '0' }).map((f) => [f.path, f.content]));
+    const sysctls = '/etc/sysctl.d/99-stamper-user.conf';
+    expect(files(image).get(sysctls)).not.toBe(files(base).get(sysctls));
+    for (const path of [sysctls, '/etc/modules-load.d/kubernetes.conf', '/etc/crictl.yaml']) {
+      expect(await cat(path), path).toBe(files(image).get(path));
     }
     // sysprep ran last: no machine identity is baked in
     expect(await cat('/etc/machine-id')).toBe('');
