@@ -2,7 +2,9 @@
 # Installs the Debian packages Stamper needs on the build host: the hypervisor-free
 # pipeline tools, QEMU for the boot check, Chromium for the browser tests, and the
 # tools the tests use to build and sign a local apt repository, the compiler and
-# python3 that node-gyp needs to build better-sqlite3, and the unprivileged build user
+# python3 that node-gyp needs to build better-sqlite3, Postgres for the scale-out store
+# tests (they start their own cluster in a temporary directory and do not use the
+# package's own), and the unprivileged build user
 # with its subordinate ids.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ packages=(
   uidmap acl
   gnupg dpkg-dev apt-utils openssh-client tar
   chromium fonts-dejavu-core
+  postgresql
 )
 # Installed where the release has them, and the tests that need them are skipped where
 # it does not: packer checks the exported Packer template (Debian 13 no longer ships it:
