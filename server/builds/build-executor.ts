@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import type { BuildRow } from '../store/build-rows.ts';
-import type { BuildStore, RecordedArtifact } from '../store/build-store.ts';
+import type { RecordedArtifact, Store } from '../store/store.ts';
 import { keyDirSigner } from '../signing/sign-sums.ts';
 import { buildDirs, isInside, keyDir } from './build-dirs.ts';
 import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
@@ -12,7 +12,7 @@ import { removeBuildDir } from './remove-build-dir.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 
 export interface ExecutorOptions {
-  store: BuildStore;
+  store: Store;
   hub: EventHub;
   runner: BuildRunner;
   owner: string;
@@ -36,6 +36,10 @@ interface RunningBuild {
   handle?: BuildHandle;
   stop?: StopReason;
   currentStage: string | null;
+  /** Appends of this build's events, one after another, so they are stored and streamed in order. */
+  appended: Promise<void>;
+  /** Set once an append failed: nothing after a hole in the log is stored. */
+  broken?: boolean;
 }
 
 /**
@@ -49,6 +53,8 @@ export class BuildExecutor {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private recovering: Promise<void> | undefined;
+  private waking: Promise<void> | undefined;
+  private wakeAgain = false;
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -66,10 +72,29 @@ export class BuildExecutor {
 
   /** Starts as many queued builds as concurrency allows. */
   wake(): void {
+    // One claiming loop at a time, or two could claim past the concurrency limit; a wake
+    // during the loop runs it once more, so a build queued meanwhile is not left to the poll.
+    if (this.waking) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.waking = this.claimWhileFree()
+      .catch((error: unknown) => this.warn(`claiming a build failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.waking = undefined;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async claimWhileFree(): Promise<void> {
     while (!this.stopped && this.running.size < this.options.concurrency) {
-      const claimed = this.options.store.claimNextQueued(this.options.owner);
+      const claimed = await this.options.store.claimNextQueued(this.options.owner);
       if (!claimed) return;
       this.options.hub.publish(claimed.row.id, claimed.events);
+      // launched even when stop() came meanwhile: the build is claimed, and stop() ends it as interrupted
       this.launch(claimed.row);
     }
   }
@@ -86,20 +111,21 @@ export class BuildExecutor {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.waking;
     for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
     await Promise.all([...this.finishing, this.recovering]);
   }
 
   private poll(): void {
-    // A throw here would be uncaught in a timer and end the service with every build it runs.
-    try {
-      for (const [id, build] of this.running) {
-        if (!build.stop && this.options.store.getRow(id)?.cancel_requested === 1) this.stopBuild(id, { kind: 'cancel' });
-      }
-      void this.recover();
-      this.wake();
-    } catch (error) {
-      this.warn(`poll failed: ${error instanceof Error ? error.message : String(error)}`);
+    // A rejection here would be unhandled in a timer and end the service with every build it runs.
+    this.pollCancels().catch((error: unknown) => this.warn(`poll failed: ${error instanceof Error ? error.message : String(error)}`));
+    void this.recover();
+    this.wake();
+  }
+
+  private async pollCancels(): Promise<void> {
+    for (const [id, build] of this.running) {
+      if (!build.stop && (await this.options.store.getRow(id))?.cancel_requested === 1) this.stopBuild(id, { kind: 'cancel' });
     }
   }
 
@@ -136,11 +162,11 @@ export class BuildExecutor {
 
   private launch(row: BuildRow): void {
     // Registered before any await, so stop() and cancel() see the build from the moment it is claimed.
-    this.running.set(row.id, { currentStage: null });
-    const finished = this.execute(row).catch((error: unknown) => {
+    this.running.set(row.id, { currentStage: null, appended: Promise.resolve() });
+    const finished = this.execute(row).catch(async (error: unknown) => {
       // Never leave a build in "running" because of a bug here.
       const message = error instanceof Error ? error.message : String(error);
-      this.publish(row.id, this.options.store.finish(row.id, 'failed', { error: `internal error: ${message}` }));
+      this.publish(row.id, await this.options.store.finish(row.id, 'failed', { error: `internal error: ${message}` }));
     });
     this.finishing.add(finished);
     void finished.finally(() => {
@@ -169,15 +195,19 @@ export class BuildExecutor {
     }
 
     let stageTimer: NodeJS.Timeout | undefined;
-    const onEvents = (events: PipelineEvent[]) => {
+    const append = async (events: PipelineEvent[]) => {
+      if (build.broken) return;
       try {
-        this.publish(row.id, store.appendEvents(row.id, events));
+        this.publish(row.id, await store.appendEvents(row.id, events));
       } catch (error) {
         // An event that cannot be stored must not be streamed, and a build with a hole in its log is not trustworthy.
+        build.broken = true;
         const message = error instanceof Error ? error.message : String(error);
         this.stopBuild(row.id, { kind: 'failure', message: `could not record build events: ${message}` });
-        return;
       }
+    };
+    const onEvents = (events: PipelineEvent[]) => {
+      build.appended = build.appended.then(() => append(events));
       for (const event of events) {
         if (event.type !== 'stage') continue;
         clearTimeout(stageTimer);
@@ -193,13 +223,15 @@ export class BuildExecutor {
       onEvents,
     );
     build.handle = handle;
-    store.recordProcess(row.id, handle.pid);
+    await store.recordProcess(row.id, handle.pid);
     const buildLimit = this.options.buildTimeoutMs;
     const buildTimer = setTimeout(() => this.stopBuild(row.id, { kind: 'failure', message: `build took longer than ${buildLimit / 1000} s` }), buildLimit);
 
     const outcome = await handle.outcome;
     clearTimeout(buildTimer);
     clearTimeout(stageTimer);
+    // the final state comes after every event the build sent
+    await build.appended;
     await this.removeDir(row.id, dirs.workDir);
     await this.record(row, outcome, build);
   }
@@ -210,23 +242,23 @@ export class BuildExecutor {
     const stop = build.stop;
     if (!stop && outcome.status === 'succeeded') {
       const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
-      store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
+      await store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
       // Before the final state, so whoever sees "succeeded" sees retention already applied.
       // A failed clean-up of old builds must not fail this one; the next success tries again.
       await applyRetention(store, this.options.dataDir, this.options.retention, row.id).catch(() => undefined);
-      this.publish(row.id, store.finish(row.id, 'succeeded'));
+      this.publish(row.id, await store.finish(row.id, 'succeeded'));
       return;
     }
     await this.removeDir(row.id, outDir);
     if (stop?.kind === 'cancel') {
-      this.publish(row.id, store.finish(row.id, 'canceled', { reason: 'canceled by request' }));
+      this.publish(row.id, await store.finish(row.id, 'canceled', { reason: 'canceled by request' }));
     } else if (stop?.kind === 'shutdown') {
-      this.publish(row.id, store.finish(row.id, 'interrupted', { reason: 'the service stopped while this build ran' }));
+      this.publish(row.id, await store.finish(row.id, 'interrupted', { reason: 'the service stopped while this build ran' }));
     } else if (stop?.kind === 'failure') {
-      this.publish(row.id, store.finish(row.id, 'failed', { error: stop.message, failedStage: build.currentStage ?? undefined }));
+      this.publish(row.id, await store.finish(row.id, 'failed', { error: stop.message, failedStage: build.currentStage ?? undefined }));
     } else if (outcome.status === 'failed') {
       const failedStage = outcome.stage ?? build.currentStage ?? undefined;
-      this.publish(row.id, store.finish(row.id, 'failed', { error: outcome.error, failedStage }));
+      this.publish(row.id, await store.finish(row.id, 'failed', { error: outcome.error, failedStage }));
     }
   }
 

@@ -4,8 +4,7 @@ import { finishedStates, type BuildEvent } from '../../src/spec/build-events.ts'
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema.ts';
 import { planStages } from '../../src/spec/stage-plan.ts';
 import type { ValidSpec } from '../specs/check-spec-text.ts';
-import type { BuildFilters, BuildStore, StoredBuild } from '../store/build-store.ts';
-import { channelsOfBuild } from '../store/channel-rows.ts';
+import type { BuildFilters, Store, StoredBuild } from '../store/store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
 import { freeBytes } from './disk-space.ts';
@@ -14,7 +13,7 @@ import { notFound, ServiceError } from './service-error.ts';
 import { staleness, type InputsProbe } from './staleness.ts';
 
 export interface BuildServiceOptions {
-  store: BuildStore;
+  store: Store;
   hub: EventHub;
   executor: BuildExecutor;
   dataDir: string;
@@ -33,15 +32,15 @@ export interface SubmitResult {
 /**
  * What the API can do with builds. A spec's build key decides reuse: a queued, running
  * or succeeded build with the same key is returned instead of a new one. The check and
- * the insert are one SQLite transaction, so concurrent identical submissions (from any
+ * the insert are one store transaction, so concurrent identical submissions (from any
  * process) end up with one build.
  */
 export class BuildService {
   constructor(private readonly options: BuildServiceOptions) {}
 
   /** Whether a finished or active build already answers this build key (so it needs no preflight). */
-  hasReusable(buildKey: string): boolean {
-    return this.options.store.findReusable(buildKey) !== undefined;
+  async hasReusable(buildKey: string): Promise<boolean> {
+    return (await this.options.store.findReusable(buildKey)) !== undefined;
   }
 
   /**
@@ -55,7 +54,7 @@ export class BuildService {
 
   /** The same spec built again from today's sources, recorded as the successor of `id`. */
   async rebuild(id: string): Promise<SubmitResult> {
-    const row = this.requireRow(id);
+    const row = await this.requireRow(id);
     if (row.state !== 'succeeded') throw new ServiceError('not_rebuildable', `a ${row.state} build cannot be rebuilt; retry it instead`);
     const spec = nodeImageSchema.parse(JSON.parse(row.spec_json));
     return this.submit({ buildKey: row.build_key, spec, specYaml: row.spec_yaml, supersedes: row.id }, true);
@@ -65,8 +64,8 @@ export class BuildService {
    * The spec a retry of this build submits again, or not_retryable. The route runs the
    * source preflight on it first, as for a new submission: a source may have gone since.
    */
-  retryableSpec(id: string): ValidSpec {
-    const row = this.requireRow(id);
+  async retryableSpec(id: string): Promise<ValidSpec> {
+    const row = await this.requireRow(id);
     if (!['failed', 'canceled', 'interrupted'].includes(row.state)) {
       throw new ServiceError('not_retryable', `a ${row.state} build cannot be retried`);
     }
@@ -75,7 +74,7 @@ export class BuildService {
   }
 
   async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
-    const { spec, specYaml, buildKey } = this.retryableSpec(id);
+    const { spec, specYaml, buildKey } = await this.retryableSpec(id);
     return this.submit({ buildKey, spec, specYaml, retryOf: id }, false);
   }
 
@@ -87,11 +86,11 @@ export class BuildService {
     const { store } = this.options;
     let input = request;
     let force = forced;
-    const existing = force ? undefined : store.findReusable(input.buildKey);
+    const existing = force ? undefined : await store.findReusable(input.buildKey);
     if (existing) {
       const stale = existing.state === 'succeeded' ? await staleness(store, this.options.inputsProbe, existing.id, input.spec) : undefined;
-      if (!stale) return { build: this.detail(existing.id), reused: true };
-      if (!successor) return { build: this.detail(existing.id), reused: true, stale };
+      if (!stale) return { build: await this.detail(existing.id), reused: true };
+      if (!successor) return { build: await this.detail(existing.id), reused: true, stale };
       input = { ...input, supersedes: existing.id };
       force = true;
     }
@@ -103,58 +102,58 @@ export class BuildService {
         `only ${gib(free)} GiB free in the data directory; builds need at least ${gib(this.options.minFreeBytes)} GiB`,
       );
     }
-    const created = store.createOrReuse({ ...input, stages: planStages(input.spec).map((planned) => planned.name) }, force);
+    const created = await store.createOrReuse({ ...input, stages: planStages(input.spec).map((planned) => planned.name) }, force);
     this.options.hub.publish(created.row.id, created.events);
     if (!created.reused) this.options.executor.wake();
-    return { build: this.detail(created.row.id), reused: created.reused };
+    return { build: await this.detail(created.row.id), reused: created.reused };
   }
 
-  detail(id: string): StoredBuild {
-    const detail = this.options.store.detail(id);
+  async detail(id: string): Promise<StoredBuild> {
+    const detail = await this.options.store.detail(id);
     if (!detail) throw notFound('build');
     return detail;
   }
 
-  list(filters: BuildFilters): BuildList {
+  async list(filters: BuildFilters): Promise<BuildList> {
     return this.options.store.list(filters);
   }
 
-  cancel(id: string): StoredBuild {
+  async cancel(id: string): Promise<StoredBuild> {
     const { store, hub, executor } = this.options;
-    const row = this.requireRow(id);
+    const row = await this.requireRow(id);
     if (finishedStates.includes(row.state)) throw new ServiceError('not_cancelable', `the build already ${row.state}`);
-    const canceled = store.cancelIfQueued(id);
+    const canceled = await store.cancelIfQueued(id);
     if (canceled) {
       hub.publish(id, canceled);
     } else {
       // Running: here, or in a worker that sees the flag on its next poll.
-      store.requestCancel(id);
+      await store.requestCancel(id);
       executor.cancel(id);
     }
     return this.detail(id);
   }
 
   async remove(id: string): Promise<StoredBuild> {
-    const row = this.requireRow(id);
+    const row = await this.requireRow(id);
     if (row.state === 'running' || row.state === 'queued') {
       throw new ServiceError('build_active', 'cancel the build before deleting it');
     }
-    const channels = channelsOfBuild(this.options.store.db, id);
+    const channels = await this.options.store.channelsOfBuild(id);
     if (channels.length > 0) {
       const names = channels.map((c) => `${c.image}/${c.channel}`).join(', ');
       throw new ServiceError('on_channel', `build ${id} is on ${names}: promote another build there (or roll back) before deleting it`);
     }
     await rm(buildDirs(this.options.dataDir, id).outDir, { recursive: true, force: true });
-    this.options.store.dropArtifacts(id, 'deleted');
+    await this.options.store.dropArtifacts(id, 'deleted');
     return this.detail(id);
   }
 
-  eventsAfter(id: string, after: number): BuildEvent[] {
+  async eventsAfter(id: string, after: number): Promise<BuildEvent[]> {
     return this.options.store.eventsAfter(id, after);
   }
 
-  private requireRow(id: string) {
-    const row = this.options.store.getRow(id);
+  private async requireRow(id: string) {
+    const row = await this.options.store.getRow(id);
     if (!row) throw notFound('build');
     return row;
   }

@@ -2,8 +2,8 @@ import type { NodeImage } from '../../src/spec/schema.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
-import { BuildStore } from '../store/build-store.ts';
-import { openDatabase } from '../store/open-database.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 import { BuildExecutor } from './build-executor.ts';
 import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
@@ -21,7 +21,7 @@ export type BuildSystemConfig = Pick<
   Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode'>>;
 
 export interface BuildSystem {
-  store: BuildStore;
+  store: Store;
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
@@ -43,8 +43,8 @@ async function openSandbox(config: BuildSystemConfig) {
 
 /** Wires store, event hub, executor and service; `serve` and `worker` both start here. */
 export function createBuildSystem(config: BuildSystemConfig, options: { runner?: BuildRunner; pollMs?: number } = {}): BuildSystem {
-  const db = openDatabase(config.dataDir);
-  const store = new BuildStore(db);
+  const sqlite = SqliteStore.open(config.dataDir);
+  const store: Store = sqlite;
   const hub = new EventHub();
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const executor = new BuildExecutor({
@@ -64,7 +64,8 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
-  const channels = new ChannelService(store);
+  // channels are still SQLite-only: their service reads its own tables synchronously
+  const channels = new ChannelService(sqlite.rows);
   return {
     store,
     hub,
@@ -79,7 +80,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     },
     close: async () => {
       await executor.stop();
-      db.close();
+      await store.close();
     },
   };
 }

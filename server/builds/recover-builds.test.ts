@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildKey } from '../../src/spec/build-key.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { minimalInput } from '../../src/spec/test-specs.ts';
-import { BuildStore } from '../store/build-store.ts';
-import { openDatabase } from '../store/open-database.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
 import { buildDirs } from './build-dirs.ts';
 import { EventHub } from './event-hub.ts';
 import { recoverAbandonedBuilds } from './recover-builds.ts';
@@ -27,13 +26,13 @@ const deadOwner = `${hostname()}/2147483000/0`;
 describe.runIf(isRoot)('recovery of a killed build with mounts in its tree', () => {
   let dataDir: string;
   let outside: string;
-  let store: BuildStore;
+  let store: SqliteStore;
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-recover-'));
     outside = path.join(dataDir, 'outside');
     mkdirSync(outside);
     writeFileSync(path.join(outside, 'host-file'), 'must survive');
-    store = new BuildStore(openDatabase(dataDir));
+    store = SqliteStore.open(dataDir);
   });
   afterEach(async () => {
     store.db.close();
@@ -58,8 +57,8 @@ describe.runIf(isRoot)('recovery of a killed build with mounts in its tree', () 
 
   async function abandonedBuild() {
     const spec = nodeImageSchema.parse(minimalInput({ disk: { sizeGiB: 20 } }));
-    store.createOrReuse({ buildKey: await buildKey(spec), spec, specYaml: '# test', stages: ['rootfs', 'sign'] }, false);
-    const claimed = store.claimNextQueued(deadOwner);
+    await store.createOrReuse({ buildKey: await buildKey(spec), spec, specYaml: '# test', stages: ['rootfs', 'sign'] }, false);
+    const claimed = await store.claimNextQueued(deadOwner);
     if (!claimed) throw new Error('nothing claimed');
     const dirs = buildDirs(dataDir, claimed.row.id);
     mkdirSync(dirs.workDir, { recursive: true });
@@ -110,10 +109,10 @@ describe.runIf(isRoot)('recovery of a killed build with mounts in its tree', () 
     expect(existsSync(workDir)).toBe(false);
     expect(readFileSync(path.join(outside, 'host-file'), 'utf8')).toBe('must survive');
 
-    const detail = store.detail(id);
+    const detail = await store.detail(id);
     expect(detail?.state).toBe('interrupted');
     expect(detail?.error).toMatch(/stopped unexpectedly.*could not all be removed: could not remove .*stuck\.raw: EPERM/);
-    expect(store.eventsAfter(id, 0).at(-1)).toMatchObject({ type: 'state', state: 'interrupted', reason: detail?.error });
+    expect((await store.eventsAfter(id, 0)).at(-1)).toMatchObject({ type: 'state', state: 'interrupted', reason: detail?.error });
     expect(warnings.join('\n')).toContain(`build ${id}: leftover files could not be removed`);
   });
 });

@@ -1,4 +1,4 @@
-import type { BuildStore } from '../store/build-store.ts';
+import type { Store } from '../store/store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { EventHub } from './event-hub.ts';
 import { ownerIsDead } from './owner-id.ts';
@@ -16,31 +16,31 @@ const INTERRUPTED = 'the process running this build stopped unexpectedly; it was
  * Queued builds need no help; the queue picks them up again.
  */
 export async function recoverAbandonedBuilds(
-  store: BuildStore,
+  store: Store,
   hub: EventHub,
   dataDir: string,
   recoverer: string,
   warn: (message: string) => void,
 ): Promise<string[]> {
   const recovered: string[] = [];
-  for (const row of store.runningRows()) {
+  for (const row of await store.runningRows()) {
     if (!ownerIsDead(row.owner)) continue;
     // The server and its workers share the data dir and all see the same dead owner; only the
     // claim's winner kills, cleans and records. Should it die too, its own id is the dead owner next time.
-    if (!store.claimForRecovery(row.id, row.owner, recoverer)) continue;
+    if (!(await store.claimForRecovery(row.id, row.owner, recoverer))) continue;
     try {
       killBuildProcesses(row.id, row.pgid);
       const dirs = buildDirs(dataDir, row.id);
       const problems = [...(await removeBuildDir(dirs.workDir)), ...(await removeBuildDir(dirs.outDir))];
       if (problems.length > 0) warn(`build ${row.id}: leftover files could not be removed: ${problems.join('; ')}`);
       const leftovers = problems.length > 0 ? `; its files could not all be removed: ${problems.slice(0, 5).join('; ')}` : '';
-      hub.publish(row.id, store.finish(row.id, 'interrupted', { reason: `${INTERRUPTED}${leftovers}` }));
+      hub.publish(row.id, await store.finish(row.id, 'interrupted', { reason: `${INTERRUPTED}${leftovers}` }));
       recovered.push(row.id);
     } catch (error) {
       warn(`build ${row.id}: recovery failed: ${error instanceof Error ? error.message : String(error)}`);
       // Handed back to its dead owner, so the next poll (here or elsewhere) tries again.
       try {
-        store.claimForRecovery(row.id, recoverer, row.owner);
+        await store.claimForRecovery(row.id, recoverer, row.owner);
       } catch {
         // the store itself fails; this process's own death will free the build
       }

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { BuildStore } from '../store/build-store.ts';
-import { buildsOnChannels } from '../store/channel-rows.ts';
+import type { Store } from '../store/store.ts';
 import { buildDirs } from './build-dirs.ts';
 
 export interface RetentionPolicy {
@@ -14,13 +13,13 @@ export interface RetentionPolicy {
  * shows what was built; pruned builds are no longer reused for the same build key.
  * Builds a channel points at are neither pruned nor counted.
  */
-export async function applyRetention(store: BuildStore, dataDir: string, policy: RetentionPolicy, newest?: string): Promise<string[]> {
+export async function applyRetention(store: Store, dataDir: string, policy: RetentionPolicy, newest?: string): Promise<string[]> {
   let kept = 0;
   let bytes = 0;
   const pruned: string[] = [];
   // a channel's consumers download its build by the channel URL: it stays until the channel moves on
-  const onChannel = buildsOnChannels(store.db);
-  for (const build of store.buildsWithArtifacts(newest)) {
+  const onChannel = await store.buildsOnChannels();
+  for (const build of await store.buildsWithArtifacts(newest)) {
     if (onChannel.has(build.id)) continue;
     // The build finishing now is always kept: pruning what the user just asked for helps nobody.
     if (build.id === newest || (kept < policy.keepBuilds && bytes + build.bytes <= policy.maxArtifactBytes)) {
@@ -29,7 +28,7 @@ export async function applyRetention(store: BuildStore, dataDir: string, policy:
       continue;
     }
     await rm(buildDirs(dataDir, build.id).outDir, { recursive: true, force: true });
-    store.dropArtifacts(build.id, 'pruned');
+    await store.dropArtifacts(build.id, 'pruned');
     pruned.push(build.id);
   }
   return pruned;

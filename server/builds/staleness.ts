@@ -1,8 +1,7 @@
 import type { Stale } from '../../src/spec/build-api.ts';
 import { compareInputs, type BuildInput } from '../../src/spec/build-inputs.ts';
 import type { NodeImage } from '../../src/spec/schema.ts';
-import type { BuildStore } from '../store/build-store.ts';
-import { buildInputs, updateCounts } from '../store/lineage-rows.ts';
+import type { Store } from '../store/store.ts';
 
 /** Reads the current state of a spec's sources (server/sources/build-inputs.ts under the operator's policy). */
 export type InputsProbe = (spec: NodeImage) => Promise<BuildInput[]>;
@@ -13,13 +12,13 @@ export type InputsProbe = (spec: NodeImage) => Promise<BuildInput[]>;
  * or by a runner that records none), or when the sources cannot be read right now: an
  * unreachable mirror is no reason to refuse a build that exists.
  */
-export async function staleness(store: BuildStore, probe: InputsProbe | undefined, buildId: string, spec: NodeImage): Promise<Stale | undefined> {
+export async function staleness(store: Store, probe: InputsProbe | undefined, buildId: string, spec: NodeImage): Promise<Stale | undefined> {
   if (!probe) return undefined;
-  const recorded = buildInputs(store.db, buildId);
+  const recorded = await store.buildInputs(buildId);
   if (recorded.length === 0) return undefined;
   const current = await probe(spec).catch(() => undefined);
   if (!current) return undefined;
   const changed = compareInputs(recorded, current);
   if (changed.length === 0) return undefined;
-  return { changed, updates: updateCounts(store.db, buildId) };
+  return { changed, updates: await store.updateCounts(buildId) };
 }

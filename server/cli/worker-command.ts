@@ -45,10 +45,15 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
     if (drain) {
       const check = setInterval(() => {
-        if (system.executor.runningCount() === 0 && system.store.queueLength() === 0) {
-          clearInterval(check);
-          resolve();
-        }
+        if (system.executor.runningCount() !== 0) return;
+        void system.store.queueLength().then(
+          (queued) => {
+            if (queued !== 0) return;
+            clearInterval(check);
+            resolve();
+          },
+          () => undefined,
+        );
       }, 500);
     }
   });

@@ -22,7 +22,7 @@ export interface AppOptions {
   config: ServerConfig;
   /** Route plugins that need the build service, added by the caller that owns it. */
   registerBuildRoutes?: (app: FastifyInstance) => Promise<void>;
-  queueLength?: () => number;
+  queueLength?: () => number | Promise<number>;
   logger?: boolean;
 }
 

@@ -28,7 +28,7 @@ describe('keys that name JavaScript object machinery, in JSON request bodies', (
     const response = await post('/api/builds', specJson(key));
     expect(response.statusCode, response.body).toBe(422);
     expect(apiErrorSchema.parse(response.json())).toMatchObject({ code: 'invalid_spec', issues: [sysctlIssue(key)] });
-    expect(server.system.store.queueLength()).toBe(0);
+    expect(await server.system.store.queueLength()).toBe(0);
   });
 
   it.each(forbiddenKeys)('POST /api/specs/validate reports spec.sysctl.%s', async (key) => {

@@ -2,15 +2,14 @@ import { createInterface } from 'node:readline';
 import { EventHub } from '../builds/event-hub.ts';
 import { currentOwner } from '../builds/owner-id.ts';
 import { recoverAbandonedBuilds } from '../builds/recover-builds.ts';
-import { BuildStore } from '../store/build-store.ts';
-import { openDatabase } from '../store/open-database.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
 
 /**
  * One recovery pass over a shared data dir, as a separate process: prints "ready", waits
  * for a line on stdin (so several start at the same moment), then prints what it did as JSON.
  */
 const dataDir = process.argv[2] ?? '';
-const store = new BuildStore(openDatabase(dataDir));
+const store = SqliteStore.open(dataDir);
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
@@ -21,4 +20,4 @@ for await (const line of lines) {
   break;
 }
 lines.close();
-store.db.close();
+await store.close();

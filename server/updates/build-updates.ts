@@ -3,8 +3,7 @@ import type { BuildUpdates } from '../../src/spec/updates-api.ts';
 import { buildDirs, isInside } from '../builds/build-dirs.ts';
 import { SbomReadError, readSbomPackages, sbomArtifact } from '../downloads/build-sbom.ts';
 import type { SourcePolicy } from '../sources/source-policy.ts';
-import type { BuildStore } from '../store/build-store.ts';
-import { buildInputs, saveBuildUpdates, storedBuildUpdates } from '../store/lineage-rows.ts';
+import type { Store } from '../store/store.ts';
 import { packageUpdates, type SuiteNow } from './package-updates.ts';
 import { fetchSuiteVersions, type SuiteFetchOptions, type SuiteVersions } from './suite-packages.ts';
 
@@ -21,7 +20,7 @@ export class UpdatesError extends Error {
 }
 
 export interface BuildUpdatesOptions {
-  store: BuildStore;
+  store: Store;
   dataDir: string;
   policy: SourcePolicy;
   /** Tests count or replace the index reads. */
@@ -41,18 +40,18 @@ export class BuildUpdatesChecker {
 
   /** The kept answer, or a fresh one when none is kept or `refresh` asks for it. */
   async updates(buildId: string, refresh = false): Promise<BuildUpdates> {
-    const kept = refresh ? null : storedBuildUpdates(this.options.store.db, buildId);
+    const kept = refresh ? null : await this.options.store.storedBuildUpdates(buildId);
     // asked to check again: the suites are read again too, not taken from the short-lived cache
     return kept ?? this.check(buildId, { fresh: refresh });
   }
 
   async check(buildId: string, options: { fresh?: boolean } = {}): Promise<BuildUpdates> {
     const { store } = this.options;
-    const row = store.getRow(buildId);
+    const row = await store.getRow(buildId);
     if (!row || row.deleted) throw new UpdatesError('not_found', `no build ${buildId}`);
     if (row.state !== 'succeeded') throw new UpdatesError('not_checkable', `build ${buildId} is ${row.state}: only a finished image has updates`);
     const installed = await this.sbomPackages(buildId);
-    const aptInputs = buildInputs(store.db, buildId).filter((input): input is AptInput => input.kind === 'apt');
+    const aptInputs = (await store.buildInputs(buildId)).filter((input): input is AptInput => input.kind === 'apt');
     if (aptInputs.length === 0)
       throw new UpdatesError('not_checkable', `build ${buildId} recorded no apt sources, so there is nothing to compare its packages with`);
     const suites: SuiteNow[] = [];
@@ -73,18 +72,16 @@ export class BuildUpdatesChecker {
       packages,
       unreadable,
     };
-    saveBuildUpdates(store.db, updates);
+    await store.saveBuildUpdates(updates);
     return updates;
   }
 
   /** Checks every finished build that recorded its sources; one failing build does not stop the rest. */
   async checkAll(signal?: AbortSignal): Promise<{ checked: number; failed: number }> {
-    const ids = this.options.store.db
-      .prepare(`SELECT DISTINCT b.id FROM builds b JOIN build_inputs i ON i.build_id = b.id WHERE b.state = 'succeeded' AND b.deleted = 0`)
-      .all() as { id: string }[];
+    const ids = await this.options.store.checkableBuildIds();
     let checked = 0;
     let failed = 0;
-    for (const { id } of ids) {
+    for (const id of ids) {
       if (signal?.aborted) break;
       await this.check(id).then(
         () => checked++,
@@ -96,7 +93,7 @@ export class BuildUpdatesChecker {
 
   private async sbomPackages(buildId: string) {
     const { store, dataDir } = this.options;
-    const sbom = sbomArtifact(store.artifacts(buildId));
+    const sbom = sbomArtifact(await store.artifacts(buildId));
     if (!sbom?.path || !isInside(buildDirs(dataDir, buildId).outDir, sbom.path)) {
       throw new UpdatesError('not_checkable', `build ${buildId} has no SBOM to compare`);
     }

@@ -4,14 +4,14 @@ import type { SbomPackage } from '../../../src/spec/build-api.ts';
 import { serveArtifact } from '../../downloads/serve-artifact.ts';
 import { SbomReadError, readSbomPackages, sbomArtifact } from '../../downloads/build-sbom.ts';
 import { buildDirs, isInside } from '../../builds/build-dirs.ts';
-import type { BuildStore } from '../../store/build-store.ts';
+import type { Store } from '../../store/store.ts';
 import { sbomPackagesSchema } from '../api-schemas.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface ArtifactRoutesOptions {
-  store: BuildStore;
+  store: Store;
   dataDir: string;
 }
 
@@ -41,10 +41,10 @@ const sbomDoc: RouteDoc = {
  * directory, so no request can name a file of its own choosing.
  */
 export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (app, { store, dataDir }) => {
-  const recorded = (id: string, name: string) => {
-    const build = store.getRow(id);
+  const recorded = async (id: string, name: string) => {
+    const build = await store.getRow(id);
     if (!build || build.deleted) throw notFound('build');
-    const artifact = store.artifact(id, name);
+    const artifact = await store.artifact(id, name);
     if (!artifact?.path || !isInside(buildDirs(dataDir, id).outDir, artifact.path)) throw notFound('artifact');
     return { ...artifact, path: artifact.path };
   };
@@ -55,16 +55,16 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
     config: { doc: downloadDoc },
     handler: async (request, reply) => {
       const { id, name } = parseOrThrow(artifactParams, request.params);
-      return serveArtifact(request, reply, recorded(id, name));
+      return serveArtifact(request, reply, await recorded(id, name));
     },
   });
 
   app.get('/api/builds/:id/sbom', { config: { doc: sbomDoc } }, async (request): Promise<SbomPackage[]> => {
     const { id } = parseOrThrow(artifactParams.pick({ id: true }), request.params);
-    if (!store.getRow(id)) throw notFound('build');
-    const spdx = sbomArtifact(store.artifacts(id));
+    if (!(await store.getRow(id))) throw notFound('build');
+    const spdx = sbomArtifact(await store.artifacts(id));
     if (!spdx) throw new HttpError(404, 'no_sbom', 'this build has no SBOM');
-    const { path } = recorded(id, spdx.name);
+    const { path } = await recorded(id, spdx.name);
     try {
       return await readSbomPackages(path);
     } catch (error) {

@@ -2,14 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { finishedStates, type BuildEvent } from '../../../src/spec/build-events.ts';
 import type { EventHub } from '../../builds/event-hub.ts';
-import type { BuildStore } from '../../store/build-store.ts';
+import type { Store } from '../../store/store.ts';
 import { streamedBuildEventSchema } from '../api-schemas.ts';
 import { notFound } from '../http-error.ts';
 import { errorResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface EventStreamOptions {
-  store: BuildStore;
+  store: Store;
   hub: EventHub;
   heartbeatMs?: number;
   /** Catches events written by other processes (workers), which the in-process hub never sees. */
@@ -61,7 +61,7 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
     const query = request.query as { after?: string };
     const lastEventId = request.headers['last-event-id'];
     const after = parseOrThrow(cursorSchema, (typeof lastEventId === 'string' ? lastEventId : undefined) ?? query.after ?? 0);
-    const row = store.getRow(id);
+    const row = await store.getRow(id);
     if (!row) throw notFound('build');
     if (finishedStates.includes(row.state) && after >= row.last_seq) return reply.code(204).send();
 
@@ -107,21 +107,42 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
       if (final) finish();
       else if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
     };
+    let catching: Promise<void> | undefined;
+    let again = false;
     /** Reads whatever the database holds after the cursor; ends the stream once nothing can follow. */
-    const catchUp = () => {
-      while (!done) {
-        const events = store.eventsAfter(id, cursor);
-        if (events.length === 0) break;
-        send(events);
-      }
-      const current = store.getRow(id);
+    const readAfterCursor = async () => {
+      do {
+        again = false;
+        while (!done) {
+          const events = await store.eventsAfter(id, cursor);
+          if (events.length === 0) break;
+          send(events);
+        }
+      } while (again && !done);
+      const current = await store.getRow(id);
       if (!done && (!current || (finishedStates.includes(current.state) && cursor >= current.last_seq))) finish();
+    };
+    // One read at a time; a request for another during it reads once more, so nothing committed meanwhile waits for the poll.
+    const catchUp = () => {
+      if (catching) {
+        again = true;
+        return;
+      }
+      catching = readAfterCursor()
+        // the store failed: drop the client, which resumes by Last-Event-ID and loses nothing
+        .catch(() => {
+          raw.destroy();
+        })
+        .finally(() => {
+          catching = undefined;
+        });
     };
     // Subscribe before the first read, so an event committed in between is not lost.
     const unsubscribe = hub.subscribe(id, (events) => {
       if (done) return;
+      // a gap: the events in between are in the database already (they are stored before they are published)
       if ((events[0]?.seq ?? 0) > cursor + 1) catchUp();
-      send(events);
+      else send(events);
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
     const poll = setInterval(catchUp, pollMs);

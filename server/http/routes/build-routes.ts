@@ -121,7 +121,7 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     const successor = isSet(query.successor);
     const checked = await requireValidSpec(request.body);
     // a build that is reused fetches nothing, so it needs no preflight
-    if (forced || successor || !service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    if (forced || successor || !(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.create(checked, forced, successor);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
     return reply.code(result.reused ? 200 : 201).send(body);
@@ -129,17 +129,19 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
 
   app.get('/api/builds', { config: { doc: docs.list } }, async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
 
-  app.get('/api/builds/:id', { config: { doc: docs.detail } }, async (request) => toBuildDetail(service.detail(parseOrThrow(idParams, request.params).id)));
+  app.get('/api/builds/:id', { config: { doc: docs.detail } }, async (request) =>
+    toBuildDetail(await service.detail(parseOrThrow(idParams, request.params).id)),
+  );
 
   app.post('/api/builds/:id/cancel', { config: { doc: docs.cancel } }, async (request) =>
-    toBuildDetail(service.cancel(parseOrThrow(idParams, request.params).id)),
+    toBuildDetail(await service.cancel(parseOrThrow(idParams, request.params).id)),
   );
 
   app.post('/api/builds/:id/retry', { config: { rateLimit, doc: docs.retry } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
     // a retry fetches its sources again: the same preflight (and skipPreflight) as a new submission
-    const checked = service.retryableSpec(id);
-    if (!service.hasReusable(checked.buildKey)) await preflight?.(checked, request.query);
+    const checked = await service.retryableSpec(id);
+    if (!(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.retry(id);
     const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
@@ -157,12 +159,12 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
 
   app.get('/api/builds/:id/log', { config: { doc: docs.log } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
-    service.detail(id);
+    await service.detail(id);
     // Paged reads, not one long cursor: the connection must stay free for other requests.
     async function* lines() {
       let after = 0;
       for (;;) {
-        const events = service.eventsAfter(id, after);
+        const events = await service.eventsAfter(id, after);
         if (events.length === 0) return;
         after = events[events.length - 1]?.seq ?? after;
         const text = events

@@ -5,7 +5,7 @@ import { publicRoute } from '../route-access.ts';
 import { jsonResponse, type RouteDoc } from '../route-docs.ts';
 
 export interface HealthOptions {
-  queueLength: () => number;
+  queueLength: () => number | Promise<number>;
 }
 
 /** Liveness for load balancers and scripts; no auth, and nothing in it an attacker could use. */
@@ -15,6 +15,6 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
   app.get('/healthz', { config: { ...publicRoute.config, doc: healthDoc } }, async () => ({
     ok: true,
     version: PIPELINE_VERSION,
-    queueLength: options.queueLength(),
+    queueLength: await options.queueLength(),
   }));
 };

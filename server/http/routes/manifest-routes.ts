@@ -35,7 +35,7 @@ const manifestsDoc: RouteDoc = {
 export const manifestRoutes: FastifyPluginAsync<ManifestRoutesOptions> = async (app, { service }) => {
   app.get('/api/builds/:id/manifests', { config: { doc: manifestsDoc } }, async (request): Promise<DropInManifestsResponse> => {
     const { id } = parseOrThrow(idParams, request.params);
-    const build = toBuildDetail(service.detail(id));
+    const build = toBuildDetail(await service.detail(id));
     if (build.state !== 'succeeded') {
       throw new HttpError(409, 'build_not_succeeded', `build ${id} is ${build.state}: drop-in manifests name the images of a succeeded build`);
     }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { buildStates } from '../../../src/spec/build-events.ts';
 import { freeBytes } from '../../builds/disk-space.ts';
-import type { BuildStore } from '../../store/build-store.ts';
+import type { Store } from '../../store/store.ts';
 import { textResponse } from '../route-docs.ts';
 
 export interface MetricsOptions {
-  store: BuildStore;
+  store: Store;
   dataDir: string;
   runningHere: () => number;
 }
@@ -18,16 +18,20 @@ export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { st
     '/metrics',
     { config: { doc: { summary: 'Prometheus metrics', responses: { 200: textResponse('Prometheus text exposition format') } } } },
     async (_request, reply) => {
-      const counts = new Map(store.countsByState().map((row) => [row.state, row.n]));
+      const counts = new Map((await store.countsByState()).map((row) => [row.state, row.n]));
       const lines = ['# HELP stamper_builds Builds by state.', '# TYPE stamper_builds gauge'];
       for (const state of buildStates) lines.push(`stamper_builds{state="${state}"} ${counts.get(state) ?? 0}`);
 
       lines.push('# HELP stamper_stage_duration_seconds Duration of succeeded stages.', '# TYPE stamper_stage_duration_seconds summary');
-      for (const stage of store.stageDurations()) {
+      for (const stage of await store.stageDurations()) {
         const label = `stage="${escapeLabel(stage.name)}"`;
         lines.push(`stamper_stage_duration_seconds_sum{${label}} ${stage.sumMs / 1000}`, `stamper_stage_duration_seconds_count{${label}} ${stage.count}`);
       }
-      lines.push('# HELP stamper_queue_length Builds waiting to run.', '# TYPE stamper_queue_length gauge', `stamper_queue_length ${store.queueLength()}`);
+      lines.push(
+        '# HELP stamper_queue_length Builds waiting to run.',
+        '# TYPE stamper_queue_length gauge',
+        `stamper_queue_length ${await store.queueLength()}`,
+      );
       lines.push(
         '# HELP stamper_running_builds Builds this process runs now.',
         '# TYPE stamper_running_builds gauge',
