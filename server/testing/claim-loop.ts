@@ -1,11 +1,12 @@
-import { BuildStore } from '../store/build-store.ts';
-import { openDatabase } from '../store/open-database.ts';
+import { isPostgresUrl, openStore } from '../store/open-store.ts';
 
-/** Claims queued builds from a shared data dir until none are left; prints each id it got. */
-const store = new BuildStore(openDatabase(process.argv[2] ?? ''));
+/** Claims queued builds from a shared data dir or Postgres URL until none are left; prints each id it got. */
+const location = process.argv[2] ?? '';
+const store = openStore(isPostgresUrl(location) ? { dataDir: '', databaseUrl: location } : { dataDir: location });
 const owner = `claim-loop/${process.pid}`;
 for (;;) {
-  const claimed = store.claimNextQueued(owner);
+  const claimed = await store.claimNextQueued(owner);
   if (!claimed) break;
   process.stdout.write(`${claimed.row.id}\n`);
 }
+await store.close();
