@@ -2,6 +2,7 @@ import type { NodeImage } from '../../src/spec/schema.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
+import { openStore } from '../store/open-store.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { BuildExecutor } from './build-executor.ts';
@@ -18,7 +19,7 @@ export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl'>>;
 
 export interface BuildSystem {
   store: Store;
@@ -27,8 +28,8 @@ export interface BuildSystem {
   service: BuildService;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
-  /** Named pointers per image to verified builds, with stable URLs. */
-  channels: ChannelService;
+  /** Named pointers per image to verified builds, with stable URLs; not yet on Postgres, so absent there. */
+  channels: ChannelService | undefined;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -43,8 +44,7 @@ async function openSandbox(config: BuildSystemConfig) {
 
 /** Wires store, event hub, executor and service; `serve` and `worker` both start here. */
 export function createBuildSystem(config: BuildSystemConfig, options: { runner?: BuildRunner; pollMs?: number } = {}): BuildSystem {
-  const sqlite = SqliteStore.open(config.dataDir);
-  const store: Store = sqlite;
+  const store: Store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const hub = new EventHub();
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const executor = new BuildExecutor({
@@ -65,7 +65,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
   // channels are still SQLite-only: their service reads its own tables synchronously
-  const channels = new ChannelService(sqlite.rows);
+  const channels = store instanceof SqliteStore ? new ChannelService(store.rows) : undefined;
   return {
     store,
     hub,

@@ -6,6 +6,8 @@
  */
 const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database, artifacts, logs, keys (default ./data)
   --cache-dir DIR      STAMPER_CACHE_DIR        base-tree and download cache (default <data-dir>/cache)
+                       STAMPER_DATABASE_URL     postgres://… to share builds, queue and events with other API
+                                                processes and workers (default: SQLite in the data dir)
   --concurrency N      STAMPER_CONCURRENCY      builds run at once by this process (default 1; 0 = API only)
                        STAMPER_MIN_FREE_GB      refuse new builds below this much free disk (default 2)
                        STAMPER_KEEP_BUILDS      finished builds kept before the oldest are pruned (default 50)

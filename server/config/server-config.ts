@@ -21,6 +21,11 @@ const configSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
     cacheDir: z.string().min(1).optional(),
+    /** Postgres for scale-out (API processes and workers on several machines); unset: SQLite in the data dir. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'STAMPER_DATABASE_URL must be a postgres:// URL')
+      .optional(),
     token: z.string().min(16, 'STAMPER_TOKEN must be at least 16 characters').optional(),
     /** Extra origins (e.g. the Vite dev server) whose requests are accepted besides the server's own. */
     allowedOrigins: z.array(z.url()).default([]),
@@ -93,6 +98,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     port: env.STAMPER_PORT,
     dataDir: env.STAMPER_DATA_DIR,
     cacheDir: env.STAMPER_CACHE_DIR,
+    databaseUrl: env.STAMPER_DATABASE_URL || undefined,
     token: env.STAMPER_TOKEN || undefined,
     allowedOrigins: env.STAMPER_ALLOWED_ORIGINS?.split(',')
       .map((o) => o.trim())

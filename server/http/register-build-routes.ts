@@ -24,7 +24,8 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
-    await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor });
+    // channels are SQLite-only for now: a Postgres deployment has no channel routes (404)
+    if (system.channels) await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }
