@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { BuildExecutor } from './build-executor.ts';
 import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
+import { fanOutCommittedEvents } from './event-fanout.ts';
 import { EventHub } from './event-hub.ts';
 import { currentOwner } from './owner-id.ts';
 import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
@@ -46,6 +47,12 @@ async function openSandbox(config: BuildSystemConfig) {
 export function createBuildSystem(config: BuildSystemConfig, options: { runner?: BuildRunner; pollMs?: number } = {}): BuildSystem {
   const store: Store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const hub = new EventHub();
+  const warn = (message: string) => process.stderr.write(`stamper: ${message}\n`);
+  // without it (the database unreachable for now) streams still get every event, by their poll
+  const stopFanOut = fanOutCommittedEvents(store, hub, warn).catch((error: unknown) => {
+    warn(`events of other processes reach streams by polling only: ${error instanceof Error ? error.message : String(error)}`);
+    return async () => undefined;
+  });
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const executor = new BuildExecutor({
     store,
@@ -80,6 +87,9 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     },
     close: async () => {
       await executor.stop();
+      await (
+        await stopFanOut
+      )();
       await store.close();
     },
   };

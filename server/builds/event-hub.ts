@@ -23,6 +23,10 @@ export class EventHub {
     };
   }
 
+  hasSubscribers(buildId: string): boolean {
+    return this.listeners.has(buildId);
+  }
+
   publish(buildId: string, events: BuildEvent[]): void {
     if (events.length === 0) return;
     for (const listener of this.listeners.get(buildId) ?? []) listener(events);

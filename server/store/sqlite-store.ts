@@ -6,7 +6,7 @@ import { BuildStore } from './build-store.ts';
 import { buildsOnChannels, channelsOfBuild } from './channel-rows.ts';
 import { buildInputs, saveBuildUpdates, storedBuildUpdates, updateCounts } from './lineage-rows.ts';
 import { openDatabase, type SqliteDatabase } from './open-database.ts';
-import type { FinishDetails, Store } from './store.ts';
+import type { EventsCommitted, FinishDetails, Store } from './store.ts';
 
 /**
  * The embedded default: the synchronous SQLite build store (one file in the data dir)
@@ -118,6 +118,10 @@ export class SqliteStore implements Store {
   }
   async buildsOnChannels() {
     return buildsOnChannels(this.db);
+  }
+  async watchEvents(_listener: EventsCommitted) {
+    // one process writes and publishes in-process; readers poll for what workers on the same file wrote
+    return async () => undefined;
   }
   async close() {
     this.db.close();

@@ -69,5 +69,14 @@ export interface Store {
   /** Every build some channel points at: retention keeps them. */
   buildsOnChannels(): Promise<Set<string>>;
 
+  /**
+   * Calls `listener` with the seq range of events any process committed, as they commit.
+   * SQLite has nothing to call it with (events of other processes on the file reach
+   * readers by polling); Postgres delivers them with LISTEN/NOTIFY. Resolves with a stop.
+   */
+  watchEvents(listener: EventsCommitted): Promise<() => Promise<void>>;
+
   close(): Promise<void>;
 }
+
+export type EventsCommitted = (buildId: string, firstSeq: number, lastSeq: number) => void;

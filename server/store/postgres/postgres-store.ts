@@ -6,7 +6,7 @@ import type { BuildInput } from '../../../src/spec/build-inputs.ts';
 import type { BuildUpdates } from '../../../src/spec/updates-api.ts';
 import { type ArtifactRow, type BuildRow, type StageRow, toStageRecord, toSummary } from '../build-rows.ts';
 import { inputsKey } from '../lineage-rows.ts';
-import type { BuildFilters, FinishDetails, NewBuild, RecordedArtifact, Store, StoredBuild } from '../store.ts';
+import type { BuildFilters, EventsCommitted, FinishDetails, NewBuild, RecordedArtifact, Store, StoredBuild } from '../store.ts';
 import { projectEvent } from './event-projection.ts';
 import { migrate } from './migrate.ts';
 
@@ -16,6 +16,9 @@ const BUILD_COLUMNS = `id, build_key, name, state, kubernetes_version, release, 
 const ARTIFACT_COLUMNS = 'build_id, name, format, size_bytes::float8 AS size_bytes, sha256, path';
 
 const now = () => new Date().toISOString();
+
+/** The NOTIFY channel of committed events; the payload is "<build id> <first seq> <last seq>". */
+const EVENTS_CHANNEL = 'stamper_events';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -31,7 +34,10 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
 
-  constructor(url: string, options: { max?: number } = {}) {
+  constructor(
+    private readonly url: string,
+    options: { max?: number } = {},
+  ) {
     this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     // A connection the server drops (restart, failover) must not end the process; the next query reconnects.
     this.pool.on('error', () => undefined);
@@ -352,6 +358,32 @@ export class PostgresStore implements Store {
     return new Set(rows.map((row) => row.build_id));
   }
 
+  async watchEvents(listener: EventsCommitted): Promise<() => Promise<void>> {
+    await this.ready;
+    let stopped = false;
+    let client: pg.Client | undefined;
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.url });
+      client = next;
+      next.on('notification', (message) => {
+        const [buildId, first, last] = (message.payload ?? '').split(' ');
+        if (buildId && first && last) listener(buildId, Number(first), Number(last));
+      });
+      // a lost connection is opened again; readers' polling covers what was notified meanwhile
+      next.on('error', () => undefined);
+      next.on('end', () => {
+        if (!stopped) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+      });
+      await next.connect();
+      await next.query(`LISTEN ${EVENTS_CHANNEL}`);
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     await this.pool.end();
@@ -388,6 +420,8 @@ async function appendInTransaction(client: pg.PoolClient, buildId: string, bodie
     events.push(event);
   }
   await client.query('UPDATE builds SET last_seq = $1 WHERE id = $2', [last + bodies.length, buildId]);
+  // delivered at commit, and only if the transaction commits: a listener never hears of an event that is not stored
+  await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, `${buildId} ${last + 1} ${last + bodies.length}`]);
   return events;
 }
 
