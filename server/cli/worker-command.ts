@@ -5,8 +5,9 @@ import { createBuildSystem } from '../builds/build-system.ts';
 
 /**
  * `stamper worker`: runs queued builds from the same data dir as `stamper serve`,
- * without HTTP. Claims are SQLite transactions, so any number of workers (and the
- * server's own queue) can share one database without running a build twice.
+ * without HTTP, or from the Postgres of STAMPER_DATABASE_URL. Claims are store
+ * transactions, so any number of workers (and the server's own queue) can share one
+ * database without running a build twice.
  * `--drain` exits once nothing is queued or running, for batch jobs and tests.
  */
 export async function runWorkerCommand(argv: string[]): Promise<number> {

@@ -48,7 +48,8 @@ ${shared}
 
 export const workerUsage = `usage: stamper worker [--data-dir DIR] [--cache-dir DIR] [--concurrency N] [--drain]
 
-Runs queued builds from the same data directory as \`stamper serve\`, without HTTP.
+Runs queued builds from the same data directory as \`stamper serve\` (or the same Postgres,
+with STAMPER_DATABASE_URL), without HTTP.
 
   flag                 environment
 ${shared}
