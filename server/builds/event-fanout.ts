@@ -9,11 +9,15 @@ import type { EventHub } from './event-hub.ts';
  * keep to their own seq cursor. The streams' poll stays as the safety net.
  */
 export async function fanOutCommittedEvents(store: Store, hub: EventHub, warn: (message: string) => void): Promise<() => Promise<void>> {
+  // one read at a time, in the order of the notifications (commit order), so the hub publishes in order too
+  let reading = Promise.resolve();
   return store.watchEvents((buildId, firstSeq, lastSeq) => {
     if (!hub.hasSubscribers(buildId)) return;
-    store.eventsAfter(buildId, firstSeq - 1, lastSeq - firstSeq + 1).then(
-      (events) => hub.publish(buildId, events),
-      (error: unknown) => warn(`reading events of build ${buildId} failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    reading = reading
+      .then(() => store.eventsAfter(buildId, firstSeq - 1, lastSeq - firstSeq + 1))
+      .then(
+        (events) => hub.publish(buildId, events),
+        (error: unknown) => warn(`reading events of build ${buildId} failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   });
 }

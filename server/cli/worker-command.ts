@@ -38,6 +38,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   }
 
   const system = createBuildSystem(config);
+  await system.store.ready();
   await system.executor.start();
   process.stdout.write(`stamper worker: running builds from ${config.dataDir} (concurrency ${config.concurrency})\n`);
   process.stdout.write(`stamper worker: ${await system.describeBuilds()}\n`);

@@ -8,12 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import type { BuildEvent } from '../../src/spec/build-events.ts';
 import { isAlive } from '../builds/process-tree.ts';
+import { freePort } from '../testing/oci-registry.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { openSse } from '../testing/sse-client.ts';
+import { testConfig } from '../testing/test-app.ts';
 import { scenarioSpec } from '../testing/test-builds.ts';
+import { scriptedRunner } from '../testing/scripted-runner.ts';
+import { createServerApp } from './start-server.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const serveScript = path.join(import.meta.dirname, '..', 'testing', 'serve-scripted.ts');
+const workerScript = path.join(import.meta.dirname, '..', 'testing', 'worker-scripted.ts');
 
 const missing = await postgresMissing();
 if (missing) console.warn(`skipping the Postgres replica tests: ${missing}`);
@@ -36,6 +41,17 @@ async function startReplica(databaseUrl: string, concurrency: number): Promise<R
     return { child, base: `http://127.0.0.1:${port}`, dataDir };
   }
   throw new Error('replica did not start');
+}
+
+/** A real `worker` process (scripted runner), likewise with a data dir of its own. */
+async function startWorker(databaseUrl: string): Promise<Omit<Replica, 'base'>> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-worker-'));
+  const child = spawn(process.execPath, ['--import', tsx, workerScript, '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, STAMPER_DATABASE_URL: databaseUrl },
+  });
+  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) if (line === 'ready') return { child, dataDir };
+  throw new Error('worker did not start');
 }
 
 async function submit(replica: Replica, yaml: string) {
@@ -63,15 +79,17 @@ const parse = (data: string) => JSON.parse(data) as BuildEvent;
  */
 describe.skipIf(missing !== null)('two API processes on one Postgres', () => {
   let server: TestPostgres;
+  let url: string;
   let a: Replica;
   let b: Replica;
+  let worker: Omit<Replica, 'base'> | undefined;
   beforeAll(async () => {
     server = await startTestPostgres();
-    const url = await server.createDatabase('replicas');
+    url = await server.createDatabase('replicas');
     [a, b] = await Promise.all([startReplica(url, 1), startReplica(url, 0)]);
   }, 60_000);
   afterAll(async () => {
-    for (const replica of [a, b]) {
+    for (const replica of [a, b, worker]) {
       if (!replica) continue;
       if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
       rmSync(replica.dataDir, { recursive: true, force: true });
@@ -124,5 +142,22 @@ describe.skipIf(missing !== null)('two API processes on one Postgres', () => {
     expect(last).toMatchObject({ type: 'state', state: 'interrupted', reason: expect.stringContaining('stopped unexpectedly') });
     expect((await detail(b, killed.build.id)).state).toBe('interrupted');
     await waitUntil(() => pids.every((pid) => !isAlive(pid)), 5000);
+
+    // with A gone nothing builds, until a `stamper worker` on the same Postgres takes the queue
+    const queued = await submit(b, scenarioSpec('quick', 154));
+    expect(queued.build.state).toBe('queued');
+    worker = await startWorker(url);
+    await waitUntil(async () => (await detail(b, queued.build.id)).state === 'succeeded');
+  });
+});
+
+describe('a server whose Postgres does not answer', () => {
+  it('does not start, and says why', async () => {
+    const config = testConfig({ databaseUrl: `postgres://stamper:x@127.0.0.1:${await freePort()}/stamper`, preflight: false });
+    try {
+      await expect(createServerApp(config, { runner: scriptedRunner() })).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      config.cleanup();
+    }
   });
 });

@@ -30,6 +30,11 @@ export interface StartOptions {
 export async function createServerApp(config: ServerConfig, options: StartOptions = {}): Promise<{ app: FastifyInstance; system: BuildSystem }> {
   mkdirSync(config.dataDir, { recursive: true });
   const system = createBuildSystem(config, { runner: options.runner, pollMs: options.pollMs });
+  // an unreachable database ends start-up with its reason, not every request later
+  await system.store.ready().catch(async (error: unknown) => {
+    await system.close();
+    throw error;
+  });
   const app = await buildApp({
     config,
     logger: options.logger,

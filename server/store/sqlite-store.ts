@@ -123,6 +123,9 @@ export class SqliteStore implements Store {
     // one process writes and publishes in-process; readers poll for what workers on the same file wrote
     return async () => undefined;
   }
+  async ready() {
+    // opened and migrated synchronously by open()
+  }
   async close() {
     this.db.close();
   }

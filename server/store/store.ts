@@ -76,6 +76,9 @@ export interface Store {
    */
   watchEvents(listener: EventsCommitted): Promise<() => Promise<void>>;
 
+  /** Resolves once the store can be used (Postgres: reached and migrated); rejects with why not. */
+  ready(): Promise<void>;
+
   close(): Promise<void>;
 }
 

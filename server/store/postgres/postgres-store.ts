@@ -32,34 +32,39 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
  */
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
-  private readonly ready: Promise<void>;
+  private readonly migrated: Promise<void>;
 
   constructor(
     private readonly url: string,
     options: { max?: number } = {},
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+    // a database that does not answer fails a request in seconds instead of holding it (and shutdown) forever
+    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
     // A connection the server drops (restart, failover) must not end the process; the next query reconnects.
     this.pool.on('error', () => undefined);
-    this.ready = migrate(this.pool);
+    this.migrated = migrate(this.pool);
     // awaited by every query; this only keeps a failed start-up from being an unhandled rejection before the first one
-    this.ready.catch(() => undefined);
+    this.migrated.catch(() => undefined);
   }
 
   /** Opens and migrates; rejects when the database cannot be reached or migrated. */
   static async open(url: string, options: { max?: number } = {}): Promise<PostgresStore> {
     const store = new PostgresStore(url, options);
-    await store.ready;
+    await store.ready();
     return store;
   }
 
+  async ready(): Promise<void> {
+    await this.migrated;
+  }
+
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    await this.ready;
+    await this.migrated;
     return (await this.pool.query<R>(sql, params)).rows;
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    await this.ready;
+    await this.migrated;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -108,7 +113,7 @@ export class PostgresStore implements Store {
   }
 
   async findReusable(buildKey: string): Promise<BuildRow | undefined> {
-    await this.ready;
+    await this.migrated;
     return findReusable(this.pool, buildKey);
   }
 
@@ -217,7 +222,7 @@ export class PostgresStore implements Store {
   }
 
   async claimForRecovery(buildId: string, deadOwner: string | null, recoverer: string | null): Promise<boolean> {
-    await this.ready;
+    await this.migrated;
     const result = await this.pool.query(`UPDATE builds SET owner = $1 WHERE id = $2 AND state = 'running' AND owner IS NOT DISTINCT FROM $3`, [
       recoverer,
       buildId,
@@ -359,11 +364,11 @@ export class PostgresStore implements Store {
   }
 
   async watchEvents(listener: EventsCommitted): Promise<() => Promise<void>> {
-    await this.ready;
+    await this.migrated;
     let stopped = false;
     let client: pg.Client | undefined;
     const connect = async (): Promise<void> => {
-      const next = new pg.Client({ connectionString: this.url });
+      const next = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
       client = next;
       next.on('notification', (message) => {
         const [buildId, first, last] = (message.payload ?? '').split(' ');
@@ -385,7 +390,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.ready.catch(() => undefined);
+    await this.migrated.catch(() => undefined);
     await this.pool.end();
   }
 }
