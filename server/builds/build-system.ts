@@ -13,6 +13,7 @@ import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 import { ChannelService } from '../channels/channel-service.ts';
+import { ChannelPolicies } from '../channels/channel-policies.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -29,6 +30,10 @@ export interface BuildSystem {
   updates: BuildUpdatesChecker;
   /** Named pointers per image to verified builds, with stable URLs. */
   channels: ChannelService;
+  /** Per-channel policies that build successors on security updates and promote them once verified. */
+  policies: ChannelPolicies;
+  /** The scheduled round: every finished image checked for updates, then every channel policy applied. */
+  checkForUpdates(signal?: AbortSignal): Promise<void>;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -65,6 +70,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
   const channels = new ChannelService(store);
+  const policies = new ChannelPolicies({ store, hub, channels, updates, rebuild: (id) => service.rebuild(id) });
   return {
     store,
     hub,
@@ -72,6 +78,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     service,
     updates,
     channels,
+    policies,
+    checkForUpdates: async (signal) => {
+      await updates.checkAll(signal);
+      if (!signal?.aborted) await policies.runAll();
+    },
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
       if (refusal) return `builds cannot start: ${refusal}`;

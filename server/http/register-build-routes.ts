@@ -24,7 +24,7 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
-    await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor });
+    await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }
