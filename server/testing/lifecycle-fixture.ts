@@ -17,12 +17,17 @@ export interface LifecycleWorld {
 }
 
 export const FIXTURE_PACKAGE = 'stamper-fixture';
+/** The kernel the world's images boot: the release serves it, no suite updates it. */
+export const FIXTURE_KERNEL = 'linux-image-6.12.57+deb13-amd64';
 /** A fixture version with this suffix stands for a fix that stops the node from booting. */
 export const BREAKS_BOOT_SUFFIX = '+breaks-boot';
 
 export async function startLifecycleWorld(): Promise<LifecycleWorld> {
   const repo = await startSignedAptRepo();
-  await repo.publish('trixie', [{ name: 'base-files', version: '13.8' }]);
+  await repo.publish('trixie', [
+    { name: 'base-files', version: '13.8' },
+    { name: FIXTURE_KERNEL, version: '6.12.57-1' },
+  ]);
   await repo.publish('trixie-updates', []);
   await repo.publish('trixie-security', [], { label: 'Stamper fixture Security' });
   await repo.publish('stable', [{ name: FIXTURE_PACKAGE, version: '1.0-1' }]);
