@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelPolicyStateSchema, channelSchema, type ChannelPolicyState } from '../../src/spec/channels-api.ts';
 import { startLifecycleWorld, type LifecycleWorld } from '../testing/lifecycle-fixture.ts';
-import { injectLocal } from '../testing/test-app.ts';
+import { startServer } from '../http/start-server.ts';
+import { scriptedRunner } from '../testing/scripted-runner.ts';
+import { injectLocal, testConfig } from '../testing/test-app.ts';
 import { getBuild, postBuild, scriptedApp, waitForState } from '../testing/test-builds.ts';
 
 /**
@@ -151,4 +153,42 @@ describe('channel policies', () => {
     const refused = await injectLocal(ctx.app, { method: 'POST', url: '/api/channels/gpu/stable/policy/run' });
     expect(refused.statusCode).toBe(404);
   });
+});
+
+describe('the server’s own schedule', () => {
+  it('applies a policy on its updates round, with no one asking', async () => {
+    const world = await startLifecycleWorld();
+    // a round every 1.8 s instead of every 12 h
+    const config = testConfig({
+      updatesCheckHours: 0.0005,
+      port: 0,
+      host: '127.0.0.1',
+      preflight: false,
+      sourcePolicy: { allowLoopback: true, allowedHosts: null },
+    });
+    const server = await startServer(config, { runner: scriptedRunner(), pollMs: 100 });
+    try {
+      const { body } = await postBuild(server.app, world.spec('edge'));
+      const first = body?.build.id ?? '';
+      await waitForState(server.app, first, ['succeeded']);
+      const json = { 'content-type': 'application/json' };
+      expect((await injectLocal(server.app, { method: 'POST', url: '/api/channels/edge/stable', headers: json, payload: { buildId: first } })).statusCode).toBe(
+        200,
+      );
+      const policy = { whenSecurityUpdates: 'build-successor', promoteTo: 'candidate' };
+      expect((await injectLocal(server.app, { method: 'PUT', url: '/api/channels/edge/stable/policy', headers: json, payload: policy })).statusCode).toBe(200);
+
+      await world.publishSecurityFix();
+      const candidate = await waitFor('the scheduled round to promote a successor', async () => {
+        const response = await injectLocal(server.app, { url: '/api/channels/edge/candidate' });
+        return response.statusCode === 200 ? channelSchema.parse(response.json()) : undefined;
+      });
+      expect((await getBuild(server.app, candidate.buildId)).supersedes).toBe(first);
+      expect(candidate.history[0]?.actor).toBe('policy:stable');
+    } finally {
+      await server.close();
+      config.cleanup();
+      await world.close();
+    }
+  }, 60_000);
 });
