@@ -148,6 +148,31 @@ describe('channel policies', () => {
     expect(await successorsOf(gpuFirst)).toHaveLength(1);
   });
 
+  it('promote nothing when the policy is cleared while its successor builds', async () => {
+    const lab = await startLifecycleWorld();
+    try {
+      const labFirst = await buildOnStable(lab, 'lab');
+      expect((await putPolicy('lab', { whenSecurityUpdates: 'build-successor', promoteTo: 'candidate' })).statusCode).toBe(200);
+      await lab.publishSecurityFix();
+      const run = await injectLocal(ctx.app, { method: 'POST', url: '/api/channels/lab/stable/policy/run' });
+      expect(run.statusCode, run.body).toBe(200);
+      // the build child takes far longer to start than this request
+      expect(channelPolicyStateSchema.parse(run.json()).runs[0]?.outcome).toBe('building');
+      expect((await injectLocal(ctx.app, { method: 'DELETE', url: '/api/channels/lab/stable/policy' })).statusCode).toBe(200);
+
+      const [successor] = await successorsOf(labFirst);
+      await waitForState(ctx.app, successor?.id ?? '', ['succeeded']);
+      const settled = await waitFor('the withdrawn run', async () => {
+        const [latest] = (await policyState('lab')).runs;
+        return latest && latest.outcome !== 'building' ? latest : undefined;
+      });
+      expect(settled.outcome).toBe('withdrawn');
+      expect((await injectLocal(ctx.app, { url: '/api/channels/lab/candidate' })).statusCode).toBe(404);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('refuses to run a channel without a policy', async () => {
     await injectLocal(ctx.app, { method: 'DELETE', url: '/api/channels/gpu/stable/policy' });
     const refused = await injectLocal(ctx.app, { method: 'POST', url: '/api/channels/gpu/stable/policy/run' });

@@ -156,6 +156,9 @@ export class ChannelPolicies {
         settlePolicyRun(store.db, run.id, 'failed', `the successor ${run.successor} is gone`);
       } else if (build.state !== 'succeeded') {
         settlePolicyRun(store.db, run.id, 'failed', `the successor ${build.state}${build.error ? `: ${build.error}` : ''}; nothing was promoted`);
+      } else if (channelPolicy(store.db, run.image, run.channel)?.promoteTo !== run.promote_to) {
+        // only what the channel's policy says now may move a channel
+        settlePolicyRun(store.db, run.id, 'withdrawn', `the policy of ${run.image}/${run.channel} no longer names ${run.promote_to}; nothing was promoted`);
       } else {
         try {
           if (channels.pointsAt(run.image, run.promote_to) !== run.successor) channels.promote(run.image, run.promote_to, run.successor, actorOf(run.channel));

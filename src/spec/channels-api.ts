@@ -41,7 +41,8 @@ export const policyRunSchema = z.object({
   fromBuild: z.string(),
   successor: z.string(),
   promoteTo: z.string(),
-  outcome: z.enum(['building', 'promoted', 'not_verified', 'failed']),
+  /** `withdrawn`: the policy was cleared or now names another target before the successor finished. */
+  outcome: z.enum(['building', 'promoted', 'not_verified', 'failed', 'withdrawn']),
   detail: z.string().nullable(),
   securityUpdates: z.number().int(),
   startedAt: z.string(),

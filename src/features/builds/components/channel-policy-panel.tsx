@@ -9,6 +9,7 @@ const outcomeWords: Record<PolicyRun['outcome'], string> = {
   promoted: 'verified and promoted',
   not_verified: 'not verified, nothing promoted',
   failed: 'failed, nothing promoted',
+  withdrawn: 'policy changed meanwhile, nothing promoted',
 };
 
 function RunLine({ run }: { run: PolicyRun }) {
