@@ -1,7 +1,7 @@
 import { sendSourceRequest, type SourceRequest } from '../../../sources/source-request';
 import { SourceFetchError } from '../../../sources/source-fetch';
 import type { SourcePolicy } from '../../../sources/source-policy';
-import { RegistryPushError } from './registry-error';
+import { RegistryPushError, readBounded } from './registry-error';
 
 export interface RegistryCredentials {
   username: string;
@@ -93,7 +93,12 @@ export class RegistryAuth {
       await response.body?.cancel();
       throw new RegistryPushError(`the registry's token service ${tokenUrl.host} refused a push token: HTTP ${response.status}`, response.status);
     }
-    const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
+    let body: { token?: unknown; access_token?: unknown } = {};
+    try {
+      body = JSON.parse(await readBounded(response, 64 * 1024)) as typeof body;
+    } catch {
+      // not JSON (or cut short): answered below as "without a token"
+    }
     const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new RegistryPushError(`the registry's token service ${tokenUrl.host} answered without a token`);
     this.authorization = `Bearer ${token}`;

@@ -3,7 +3,7 @@ import type { SourcePolicy } from '../../../sources/source-policy';
 import { type Descriptor, blobPath, readLayoutManifest } from './oci-layout';
 import { type ImageReference, formatImageReference } from '../../../../src/spec/providers/image-reference';
 import { RegistryAuth, type RegistryCredentials } from './registry-auth';
-import { RegistryPushError } from './registry-error';
+import { RegistryPushError, readBounded } from './registry-error';
 
 /**
  * Pushes one tagged image from an OCI layout to a registry with the OCI distribution API,
@@ -80,6 +80,6 @@ async function uploadBlob(auth: RegistryAuth, base: string, layoutDir: string, b
 }
 
 async function failure(response: Response, what: string): Promise<RegistryPushError> {
-  const text = (await response.text().catch(() => '')).slice(0, 300).trim();
+  const text = (await readBounded(response, 300).catch(() => '')).trim();
   return new RegistryPushError(`${what} failed: HTTP ${response.status}${text ? ` ${text}` : ''}`, response.status);
 }
