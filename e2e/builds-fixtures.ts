@@ -182,7 +182,7 @@ export async function startStamperServer(options: { scripted: boolean; port: num
   };
 }
 
-type Scenario = 'quick' | 'stream' | 'hang' | 'fail' | 'providers' | 'lifecycle';
+type Scenario = 'quick' | 'stream' | 'hang' | 'fail' | 'providers' | 'targets' | 'lifecycle';
 
 /** A spec for the scripted server; `extra` changes the spec body so builds differ. */
 export function scriptedSpec(name: string, scenario: Scenario, extra: Record<string, unknown> = {}) {

@@ -85,3 +85,19 @@ test('targets written in the YAML show as picked cards, and a misplaced one is n
   await expect(where.getByRole('checkbox', { name: 'Microsoft Azure' })).toHaveAccessibleDescription(/imports a fixed VHD \(vhd\), not qcow2/);
   await expect(page.getByRole('button', { name: /Outputs.*has problems/ })).toBeVisible();
 });
+
+test('KubeVirt asks where to push the containerDisk, and the editor gets the reference the schema checks', async ({ page }) => {
+  const where = page.getByRole('group', { name: 'Where will these nodes run?' });
+  await where.getByRole('checkbox', { name: 'KubeVirt' }).check();
+  // it shares the generic qcow2 until it is given a containerDisk of its own
+  await page.getByLabel('KubeVirt file').selectOption({ label: 'KubeVirt containerDisk' });
+  const registry = page.getByLabel('Push to registry');
+  await registry.fill('nodes/workers');
+  await expect(registry).toHaveAccessibleDescription(/"nodes" is not a registry host\[:port\]/);
+  await registry.fill('registry.example:5000/nodes/workers');
+  await expect(registry).not.toHaveAccessibleDescription(/is not a registry host/);
+  await page.getByLabel('Plain http (a registry on a trusted network)').check();
+  await expect.poll(() => savedDraftYaml(page)).toMatch(/push:\s*\n\s+reference: registry\.example:5000\/nodes\/workers\s*\n\s+plainHttp: true/);
+  await registry.fill('');
+  await expect.poll(() => savedDraftYaml(page)).not.toContain('push:');
+});

@@ -15,6 +15,7 @@ import { openBuildSandbox } from '../pipeline/sandbox/build-sandbox.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './process-build-runner.ts';
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 import { ChannelService } from '../channels/channel-service.ts';
+import { ChannelPolicies } from '../channels/channel-policies.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -29,8 +30,12 @@ export interface BuildSystem {
   service: BuildService;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
-  /** Named pointers per image to verified builds, with stable URLs; not yet on Postgres, so absent there. */
+  /** Named pointers per image to verified builds, with stable URLs; still SQLite-only, so absent on Postgres. */
   channels: ChannelService | undefined;
+  /** Per-channel policies that build successors on security updates and promote them once verified; SQLite-only like channels. */
+  policies: ChannelPolicies | undefined;
+  /** The scheduled round: every finished image checked for updates, then every channel policy applied. */
+  checkForUpdates(signal?: AbortSignal): Promise<void>;
   /** How builds will run here, or why none can: for the operator's start-up line. */
   describeBuilds(): Promise<string>;
   close(): Promise<void>;
@@ -71,8 +76,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
-  // channels are still SQLite-only: their service reads its own tables synchronously
-  const channels = store instanceof SqliteStore ? new ChannelService(store.rows) : undefined;
+  // channels and their policies are still SQLite-only: they read their own tables synchronously
+  const sqliteRows = store instanceof SqliteStore ? store.rows : undefined;
+  const channels = sqliteRows ? new ChannelService(sqliteRows) : undefined;
+  const policies =
+    sqliteRows && channels ? new ChannelPolicies({ store: sqliteRows, hub, channels, updates, rebuild: (id) => service.rebuild(id) }) : undefined;
   return {
     store,
     hub,
@@ -80,6 +88,11 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     service,
     updates,
     channels,
+    policies,
+    checkForUpdates: async (signal) => {
+      await updates.checkAll(signal);
+      if (!signal?.aborted) await policies?.runAll();
+    },
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
       if (refusal) return `builds cannot start: ${refusal}`;

@@ -2,6 +2,7 @@ import type { Channel, ChannelHistoryEntry, ChannelList } from '../../src/spec/c
 import { ServiceError } from '../builds/service-error.ts';
 import type { BuildStore } from '../store/build-store.ts';
 import type { ArtifactRow } from '../store/build-rows.ts';
+import { channelPolicy, policyRuns } from '../store/channel-rows.ts';
 
 interface ChannelRow {
   image: string;
@@ -43,7 +44,12 @@ export class ChannelService {
       sha256: a.sha256,
       url: `${channelPath(image, channel)}/artifacts/${encodeURIComponent(a.name)}`,
     }));
-    return { ...this.summary(row), artifacts, history: this.history(image, channel) };
+    return { ...this.summary(row), artifacts, history: this.history(image, channel), policyRuns: policyRuns(this.store.db, image, channel) };
+  }
+
+  /** The build the channel points at now, if it exists. */
+  pointsAt(image: string, channel: string): string | undefined {
+    return this.row(image, channel)?.build_id;
   }
 
   /** The artifact of the build the channel points at now. */
@@ -103,7 +109,7 @@ export class ChannelService {
     return this.store.db.prepare('SELECT * FROM channels WHERE image = ? AND channel = ?').get(image, channel) as ChannelRow | undefined;
   }
 
-  private summary(row: ChannelRow): Omit<Channel, 'artifacts' | 'history'> {
+  private summary(row: ChannelRow): Omit<Channel, 'artifacts' | 'history' | 'policyRuns'> {
     const build = this.store.getRow(row.build_id);
     return {
       image: row.image,
@@ -112,6 +118,7 @@ export class ChannelService {
       updatedAt: row.updated_at,
       kubernetesVersion: build?.kubernetes_version ?? '',
       release: build?.release ?? '',
+      policy: channelPolicy(this.store.db, row.image, row.channel),
     };
   }
 

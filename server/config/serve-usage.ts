@@ -16,7 +16,11 @@ const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database,
                        STAMPER_STAGE_TIMEOUT_SECONDS  one stage's time limit (default 7200)
                        STAMPER_ALLOW_LOOPBACK_SOURCES=1  let specs name loopback sources (default: refused;
                                                 link-local and cloud metadata addresses are always refused)
-                       STAMPER_SOURCE_HOSTS     only these source hosts, comma-separated (default: any)`;
+                       STAMPER_SOURCE_HOSTS     only these source hosts, comma-separated (default: any); the
+                                                registry a containerDisk is pushed to is held to the same policy
+                       STAMPER_REGISTRY_HOST    the registry (host[:port]) the two below are for; sent nowhere else
+                       STAMPER_REGISTRY_USERNAME, STAMPER_REGISTRY_PASSWORD  credentials for a containerDisk push
+                                                (Basic or token auth, as the registry asks; never logged or stored)`;
 
 export const serveUsage = `usage: stamper serve [--host ADDR] [--port N] [--data-dir DIR] [--cache-dir DIR] [--concurrency N]
 

@@ -25,7 +25,9 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
     // channels are SQLite-only for now: a Postgres deployment has no channel routes (404)
-    if (system.channels) await app.register(channelRoutes, { channels: system.channels, dataDir: settings.dataDir, actor: settings.actor });
+    if (system.channels && system.policies) {
+      await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor });
+    }
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

@@ -64,13 +64,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   return { app, system, port, url: `http://${hostForHeader(config.host)}:${port}`, close: () => app.close() };
 }
 
-/** Every finished image checked for updates every `hours`; the first round waits a whole interval, so a start fetches nothing. */
+/** Every finished image checked for updates (and the channel policies applied) every `hours`; the first round waits a whole interval, so a start fetches nothing. */
 function scheduleUpdateChecks(app: FastifyInstance, system: BuildSystem, hours: number): void {
   if (hours <= 0) return;
   const stop = new AbortController();
   let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    running ??= system.updates.checkAll(stop.signal).finally(() => (running = undefined));
+    running ??= system.checkForUpdates(stop.signal).finally(() => (running = undefined));
   }, hours * 3_600_000);
   timer.unref();
   app.addHook('onClose', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey } from '../../src/spec/build-key';
 import { nodeImageSchema, type NodeImage } from '../../src/spec/schema';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from '../stand-in/kubernetes-apt-repo';
+import { type TestRegistry, startTestRegistry } from '../testing/oci-registry';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';
 import { checkFixedVhd, checkGceTar, checkVhdx } from './formats/format-checks';
@@ -15,9 +16,10 @@ import { guestExpectations } from './verify/expectations';
 import { rootPartitionOffset } from './verify/inject-check';
 
 /**
- * One real build for five provider targets (one image, several files), then boots of the
- * Azure VHD and the Hyper-V VHDX with the same node checks the build's own verify ran on
- * the raw disk. What only a real cloud proves (the import itself, the agents talking to
+ * One real build for six provider targets (one image, several files), then boots of the
+ * Azure VHD, the Hyper-V VHDX and the OpenStack qcow2 with the same node checks and
+ * Cluster API bootstrap check the build's own verify ran on the raw disk. The KubeVirt
+ * containerDisk is pushed, as the spec asks, to a real registry on loopback and read back. What only a real cloud proves (the import itself, the agents talking to
  * their hypervisor) is out of reach here; what this proves is that every file is the same
  * sound disk, that each passes its format's independent check, and that the agents are in
  * the image and stay inert under QEMU.
@@ -27,6 +29,7 @@ const cacheDir = process.env.STAMPER_CACHE_DIR ?? join(SLOW_ROOT, 'cache');
 const SIZE_GIB = 4;
 
 let repo: KubernetesAptRepo;
+let registry: TestRegistry | null;
 let scratch: string;
 let img: NodeImage;
 let key: string;
@@ -36,6 +39,8 @@ const events: PipelineEvent[] = [];
 beforeAll(async () => {
   repo = await startKubernetesAptRepo(join(SLOW_ROOT, 'k8s-repo'), [{ kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' }]);
   scratch = await mkdtemp(join(tmpdir(), 'stamper-providers-'));
+  registry = await startTestRegistry(join(scratch, 'registry'));
+  if (!registry) throw new Error('docker-registry is missing (apt-get install -y docker-registry): the containerDisk push needs it');
   img = nodeImageSchema.parse({
     apiVersion: 'stamper/v1alpha1',
     kind: 'NodeImage',
@@ -49,7 +54,7 @@ beforeAll(async () => {
         { format: 'gce-tar', targets: ['gcp'] },
         { format: 'qcow2', targets: ['openstack'] },
         { format: 'vhdx', targets: ['hyperv'] },
-        { format: 'containerdisk', targets: ['kubevirt'] },
+        { format: 'containerdisk', targets: ['kubevirt'], push: { reference: `${registry.host}/nodes/multi`, plainHttp: true } },
       ],
       verify: { enabled: true, timeoutSeconds: 480 },
     },
@@ -69,12 +74,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await repo?.close();
+  await registry?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 const out = (file: string) => join(scratch, 'out', file);
 
-describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
+describe('one build for vSphere, Azure, GCP, OpenStack, Hyper-V and KubeVirt', () => {
   it('passes the boot check on the raw disk with no failed unit (the agents stay off under QEMU)', () => {
     expect(result.verify.filter((c) => !c.ok)).toEqual([]);
     expect(result.verify.find((c) => c.name === 'multi-user')?.detail).toContain('failed units: none');
@@ -86,6 +92,20 @@ describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
     for (const target of ['vsphere', 'azure', 'gcp', 'openstack', 'hyperv']) expect(names).toContain(`multi-${target}.metadata.json`);
     // KubeVirt's containerDisk: the OCI archive, its qcow2 under /disk/ (the fast test checks the layout with skopeo and umoci)
     expect(names).toContain('multi.containerdisk.oci.tar');
+  });
+
+  it('pushes the containerDisk to the registry the spec names, and the registry serves back the same image', async () => {
+    const pushed = events.flatMap((e) => (e.type === 'published' && e.image.provider === 'kubevirt' ? [e.image] : []));
+    expect(pushed).toEqual([{ provider: 'kubevirt', reference: `${registry?.host ?? ''}/nodes/multi:v1.35.3`, digest: expect.stringMatching(/^sha256:/) }]);
+    const inspect = async (ref: string) =>
+      JSON.parse((await runProcess('skopeo', ['inspect', '--tls-verify=false', ref], { captureStdout: true, quiet: true })).stdout) as {
+        Digest: string;
+        Layers: string[];
+      };
+    const remote = await inspect(`docker://${pushed[0]?.reference ?? ''}`);
+    const archive = await inspect(`oci-archive:${out('multi.containerdisk.oci.tar')}:v1.35.3`);
+    expect(remote.Digest).toBe(pushed[0]?.digest);
+    expect(remote).toEqual(expect.objectContaining({ Digest: archive.Digest, Layers: archive.Layers }));
   });
 
   it('passes every format’s independent check, and every file holds the same disk', async () => {
@@ -134,7 +154,7 @@ describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
     expect(ovf).toContain('<vssd:VirtualSystemType>vmx-15</vssd:VirtualSystemType>');
   });
 
-  async function bootProduced(file: string, sourceFormat: 'vpc' | 'vhdx') {
+  async function bootProduced(file: string, sourceFormat: 'vpc' | 'vhdx' | 'qcow2') {
     const boot = await bootAndCheck({
       sourceDisk: out(file),
       sourceFormat,
@@ -149,6 +169,8 @@ describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
     });
     expect(boot.checks.filter((c) => !c.ok)).toEqual([]);
     expect(boot.checks.length).toBeGreaterThan(10);
+    // the same boot carried CABPK-shaped user-data: the join config, kubeadm join --config and the sentinel
+    expect(boot.checks.find((c) => c.name === 'capi-bootstrap')).toMatchObject({ ok: true });
   }
 
   it('boots the Azure fixed VHD through QEMU’s vpc driver and passes the node checks', async () => {
@@ -157,5 +179,9 @@ describe('one build for vSphere, Azure, GCP, OpenStack and Hyper-V', () => {
 
   it('boots the Hyper-V VHDX through QEMU’s vhdx driver and passes the node checks', async () => {
     await bootProduced('multi.vhdx', 'vhdx');
+  });
+
+  it('boots the OpenStack qcow2 (one file of a provider-profile build) and passes the node checks and the bootstrap check', async () => {
+    await bootProduced('multi.qcow2', 'qcow2');
   });
 });

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { sourceHost, type SourceCheck } from '../../src/spec/preflight-api.ts';
 import type { NodeImageSpec } from '../../src/spec/schema.ts';
+import { parseImageReference } from '../../src/spec/providers/image-reference.ts';
 import { specSources, type SpecSource } from '../../src/spec/spec-sources.ts';
 import { hostDebianMirror, hostDebianSecurityMirror } from '../pipeline/host-mirror.ts';
 import { describeStatus, fetchSource } from './source-fetch.ts';
@@ -58,14 +59,25 @@ export async function runPreflight(spec: NodeImageSpec, options: PreflightOption
  * to now. A name that does not resolve is left to the fetch, which reports it.
  */
 export async function assertSpecSourcesAllowed(spec: NodeImageSpec, policy: SourcePolicy, hostMirror?: string, hostSecurityMirror?: string): Promise<void> {
-  for (const source of specSources(spec, hostMirror, hostSecurityMirror)) {
-    const url = checkSourceUrl(source.url, policy);
+  // the registry a containerDisk is pushed to is checked at push time too; refusing it here saves the build
+  const urls = [...specSources(spec, hostMirror, hostSecurityMirror).map((s) => s.url), ...registryPushUrls(spec)];
+  for (const sourceUrl of urls) {
+    const url = checkSourceUrl(sourceUrl, policy);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(host) !== 0) continue;
     const addresses = await lookup(host, { all: true }).catch(() => []);
     for (const { address } of addresses) {
       const reason = addressRefusal(address, policy);
-      if (reason) throw new SourcePolicyError(source.url, `${host} resolves to ${reason}`);
+      if (reason) throw new SourcePolicyError(sourceUrl, `${host} resolves to ${reason}`);
     }
   }
+}
+
+/** The API root of each registry the spec pushes to. */
+export function registryPushUrls(spec: NodeImageSpec): string[] {
+  return spec.outputs.flatMap((output) => {
+    if (output.format !== 'containerdisk' || !output.push) return [];
+    const { registry } = parseImageReference(output.push.reference, 'latest');
+    return [`${output.push.plainHttp ? 'http' : 'https'}://${registry}/v2/`];
+  });
 }

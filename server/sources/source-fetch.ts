@@ -37,7 +37,7 @@ export class SourceFetchError extends Error {
  * the check runs on the addresses the socket then connects to, so a DNS answer that
  * changes between a check and the fetch (rebinding) cannot slip past it.
  */
-function guardedLookup(url: string, policy: SourcePolicy): LookupFunction {
+export function guardedLookup(url: string, policy: SourcePolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
@@ -53,7 +53,7 @@ function guardedLookup(url: string, policy: SourcePolicy): LookupFunction {
   };
 }
 
-function describeNetworkError(err: unknown): string {
+export function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as NodeJS.ErrnoException).code;
   return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;

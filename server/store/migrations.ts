@@ -120,4 +120,32 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX channel_history_by_channel ON channel_history (image, channel, id);
   `,
+  // 3: channel policies (build a successor on security updates, promote it when verified) and what each did
+  `
+  CREATE TABLE channel_policies (
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (image, channel)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE channel_policy_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    from_build TEXT NOT NULL REFERENCES builds (id),
+    updates_key TEXT NOT NULL,
+    successor TEXT NOT NULL REFERENCES builds (id),
+    promote_to TEXT NOT NULL,
+    security_updates INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT,
+    started_at TEXT NOT NULL,
+    settled_at TEXT,
+    UNIQUE (image, channel, from_build, updates_key)
+  );
+  CREATE INDEX channel_policy_runs_by_source ON channel_policy_runs (from_build, updates_key);
+  CREATE INDEX channel_policy_runs_by_outcome ON channel_policy_runs (outcome);
+  `,
 ];

@@ -8,16 +8,26 @@ import { startSignedAptRepo, type SignedAptRepo } from '../stand-in/signed-apt-r
 export interface LifecycleWorld {
   repo: SignedAptRepo;
   spec(name?: string): string;
-  /** Publishes version 2 of the fixture package in the repository's security suite. */
-  publishSecurityFix(): Promise<void>;
+  /**
+   * Publishes version 2 of the fixture package in the repository's security suite.
+   * `breaksBoot`: a fix whose image fails its boot check (the scripted build knows the version by its suffix).
+   */
+  publishSecurityFix(options?: { breaksBoot?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
 export const FIXTURE_PACKAGE = 'stamper-fixture';
+/** The kernel the world's images boot: the release serves it, no suite updates it. */
+export const FIXTURE_KERNEL = 'linux-image-6.12.57+deb13-amd64';
+/** A fixture version with this suffix stands for a fix that stops the node from booting. */
+export const BREAKS_BOOT_SUFFIX = '+breaks-boot';
 
 export async function startLifecycleWorld(): Promise<LifecycleWorld> {
   const repo = await startSignedAptRepo();
-  await repo.publish('trixie', [{ name: 'base-files', version: '13.8' }]);
+  await repo.publish('trixie', [
+    { name: 'base-files', version: '13.8' },
+    { name: FIXTURE_KERNEL, version: '6.12.57-1' },
+  ]);
   await repo.publish('trixie-updates', []);
   await repo.publish('trixie-security', [], { label: 'Stamper fixture Security' });
   await repo.publish('stable', [{ name: FIXTURE_PACKAGE, version: '1.0-1' }]);
@@ -63,8 +73,9 @@ ${key}
   verify:
     enabled: false
 `,
-    publishSecurityFix: async () => {
-      await repo.publish('stable-security', [{ name: FIXTURE_PACKAGE, version: '2.0-1' }], { label: 'Stamper fixture Security' });
+    publishSecurityFix: async ({ breaksBoot = false } = {}) => {
+      const version = breaksBoot ? `2.0-1${BREAKS_BOOT_SUFFIX}` : '2.0-1';
+      await repo.publish('stable-security', [{ name: FIXTURE_PACKAGE, version }], { label: 'Stamper fixture Security' });
       await repo.publish('trixie-security', [{ name: 'base-files', version: '13.8+deb13u1' }], { label: 'Stamper fixture Security' });
     },
     close: () => repo.close(),

@@ -61,7 +61,43 @@ function providerOutputs(job: BuildJobMessage) {
   return [writeArtifact(job, 'workers.ova', 'ova', 'ova stand-in\n'), writeArtifact(job, 'workers.qcow2', 'qcow2', 'qcow2 stand-in\n')];
 }
 
-async function succeed(job: BuildJobMessage, logLines: number, delayMs: number, providers = false) {
+/** Artifact names as the formats stage writes them (format-writers.ts, containerdisk.ts). */
+const fileNames: Record<string, (name: string) => string> = {
+  ova: (n) => `${n}.ova`,
+  vmdk: (n) => `${n}.vmdk`,
+  qcow2: (n) => `${n}.qcow2`,
+  raw: (n) => `${n}.raw`,
+  vhd: (n) => `${n}.vhd`,
+  vhdx: (n) => `${n}.vhdx`,
+  'gce-tar': (n) => `${n}-gce.tar.gz`,
+  containerdisk: (n) => `${n}.containerdisk.oci.tar`,
+};
+
+/**
+ * What a build of the spec's own outputs leaves: one stand-in file per format, one metadata
+ * file per target (as the formats stage writes them), and the containerDisk push when the
+ * spec asks for one. For the build page's grouping by provider target.
+ */
+function specOutputs(job: BuildJobMessage) {
+  const spec = job.spec as { metadata: { name: string }; spec: { outputs: { format: string; targets?: string[]; push?: { reference: string } }[] } };
+  const name = spec.metadata.name;
+  const artifacts = [];
+  for (const output of spec.spec.outputs) {
+    const fileName = fileNames[output.format];
+    if (fileName) artifacts.push(writeArtifact(job, fileName(name), output.format, `${output.format} stand-in\n`));
+    for (const target of output.targets ?? []) {
+      artifacts.push(writeArtifact(job, `${name}-${target}.metadata.json`, 'metadata', `${JSON.stringify({ target })}\n`));
+    }
+    if (output.push) {
+      const reference = output.push.reference.includes(':', output.push.reference.indexOf('/')) ? output.push.reference : `${output.push.reference}:v1.35.3`;
+      const digest = `sha256:${createHash('sha256').update(reference).digest('hex')}`;
+      emit({ type: 'published', image: { provider: 'kubevirt', reference, digest } });
+    }
+  }
+  return artifacts;
+}
+
+async function succeed(job: BuildJobMessage, logLines: number, delayMs: number, outputs: 'raw' | 'providers' | 'spec' = 'raw') {
   emit({ type: 'stage', stage: 'rootfs', status: 'started' });
   for (let i = 1; i <= logLines; i += 1) {
     emit({ type: 'log', stage: 'rootfs', stream: 'stdout', line: `line ${i}` });
@@ -89,11 +125,14 @@ async function succeed(job: BuildJobMessage, logLines: number, delayMs: number, 
       })),
     ],
   });
-  const artifacts = [
-    writeArtifact(job, 'workers.raw', 'raw', raw),
-    writeArtifact(job, 'workers.spdx.json', 'spdx', spdx),
-    ...(providers ? providerOutputs(job) : []),
-  ];
+  const artifacts =
+    outputs === 'spec'
+      ? [...specOutputs(job), writeArtifact(job, 'workers.spdx.json', 'spdx', spdx)]
+      : [
+          writeArtifact(job, 'workers.raw', 'raw', raw),
+          writeArtifact(job, 'workers.spdx.json', 'spdx', spdx),
+          ...(outputs === 'providers' ? providerOutputs(job) : []),
+        ];
   send({ kind: 'done', artifacts });
 }
 
@@ -131,7 +170,9 @@ async function main() {
     case 'lifecycle':
       return lifecycleBuild(job, emit, send);
     case 'providers':
-      return succeed(job, 5, 0, true);
+      return succeed(job, 5, 0, 'providers');
+    case 'targets':
+      return succeed(job, 5, 0, 'spec');
     case 'stream':
       return succeed(job, 300, 5);
     case 'signed':

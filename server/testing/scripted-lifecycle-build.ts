@@ -8,6 +8,7 @@ import type { BuildJobMessage, BuildProcessMessage } from '../builds/build-proto
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { fetchSuiteVersions } from '../updates/suite-packages.ts';
+import { BREAKS_BOOT_SUFFIX } from './lifecycle-fixture.ts';
 
 /**
  * The scripted child's `lifecycle` scenario: records the real state of the spec's apt
@@ -30,9 +31,21 @@ export async function lifecycleBuild(job: BuildJobMessage, emit: (event: Pipelin
       if (!known || compareDebianVersions(version, known) > 0) newest.set(name, version);
     }
   }
-  const installed = [...newest].filter(([name]) => name === 'base-files' || spec.spec.packages.some((p) => p.split('=')[0] === name));
+  // what every image gets (base-files, a kernel) and what the spec asks for
+  const installed = [...newest].filter(
+    ([name]) => name === 'base-files' || name.startsWith('linux-image-') || spec.spec.packages.some((p) => p.split('=')[0] === name),
+  );
   emit({ type: 'stage', stage: 'rootfs', status: 'succeeded', durationMs: 5 });
   emit({ type: 'stage', stage: 'verify', status: 'started' });
+  const breaksBoot = installed.find(([, version]) => version.endsWith(BREAKS_BOOT_SUFFIX));
+  if (breaksBoot) {
+    // as the real verify stage ends a build whose node does not come up
+    const detail = `the node did not reach multi-user.target with ${breaksBoot[0]} ${breaksBoot[1]}`;
+    emit({ type: 'verify', check: { name: 'boot', ok: false, detail } });
+    emit({ type: 'stage', stage: 'verify', status: 'failed', durationMs: 5 });
+    send({ kind: 'failed', error: `boot check failed: ${detail}`, stage: 'verify', lastLines: [] });
+    return;
+  }
   emit({ type: 'verify', check: { name: 'kubelet-version', ok: true, detail: `v${spec.spec.kubernetes.version}` } });
   emit({ type: 'stage', stage: 'verify', status: 'succeeded', durationMs: 5 });
 

@@ -81,6 +81,9 @@ export class BuildUpdatesChecker {
     const ids = await this.options.store.checkableBuildIds();
     let checked = 0;
     let failed = 0;
+    // a round reads each suite afresh once and shares it across its builds: an answer
+    // kept from before the round would hide what the suites published since
+    this.suites.clear();
     for (const id of ids) {
       if (signal?.aborted) break;
       await this.check(id).then(

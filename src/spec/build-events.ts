@@ -32,15 +32,24 @@ export const artifactSchema = z.object({
 });
 export type ArtifactInfo = z.infer<typeof artifactSchema>;
 
-export const publishedImageSchema = z.object({
-  provider: z.literal('aws'),
-  region: z.string(),
-  imageId: z.string(),
-  name: z.string(),
-  snapshotId: z.string().optional(),
-  consoleUrl: z.string(),
-});
+export const publishedImageSchema = z.discriminatedUnion('provider', [
+  z.object({
+    provider: z.literal('aws'),
+    region: z.string(),
+    imageId: z.string(),
+    name: z.string(),
+    snapshotId: z.string().optional(),
+    consoleUrl: z.string(),
+  }),
+  /** A containerDisk pushed to an OCI registry: the tag it was pushed under and the manifest digest that pins it. */
+  z.object({
+    provider: z.literal('kubevirt'),
+    reference: z.string(),
+    digest: z.string(),
+  }),
+]);
 export type PublishedImage = z.infer<typeof publishedImageSchema>;
+export type PublishedAmi = Extract<PublishedImage, { provider: 'aws' }>;
 
 const stageField = z.enum(stageNames);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_IMAGE_REFERENCE_LENGTH, parseImageReference } from './providers/image-reference';
 import { objectPropertyKeyMessage, objectPropertyKeys } from './object-property-keys';
 
 /**
@@ -254,3 +255,20 @@ export function recordWithKeys<V extends z.ZodType<string>>(keyRule: z.ZodType<s
     }
   });
 }
+
+/**
+ * Where a containerDisk is pushed: `host[:port]/repository[:tag]`, with the host required
+ * (no implicit Docker Hub) and no digest (the registry answers with it).
+ */
+export const imageReference = z
+  .string()
+  .max(MAX_IMAGE_REFERENCE_LENGTH)
+  .superRefine((value, ctx) => {
+    // past the bound max() has said it; the parser's message would echo the whole text
+    if (value.length > MAX_IMAGE_REFERENCE_LENGTH) return;
+    try {
+      parseImageReference(value, 'latest');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    }
+  });

@@ -275,3 +275,23 @@ describe('extra repositories', () => {
     expectRejected({ os: { release: 'trixie', keepDistroSources: false } }, 'spec.os.keepDistroSources', 'at least one');
   });
 });
+
+describe('containerDisk push', () => {
+  const withPush = (push: unknown) => minimalInput({ outputs: [{ format: 'containerdisk', targets: ['kubevirt'], push } as never] });
+
+  it('accepts a registry reference, with or without a tag, and defaults to https', () => {
+    expect(issuesOf(withPush({ reference: 'registry.example:5000/nodes/edge' }))).toEqual([]);
+    const parsed = nodeImageSchema.parse(withPush({ reference: 'registry.example/nodes/edge:v1.35.3' }));
+    expect(parsed.spec.outputs[0]).toMatchObject({ push: { reference: 'registry.example/nodes/edge:v1.35.3', plainHttp: false } });
+  });
+
+  it('rejects a reference without a host, with a digest, with a bad name or past the length bound, on the reference field', () => {
+    expectRejected(withPush({ reference: 'edge:v1' }).spec, 'spec.outputs[0].push.reference', 'names no registry host');
+    expectRejected(withPush({ reference: 'r.example/edge@sha256:00' }).spec, 'spec.outputs[0].push.reference', 'not a digest');
+    expectRejected(withPush({ reference: 'r.example/Edge' }).spec, 'spec.outputs[0].push.reference', 'not a valid repository name');
+    expectRejected(withPush({ reference: 'r.example/edge:bad tag' }).spec, 'spec.outputs[0].push.reference', 'not a valid tag');
+    expectRejected(withPush({ reference: `r.example/${'a'.repeat(250)}` }).spec, 'spec.outputs[0].push.reference', 'longer than 255');
+    expectRejected(withPush({ reference: `r.example/${'a'.repeat(400)}` }).spec, 'spec.outputs[0].push.reference', '<=384');
+    expectRejected(withPush({ reference: 'r.example/edge', password: 'x' }).spec, 'spec.outputs[0].push', 'password');
+  });
+});

@@ -13,6 +13,7 @@ import {
   fileOwner,
   groupName,
   httpUrl,
+  imageReference,
   kernelArg,
   kernelModuleName,
   labelKey,
@@ -202,7 +203,18 @@ const outputSchema = z.discriminatedUnion('format', [
     .strict()
     .describe('disk.raw in a gzip-compressed GNU tar (Google Compute Engine)'),
   z
-    .object({ format: z.literal('containerdisk'), targets: targetsField })
+    .object({
+      format: z.literal('containerdisk'),
+      targets: targetsField,
+      push: z
+        .object({
+          reference: imageReference.describe('host[:port]/repository[:tag]; the tag defaults to v<Kubernetes version>'),
+          plainHttp: z.boolean().default(false).describe('Speak http, not https, to the registry: only for a registry on a trusted network'),
+        })
+        .strict()
+        .optional()
+        .describe("Push the containerDisk to this OCI registry after the build; credentials come from the build host's environment, never from the spec"),
+    })
     .strict()
     .describe('KubeVirt containerDisk: an OCI image with the disk under /disk/'),
 ]);

@@ -1,15 +1,25 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { channelListSchema, channelParamsSchema, channelSchema, promoteBodySchema } from '../../../src/spec/channels-api.ts';
+import {
+  channelListSchema,
+  channelParamsSchema,
+  channelPolicySchema,
+  channelPolicyStateSchema,
+  channelSchema,
+  promoteBodySchema,
+} from '../../../src/spec/channels-api.ts';
+import type { ChannelPolicies } from '../../channels/channel-policies.ts';
 import { buildDirs, isInside } from '../../builds/build-dirs.ts';
 import type { ChannelService } from '../../channels/channel-service.ts';
 import { serveArtifact } from '../../downloads/serve-artifact.ts';
-import { notFound } from '../http-error.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { UpdatesError } from '../../updates/build-updates.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface ChannelRoutesOptions {
   channels: ChannelService;
+  policies: ChannelPolicies;
   dataDir: string;
   /** Who the history names for a move: there is one kind of caller per server today. */
   actor: string;
@@ -17,6 +27,7 @@ export interface ChannelRoutesOptions {
 
 const artifactParams = channelParamsSchema.extend({ name: z.string().min(1).max(255) });
 const channel = jsonResponse('The channel', channelSchema);
+const policyState = jsonResponse("The channel's policy and its newest runs", channelPolicyStateSchema);
 const docs = {
   list: { summary: 'Every channel and the build it points at', responses: { 200: jsonResponse('Channels', channelListSchema) } },
   get: {
@@ -40,10 +51,32 @@ const docs = {
     params: artifactParams,
     responses: { 200: { description: 'The file' }, 206: { description: 'A byte range' }, 404: errorResponse('No such channel or file') },
   },
+  policy: {
+    summary: "A channel's policy and what it did: each successor it built, and whether it was promoted",
+    params: channelParamsSchema,
+    responses: { 200: policyState, 404: errorResponse('No such channel') },
+  },
+  setPolicy: {
+    summary:
+      "Set the channel's policy: when the build it points at has security updates, build its successor and put it on `promoteTo` once its boot check passed",
+    params: channelParamsSchema,
+    body: { 'application/json': channelPolicySchema },
+    responses: { 200: policyState, 400: errorResponse('Not a policy'), 404: errorResponse('No such channel') },
+  },
+  clearPolicy: {
+    summary: "Clear the channel's policy: nothing is built or promoted for it any more (runs stay recorded)",
+    params: channelParamsSchema,
+    responses: { 200: policyState, 404: errorResponse('No such channel') },
+  },
+  runPolicy: {
+    summary: "Apply the channel's policy now: read its build's updates again and, for security updates, build the successor (once per build and set of fixes)",
+    params: channelParamsSchema,
+    responses: { 200: policyState, 404: errorResponse('No such channel, or it has no policy'), 409: errorResponse('not_checkable') },
+  },
 } satisfies Record<string, RouteDoc>;
 
 /** Stable URLs for consumers (a CI job, an ORC Image) that follow a channel as it moves. */
-export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, dataDir, actor }) => {
+export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, dataDir, actor }) => {
   app.get('/api/channels', { config: { doc: docs.list } }, async () => channels.list());
 
   app.get('/api/channels/:image/:channel', { config: { doc: docs.get } }, async (request) => {
@@ -60,6 +93,33 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
   app.post('/api/channels/:image/:channel/rollback', { config: { doc: docs.rollback } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     return channels.rollback(image, name, actor);
+  });
+
+  app.get('/api/channels/:image/:channel/policy', { config: { doc: docs.policy } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    channels.get(image, name);
+    return policies.state(image, name);
+  });
+
+  app.put('/api/channels/:image/:channel/policy', { config: { doc: docs.setPolicy } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    return policies.set(image, name, parseOrThrow(channelPolicySchema, request.body));
+  });
+
+  app.delete('/api/channels/:image/:channel/policy', { config: { doc: docs.clearPolicy } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    return policies.set(image, name, null);
+  });
+
+  // reads the suites again, as a refreshed updates check does, and may submit a build: bounded the same way
+  app.post('/api/channels/:image/:channel/policy/run', { config: { doc: docs.runPolicy, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request) => {
+    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+    try {
+      return await policies.runNow(image, name);
+    } catch (error) {
+      if (error instanceof UpdatesError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.code, error.message);
+      throw error;
+    }
   });
 
   app.route({

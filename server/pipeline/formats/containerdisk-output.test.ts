@@ -7,7 +7,7 @@ import { minimalInput } from '../../../src/spec/test-specs';
 import { type TestRegistry, registryAvailable, startTestRegistry } from '../../testing/oci-registry';
 import { makeTinyRootDisk } from '../../testing/tiny-root-disk';
 import { createArtifactRegistry } from '../artifact-registry';
-import type { ArtifactInfo } from '../events';
+import type { ArtifactInfo, PublishedImage } from '../events';
 import { runProcess } from '../exec';
 import type { StageContext } from '../stage';
 import { rawDiskPath } from '../work-layout';
@@ -23,6 +23,7 @@ describe('writeContainerDiskOutput', () => {
   let registry: TestRegistry | null = null;
   const artifacts: ArtifactInfo[] = [];
   const logs: string[] = [];
+  const published: PublishedImage[] = [];
   const spec = nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.35.3', source: { type: 'apt' } } }));
 
   beforeAll(async () => {
@@ -54,7 +55,7 @@ describe('writeContainerDiskOutput', () => {
     artifacts: createArtifactRegistry((a) => artifacts.push(a)),
     recordCheck: () => undefined,
     markTestImage: () => undefined,
-    published: () => undefined,
+    published: (image) => published.push(image),
     recordInputs: () => undefined,
     signer: { sign: () => Promise.reject(new Error('the formats stage does not sign')) },
   });
@@ -62,12 +63,15 @@ describe('writeContainerDiskOutput', () => {
   it('writes the oci-archive artifact, tagged with the Kubernetes version, and pushes when a registry is given', async (ctx) => {
     if (!registry) ctx.skip('docker-registry is not installed');
     const host = registry?.host ?? '';
-    const pushed = await writeContainerDiskOutput(context(), {
-      format: 'containerdisk',
-      push: { reference: `${host}/nodes/${spec.metadata.name}`, plainHttp: true },
-    });
+    const pushed = await writeContainerDiskOutput(
+      context(),
+      { push: { reference: `${host}/nodes/${spec.metadata.name}`, plainHttp: true } },
+      { allowLoopback: true, allowedHosts: null },
+    );
     expect(artifacts).toEqual([expect.objectContaining({ name: `${spec.metadata.name}.containerdisk.oci.tar`, format: 'containerdisk' })]);
     expect(pushed?.reference).toBe(`${host}/nodes/${spec.metadata.name}:v1.35.3`);
+    // the build records the push: the build page and the KubeVirt snippet read it from there
+    expect(published).toEqual([{ provider: 'kubevirt', reference: `${host}/nodes/${spec.metadata.name}:v1.35.3`, digest: pushed?.digest }]);
     const manifest = await fetch(`http://${host}/v2/nodes/${spec.metadata.name}/manifests/v1.35.3`, { headers: { accept: OCI_MANIFEST } });
     expect(manifest.headers.get('docker-content-digest')).toBe(pushed?.digest);
     expect(logs.some((l) => l.includes(`@${pushed?.digest ?? ''}`))).toBe(true);
@@ -78,8 +82,12 @@ describe('writeContainerDiskOutput', () => {
     expect((JSON.parse(inspect.stdout) as { Digest: string }).Digest).toBe(pushed?.digest);
   });
 
-  it('reads registry credentials from the environment only when both are set', () => {
-    expect(registryCredentialsFromEnv({ STAMPER_REGISTRY_USERNAME: 'u', STAMPER_REGISTRY_PASSWORD: 'p' })).toEqual({ username: 'u', password: 'p' });
-    expect(registryCredentialsFromEnv({ STAMPER_REGISTRY_USERNAME: 'u' })).toBeUndefined();
+  it('reads registry credentials from the environment only for the registry host they are bound to', () => {
+    const env = { STAMPER_REGISTRY_USERNAME: 'u', STAMPER_REGISTRY_PASSWORD: 'p', STAMPER_REGISTRY_HOST: 'Registry.example:5000' };
+    expect(registryCredentialsFromEnv('registry.example:5000', env)).toEqual({ username: 'u', password: 'p' });
+    expect(registryCredentialsFromEnv('elsewhere.example', env)).toBeUndefined();
+    expect(registryCredentialsFromEnv('registry.example', env)).toBeUndefined();
+    expect(registryCredentialsFromEnv('registry.example:5000', { ...env, STAMPER_REGISTRY_HOST: undefined })).toBeUndefined();
+    expect(registryCredentialsFromEnv('registry.example:5000', { ...env, STAMPER_REGISTRY_PASSWORD: undefined })).toBeUndefined();
   });
 });

@@ -1,35 +1,42 @@
-// The formats stage's `containerdisk` writer (format-writers.ts). The spec's containerdisk
-// output has no push target yet; `push` is here for the registry push this module tests.
+// The formats stage's `containerdisk` writer (format-writers.ts): the oci-archive artifact,
+// and a push to the registry the spec names, if it names one.
 import { join } from 'node:path';
+import { formatImageReference, parseImageReference } from '../../../src/spec/providers/image-reference';
 import { resolveVersions } from '../../../src/spec/defaults';
+import type { OutputSpec } from '../../../src/spec/schema';
+import { type SourcePolicy, sourcePolicyFromEnvironment } from '../../sources/source-policy';
 import type { StageContext } from '../stage';
 import { rawDiskPath } from '../work-layout';
 import { containerDiskArchiveName, containerDiskLayoutDir, writeContainerDisk } from './containerdisk';
 import { qcow2ConvertArgs } from './conversions';
-import { formatImageReference, parseImageReference } from './oci/image-reference';
 import type { RegistryCredentials } from './oci/registry-auth';
 import { type PushedImage, pushOciImage } from './oci/registry-push';
 
-export interface ContainerDiskOutput {
-  format: 'containerdisk';
-  /** Where to push it, `host[:port]/repository[:tag]`; without it only the oci-archive is written. */
-  push?: { reference: string; plainHttp?: boolean };
-}
+export type ContainerDiskOutput = Extract<OutputSpec, { format: 'containerdisk' }>;
 
 /**
  * Registry credentials come from the environment of the process that runs the build, never
- * from the spec: a spec is shared, stored and hashed into the build key.
+ * from the spec: a spec is shared, stored and hashed into the build key. They are bound to
+ * one registry host (STAMPER_REGISTRY_HOST, host[:port] as the reference writes it): the spec
+ * names the registry, so a pair sent wherever a spec points would hand the operator's
+ * password to whoever writes a spec.
  */
-export function registryCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
+export function registryCredentialsFromEnv(registry: string, env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
   const username = env.STAMPER_REGISTRY_USERNAME;
   const password = env.STAMPER_REGISTRY_PASSWORD;
-  return username && password ? { username, password } : undefined;
+  const host = env.STAMPER_REGISTRY_HOST?.trim().toLowerCase();
+  if (!username || !password || !host) return undefined;
+  return host === registry.toLowerCase() ? { username, password } : undefined;
 }
 
 /** The tag a containerDisk gets when the user names none: the Kubernetes version, as image-builder tags images. */
 export const containerDiskTag = (kubernetesVersion: string): string => `v${kubernetesVersion}`;
 
-export async function writeContainerDiskOutput(ctx: StageContext, output: ContainerDiskOutput): Promise<PushedImage | null> {
+export async function writeContainerDiskOutput(
+  ctx: StageContext,
+  output: Pick<ContainerDiskOutput, 'push'>,
+  policy: SourcePolicy = sourcePolicyFromEnvironment(process.env),
+): Promise<PushedImage | null> {
   const name = ctx.spec.metadata.name;
   const kubernetesVersion = resolveVersions(ctx.spec.spec).kubernetes;
   const tag = containerDiskTag(kubernetesVersion);
@@ -57,13 +64,21 @@ export async function writeContainerDiskOutput(ctx: StageContext, output: Contai
   ctx.log(`containerDisk ${disk.image.manifest.digest} (layer ${disk.image.layer.digest}, ${disk.image.layer.size} bytes)`, 'info');
   if (!output.push) return null;
   const reference = parseImageReference(output.push.reference, tag);
+  const credentials = registryCredentialsFromEnv(reference.registry);
+  if (!credentials && process.env.STAMPER_REGISTRY_USERNAME) {
+    ctx.log(
+      `registry credentials are set for ${process.env.STAMPER_REGISTRY_HOST ?? 'no host (STAMPER_REGISTRY_HOST is unset)'}, not for ${reference.registry}: pushing without them`,
+      'info',
+    );
+  }
   ctx.progress(70, `pushing to ${formatImageReference(reference)}`);
   const pushed = await pushOciImage(
     disk.image.layoutDir,
     tag,
-    { reference, plainHttp: output.push.plainHttp, credentials: registryCredentialsFromEnv() },
+    { reference, plainHttp: output.push.plainHttp, credentials, policy },
     { signal: ctx.signal, progress: (message) => ctx.log(message, 'info') },
   );
+  ctx.published({ provider: 'kubevirt', reference: pushed.reference, digest: pushed.digest });
   ctx.log(`pushed ${pushed.reference} (${reference.registry}/${reference.repository}@${pushed.digest})`, 'info');
   ctx.progress(100);
   return pushed;

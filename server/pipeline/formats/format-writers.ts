@@ -53,11 +53,10 @@ export const formatWriters: FormatWriters = {
     await checkVhdx(job.ctx.exec, target, job.diskBytes);
     return target;
   },
-  // its own zlib qcow2 inside an OCI archive; it records the archive as its artifact. Pushing
-  // to a registry is written (oci/registry-push.ts) but not offered by the spec yet: a push
-  // target needs the source policy's host rules and per-registry credentials first.
-  containerdisk: async (_output, job) => {
-    await writeContainerDiskOutput(job.ctx, { format: 'containerdisk' });
+  // its own zlib qcow2 inside an OCI archive; it records the archive as its artifact, and the
+  // push (when the spec names a registry) as a published image
+  containerdisk: async (output, job) => {
+    await writeContainerDiskOutput(job.ctx, output);
     return null;
   },
   'gce-tar': async (_output, job) => {

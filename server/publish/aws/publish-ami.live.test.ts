@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteSnapshotCommand, DeregisterImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PublishedImage } from '../../../src/spec/build-events.ts';
+import type { PublishedAmi } from '../../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../../src/spec/schema.ts';
 import { minimalInput } from '../../../src/spec/test-specs.ts';
 import { publishAmi } from './publish-ami.ts';
@@ -25,7 +25,7 @@ const missing = [!region && 'AWS_REGION', !bucket && 'STAMPER_TEST_BUCKET', !has
 );
 if (missing.length > 0) console.info(`skipping the live AWS publish test: ${missing.join(', ')} not set (see docs/interop.md)`);
 
-const published: PublishedImage[] = [];
+const published: PublishedAmi[] = [];
 let scratch: string | undefined;
 
 afterAll(async () => {

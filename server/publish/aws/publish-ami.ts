@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EC2Client, type Tag } from '@aws-sdk/client-ec2';
-import type { PublishedImage } from '../../../src/spec/build-events.ts';
+import type { PublishedAmi } from '../../../src/spec/build-events.ts';
 import { findRelease } from '../../../src/spec/catalog.ts';
 import { resolveVersions } from '../../../src/spec/defaults.ts';
 import { amiNameValues, renderAmiName } from '../../../src/spec/interop/ami-name-template.ts';
@@ -43,9 +43,9 @@ export const consoleUrl = (region: string, imageId: string): string =>
 
 /**
  * S3 upload → ImportSnapshot → RegisterImage → (CopyImage, launch permissions). Returns
- * one PublishedImage per region, the registering region first.
+ * one PublishedAmi per region, the registering region first.
  */
-export async function publishAmi(options: PublishAmiOptions): Promise<PublishedImage[]> {
+export async function publishAmi(options: PublishAmiOptions): Promise<PublishedAmi[]> {
   const { image, output, signal } = options;
   const clients = options.clients ?? defaultAwsClients;
   const progress = (percent: number, message: string) => options.onProgress?.(Math.round(percent), message);
@@ -102,7 +102,7 @@ export async function publishAmi(options: PublishAmiOptions): Promise<PublishedI
   progress(86, 'registering the AMI');
   const imageId = await registerAmi({ ec2, region: output.region, snapshotId, name, description, bootMode: output.bootMode, tags, signal });
   log(`registered ${imageId} (${name}) in ${output.region}`);
-  const published: PublishedImage[] = [{ provider: 'aws', region: output.region, imageId, name, snapshotId, consoleUrl: consoleUrl(output.region, imageId) }];
+  const published: PublishedAmi[] = [{ provider: 'aws', region: output.region, imageId, name, snapshotId, consoleUrl: consoleUrl(output.region, imageId) }];
 
   if (output.launchPermissions.length > 0 || output.copyToRegions.length > 0) {
     progress(88, `waiting for ${imageId} to become available`);
@@ -131,7 +131,7 @@ export async function publishAmi(options: PublishAmiOptions): Promise<PublishedI
       }
       copiesDone += 1;
       progress(90 + (10 * copiesDone) / output.copyToRegions.length, `copied to ${copiesDone} of ${output.copyToRegions.length} regions`);
-      return { provider: 'aws', region, imageId: copyId, name, consoleUrl: consoleUrl(region, copyId) } satisfies PublishedImage;
+      return { provider: 'aws', region, imageId: copyId, name, consoleUrl: consoleUrl(region, copyId) } satisfies PublishedAmi;
     }),
   );
   progress(100, 'published');

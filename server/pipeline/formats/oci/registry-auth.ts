@@ -1,4 +1,7 @@
-import { RegistryPushError } from './registry-error';
+import { sendSourceRequest, type SourceRequest } from '../../../sources/source-request';
+import { SourceFetchError } from '../../../sources/source-fetch';
+import type { SourcePolicy } from '../../../sources/source-policy';
+import { RegistryPushError, readBounded } from './registry-error';
 
 export interface RegistryCredentials {
   username: string;
@@ -21,36 +24,44 @@ export function parseChallenge(header: string): { scheme: string; params: Record
  * Bearer with a token from the challenge's realm (the distribution token flow, anonymous or
  * with the credentials), scoped to pull and push on the one repository. The answer is kept
  * for the requests after it; a request is sent again once, built afresh (stream bodies
- * cannot be replayed), after the challenge is answered.
+ * cannot be replayed), after the challenge is answered. Every request, the token service's
+ * too, goes through the source policy (server/sources/source-request.ts). Credentials and
+ * tokens never reach a log line or an error message.
  */
 export class RegistryAuth {
   private authorization: string | undefined;
 
   constructor(
+    /** The registry's own origin: the kept answer is sent only there, never to an upload URL elsewhere. */
+    private readonly origin: string,
     private readonly repository: string,
     private readonly credentials: RegistryCredentials | undefined,
+    private readonly policy: SourcePolicy,
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  async fetch(url: string, init: RequestInit | (() => RequestInit)): Promise<Response> {
-    const make = typeof init === 'function' ? init : () => init;
-    const first = await this.send(url, make());
+  async fetch(url: string, request: SourceRequest): Promise<Response> {
+    const first = await this.send(url, request);
     if (first.status !== 401) return first;
     const challenge = first.headers.get('www-authenticate');
     await first.body?.cancel();
     if (!challenge) throw new RegistryPushError(`${new URL(url).host} refused the request (HTTP 401) without saying how to authenticate`, 401);
     await this.answer(challenge);
-    return this.send(url, make());
+    return this.send(url, request);
   }
 
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.authorization) headers.set('authorization', this.authorization);
+  private async send(
+    url: string,
+    request: SourceRequest,
+    authorization = new URL(url).origin === this.origin ? this.authorization : undefined,
+  ): Promise<Response> {
+    const headers = { ...request.headers, ...(authorization ? { authorization } : {}) };
     try {
-      return await fetch(url, { ...init, headers, signal: this.signal, redirect: 'follow' });
+      const { response } = await sendSourceRequest(url, { ...request, headers }, { policy: this.policy, signal: this.signal });
+      return response;
     } catch (error) {
-      if (this.signal?.aborted) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      if (this.signal?.aborted || !(error instanceof SourceFetchError)) throw error;
+      const cause = error.cause instanceof Error ? error.cause.message : error.detail;
       throw new RegistryPushError(`cannot reach the registry at ${new URL(url).host}: ${cause}`);
     }
   }
@@ -68,16 +79,27 @@ export class RegistryAuth {
       this.authorization = basic;
       return;
     }
-    if (scheme !== 'bearer' || !params.realm) throw new RegistryPushError(`the registry asks for an authentication Stamper does not speak: ${header}`, 401);
-    const tokenUrl = new URL(params.realm);
+    if (scheme !== 'bearer' || !params.realm) throw new RegistryPushError(`the registry asks for an authentication Stamper does not speak: ${scheme}`, 401);
+    let tokenUrl: URL;
+    try {
+      tokenUrl = new URL(params.realm);
+    } catch {
+      throw new RegistryPushError('the registry named a token service that is not a URL', 401);
+    }
     if (params.service) tokenUrl.searchParams.set('service', params.service);
     tokenUrl.searchParams.set('scope', `repository:${this.repository}:pull,push`);
-    const basic = this.basic();
-    const response = await fetch(tokenUrl, { headers: basic ? { authorization: basic } : {}, signal: this.signal });
-    if (!response.ok)
+    const response = await this.send(tokenUrl.toString(), { method: 'GET' }, this.basic());
+    if (!response.ok) {
+      await response.body?.cancel();
       throw new RegistryPushError(`the registry's token service ${tokenUrl.host} refused a push token: HTTP ${response.status}`, response.status);
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    }
+    let body: { token?: unknown; access_token?: unknown } = {};
+    try {
+      body = JSON.parse(await readBounded(response, 64 * 1024)) as typeof body;
+    } catch {
+      // not JSON (or cut short): answered below as "without a token"
+    }
+    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new RegistryPushError(`the registry's token service ${tokenUrl.host} answered without a token`);
     this.authorization = `Bearer ${token}`;
   }

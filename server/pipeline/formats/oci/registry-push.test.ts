@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TokenServer, startTokenServer } from '../../../testing/registry-token-server';
 import { REGISTRY_BINARY, type TestRegistry, freePort, registryAvailable, startTestRegistry } from '../../../testing/oci-registry';
+import { createServer, type Server } from 'node:http';
+import { DEFAULT_SOURCE_POLICY, SourcePolicyError, type SourcePolicy } from '../../../sources/source-policy';
 import { runProcess } from '../../exec';
 import { type ContainerDisk, writeContainerDisk } from '../containerdisk';
-import { parseImageReference } from './image-reference';
+import { parseImageReference } from '../../../../src/spec/providers/image-reference';
 import { OCI_MANIFEST, blobPath } from './oci-layout';
 import { RegistryPushError } from './registry-error';
 import { pushOciImage } from './registry-push';
@@ -19,6 +21,8 @@ import { pushOciImage } from './registry-push';
  */
 const available = await registryAvailable();
 if (!available) console.warn(`registry push tests skipped: ${REGISTRY_BINARY} is missing (apt-get install -y docker-registry)`);
+/** Tests run the registry on loopback, which the operator's default policy refuses. */
+const LOOPBACK: SourcePolicy = { allowLoopback: true, allowedHosts: null };
 const sha256 = (bytes: Buffer | Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 describe.skipIf(!available)('pushing a containerDisk to a registry on loopback', () => {
@@ -49,7 +53,7 @@ describe.skipIf(!available)('pushing a containerDisk to a registry on loopback',
     await rm(dir, { recursive: true, force: true });
   });
 
-  const target = (ref: string) => ({ reference: parseImageReference(`${registry.host}/${ref}`, 'latest'), plainHttp: true });
+  const target = (ref: string, host = registry.host) => ({ reference: parseImageReference(`${host}/${ref}`, 'latest'), plainHttp: true, policy: LOOPBACK });
 
   it('uploads every blob and the manifest, and the registry serves back the same bytes under the same digests', async () => {
     const pushed = await pushOciImage(disk.image.layoutDir, 'v1.35.3', target('nodes/debian-node:v1.35.3'));
@@ -99,11 +103,41 @@ describe.skipIf(!available)('pushing a containerDisk to a registry on loopback',
     expect(JSON.parse(inspect.stdout)).toMatchObject({ Digest: disk.image.manifest.digest, Layers: [disk.image.layer.digest] });
   });
 
+  it('is refused by the default source policy before any request reaches a loopback registry', async () => {
+    const error = await pushOciImage(disk.image.layoutDir, 'v1.35.3', { ...target('nodes/refused:t'), policy: DEFAULT_SOURCE_POLICY }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourcePolicyError);
+    expect((error as SourcePolicyError).reason).toMatch(/loopback address; the operator allows loopback sources with STAMPER_ALLOW_LOOPBACK_SOURCES=1/);
+    const manifest = await fetch(`http://${registry.host}/v2/nodes/refused/manifests/t`, { headers: { accept: OCI_MANIFEST } });
+    expect(manifest.status).toBe(404);
+  });
+
+  it('follows a 307 by hand with the same method and body, and checks each hop against the policy', async () => {
+    const forward = await startRedirector((path) => `http://${registry.host}${path}`);
+    const toMetadata = await startRedirector(() => 'http://169.254.169.254/latest/meta-data/');
+    try {
+      const pushed = await pushOciImage(disk.image.layoutDir, 'v1.35.3', target('nodes/redirected:v1', forward.host));
+      expect(pushed.digest).toBe(disk.image.manifest.digest);
+      expect(forward.methods).toEqual(expect.arrayContaining(['HEAD', 'PUT']));
+      const manifest = await fetch(`http://${registry.host}/v2/nodes/redirected/manifests/v1`, { headers: { accept: OCI_MANIFEST } });
+      expect(sha256(new Uint8Array(await manifest.arrayBuffer()))).toBe(disk.image.manifest.digest);
+
+      const refused = await pushOciImage(disk.image.layoutDir, 'v1.35.3', target('nodes/x:v1', toMetadata.host)).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SourcePolicyError);
+      expect((refused as SourcePolicyError).url).toBe('http://169.254.169.254/latest/meta-data/');
+      expect((refused as SourcePolicyError).reason).toBe('169.254.169.254 is a link-local address');
+    } finally {
+      await forward.close();
+      await toMetadata.close();
+    }
+  });
+
   it('reports a registry that is not there as a push error, not a hang', async () => {
     const closed = `127.0.0.1:${await freePort()}`;
-    const error = await pushOciImage(disk.image.layoutDir, 'v1.35.3', { reference: parseImageReference(`${closed}/x/y:z`, 'latest'), plainHttp: true }).catch(
-      (e: unknown) => e,
-    );
+    const error = await pushOciImage(disk.image.layoutDir, 'v1.35.3', {
+      reference: parseImageReference(`${closed}/x/y:z`, 'latest'),
+      plainHttp: true,
+      policy: LOOPBACK,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryPushError);
     expect((error as RegistryPushError).message).toBe(`cannot reach the registry at ${closed}: connect ECONNREFUSED ${closed}`);
   });
@@ -137,14 +171,23 @@ describe.skipIf(!available)('pushing to a registry that asks for a password', ()
 
   it('answers the Basic challenge with the credentials, and fails with 401 on wrong ones or none', async () => {
     const reference = parseImageReference(`${registry.host}/private/node:t`, 'latest');
-    const none = await pushOciImage(layoutDir, 't', { reference, plainHttp: true }).catch((e: unknown) => e);
+    const none = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, policy: LOOPBACK }).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(RegistryPushError);
     expect((none as RegistryPushError).message).toMatch(/asks for a user name and password/);
-    const wrong = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, credentials: { username: 'pusher', password: 'nope' } }).catch(
-      (e: unknown) => e,
-    );
+    const wrong = await pushOciImage(layoutDir, 't', {
+      reference,
+      plainHttp: true,
+      policy: LOOPBACK,
+      credentials: { username: 'pusher', password: 'nope' },
+    }).catch((e: unknown) => e);
     expect((wrong as RegistryPushError).status).toBe(401);
-    const pushed = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, credentials: { username: 'pusher', password: 's3cret' } });
+    expect(String(wrong)).not.toContain('nope');
+    const pushed = await pushOciImage(layoutDir, 't', {
+      reference,
+      plainHttp: true,
+      policy: LOOPBACK,
+      credentials: { username: 'pusher', password: 's3cret' },
+    });
     expect(pushed.uploadedBlobs).toBe(2);
   });
 });
@@ -172,12 +215,15 @@ describe.skipIf(!available)('pushing to a registry that hands out Bearer tokens'
 
   it("fetches a token scoped to pull and push on the repository from the challenge's realm, and pushes with it", async () => {
     const reference = parseImageReference(`${registry.host}/team/node:t`, 'latest');
-    const pushed = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, credentials });
+    const pushed = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, policy: LOOPBACK, credentials });
     expect(pushed.uploadedBlobs).toBe(2);
     expect(tokens.scopes[0]).toBe('repository:team/node:pull,push');
-    const refused = await pushOciImage(layoutDir, 't', { reference, plainHttp: true, credentials: { ...credentials, password: 'nope' } }).catch(
-      (e: unknown) => e,
-    );
+    const refused = await pushOciImage(layoutDir, 't', {
+      reference,
+      plainHttp: true,
+      policy: LOOPBACK,
+      credentials: { ...credentials, password: 'nope' },
+    }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RegistryPushError);
     expect((refused as RegistryPushError).message).toMatch(/token service 127\.0\.0\.1:\d+ refused a push token: HTTP 401/);
   });
@@ -198,4 +244,21 @@ async function tinyContainerDiskLayout(dir: string): Promise<string> {
     created: new Date(0),
   });
   return written.image.layoutDir;
+}
+
+/** A loopback server that answers every request with a 307 to where `to` says. */
+async function startRedirector(to: (path: string) => string): Promise<{ host: string; methods: string[]; close(): Promise<void> }> {
+  const methods: string[] = [];
+  const server: Server = createServer((req, res) => {
+    methods.push(req.method ?? '');
+    req.resume();
+    res.writeHead(307, { location: to(req.url ?? '/') }).end();
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    }),
+  );
+  return { host: `127.0.0.1:${port}`, methods, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

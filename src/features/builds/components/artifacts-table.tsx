@@ -2,12 +2,12 @@ import type { BuildDetail } from '@/spec/build-api';
 import { formatBytes } from '@/lib/format-bytes';
 import { CopyButton } from './copy-button';
 
-export function ArtifactsTable({ artifacts }: { artifacts: BuildDetail['artifacts'] }) {
+export function ArtifactsTable({ artifacts, caption = 'Artifacts' }: { artifacts: BuildDetail['artifacts']; caption?: string }) {
   if (artifacts.length === 0) return <p className="st-muted">This build produced no downloadable files.</p>;
   return (
     <div className="st-table-wrap">
       <table className="st-table">
-        <caption className="st-visually-hidden">Artifacts</caption>
+        <caption className="st-visually-hidden">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">File</th>

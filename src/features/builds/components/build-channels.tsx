@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import type { BuildDetail } from '@/spec/build-api';
 import { channelNameSchema } from '@/spec/channels-api';
 import { channelUrl, useChannels, useMoveChannel } from '../api/channels';
+import { ChannelPolicyPanel } from './channel-policy-panel';
 import { CopyButton } from './copy-button';
 
 const isVerified = (build: BuildDetail) => build.state === 'succeeded' && build.verify.length > 0 && build.verify.every((c) => c.ok);
@@ -53,6 +54,7 @@ export function BuildChannels({ build }: { build: BuildDetail }) {
                     Roll back {c.channel}
                   </button>
                 )}
+                <ChannelPolicyPanel image={c.image} channel={c.channel} />
               </li>
             );
           })}

@@ -21,10 +21,17 @@ import { LogViewer } from './log-viewer';
 import { ReusedNotice } from './reused-notice';
 import { StageList } from './stage-list';
 import { StateBadge } from '@/components/state-badge';
+import type { BuildDetail } from '@/spec/build-api';
 import '../builds.css';
 
 /** `/builds/:id`: a build live while it runs, its results once it is done. */
-export default function BuildPage({ verifyDownloads }: { verifyDownloads?: ReactNode }) {
+interface BuildPageProps {
+  verifyDownloads?: ReactNode;
+  /** What a rebuild changed against the build it supersedes; the review feature owns the diff, the route passes it in. */
+  predecessorDiff?: (build: BuildDetail & { supersedes: string }) => ReactNode;
+}
+
+export default function BuildPage({ verifyDownloads, predecessorDiff }: BuildPageProps) {
   const { id = '' } = useParams<{ id: string }>();
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
@@ -106,6 +113,8 @@ export default function BuildPage({ verifyDownloads }: { verifyDownloads?: React
       <TestImageBanner testImage={build.testImage} />
       {searchParams.get('reused') === '1' && <ReusedNotice build={build} movedSources={Number(searchParams.get('moved') ?? 0)} />}
       <BuildLineage id={build.id} supersedes={build.supersedes} supersededBy={build.supersededBy} />
+      {/* opened by default: a rebuild's page is where its rollout is decided */}
+      {build.supersedes && predecessorDiff?.({ ...build, supersedes: build.supersedes })}
       {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
       {connection === 'reconnecting' && (
         <p role="status" className="st-notice">

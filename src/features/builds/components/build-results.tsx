@@ -6,6 +6,8 @@ import { CapiBootstrapStatus } from './capi-bootstrap-status';
 import { BuildChannels } from './build-channels';
 import { BuildUpdatesSection } from './build-updates';
 import { DropInManifests } from './drop-in-manifests';
+import { groupByProviderTarget } from '../lib/provider-groups';
+import { ProviderDownloads } from './provider-downloads';
 import { PublishedImages } from './published-images';
 import { SbomSizeChart } from './sbom-size-chart';
 import { SbomTable } from './sbom-table';
@@ -26,16 +28,24 @@ function verifyEnabled(spec: BuildDetail['spec']): boolean {
 /** What a finished build produced: files, published images, checks, timings and contents. */
 export function BuildResults({ build, verifyDownloads }: BuildResultsProps) {
   const sbom = useBuildSbom(build.id, build.state === 'succeeded');
+  // a spec that names provider targets gets its downloads and snippets grouped by them
+  const providerGroups = groupByProviderTarget(build);
   return (
     <>
-      <section aria-labelledby="artifacts-heading" className="st-card">
-        <h2 id="artifacts-heading">Downloads</h2>
-        <ArtifactsTable artifacts={build.artifacts} />
-        <PublishedImages images={build.published} />
-        {/* every successful build is signed with the server's key: show how to check a download */}
-        {build.state === 'succeeded' && verifyDownloads}
-      </section>
-      {build.state === 'succeeded' && <DropInManifests buildId={build.id} />}
+      {providerGroups ? (
+        <ProviderDownloads build={build} groups={providerGroups} verifyDownloads={verifyDownloads} />
+      ) : (
+        <>
+          <section aria-labelledby="artifacts-heading" className="st-card">
+            <h2 id="artifacts-heading">Downloads</h2>
+            <ArtifactsTable artifacts={build.artifacts} />
+            <PublishedImages images={build.published} />
+            {/* every successful build is signed with the server's key: show how to check a download */}
+            {build.state === 'succeeded' && verifyDownloads}
+          </section>
+          {build.state === 'succeeded' && <DropInManifests buildId={build.id} />}
+        </>
+      )}
       {/* only a build that recorded its sources can be compared with them */}
       {build.state === 'succeeded' && (build.inputs ?? []).some((i) => i.kind === 'apt') && <BuildUpdatesSection buildId={build.id} />}
       {build.state === 'succeeded' && <BuildChannels build={build} />}

@@ -6,7 +6,7 @@ import './drop-in-manifests.css';
 type DropInManifest = DropInManifestsResponse['manifests'][number];
 
 /** Provider names as users know them. */
-const providerTitles: Record<DropInManifest['target'], string> = {
+export const providerTitles: Record<DropInManifest['target'], string> = {
   vsphere: 'vSphere',
   aws: 'AWS',
   azure: 'Azure',
@@ -42,15 +42,17 @@ export function DropInManifests({ buildId }: { buildId: string }) {
   );
 }
 
-function ManifestSnippet({ manifest }: { manifest: DropInManifest }) {
+/** One snippet; `level` 4 when it sits inside a provider's own section (provider-downloads.tsx). */
+export function ManifestSnippet({ manifest, level = 3 }: { manifest: DropInManifest; level?: 3 | 4 }) {
   const title = providerTitles[manifest.target];
   const headingId = `manifest-${manifest.target}`;
+  const Heading = level === 3 ? 'h3' : 'h4';
   return (
     <article className="st-manifest" aria-labelledby={headingId}>
       <div className="st-manifest__header">
-        <h3 id={headingId}>
+        <Heading id={headingId}>
           {title} <span className="st-muted">· {manifest.kinds.join(' + ')}</span>
-        </h3>
+        </Heading>
         <CopyButton value={manifest.yaml} label={`Copy the ${title} manifest`} />
       </div>
       <p className="st-muted">API {manifest.apiVersions.join(', ')}</p>

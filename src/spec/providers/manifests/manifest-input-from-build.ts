@@ -34,8 +34,9 @@ export function manifestInputFromBuild(build: BuildForManifests): ManifestInput 
   const formats = [
     ...spec.outputs.map((o) => o.format),
     ...build.artifacts.map((a) => a.format),
-    ...build.published.map((p) => (p.provider === 'aws' ? 'ami' : p.provider)),
+    ...build.published.map((p) => (p.provider === 'aws' ? 'ami' : 'containerdisk')),
   ];
+  const pushed = build.published.find((p) => p.provider === 'kubevirt');
   const targets = [...new Set(formats.flatMap((format) => targetsByFormat[format] ?? []))];
   return {
     buildId: build.buildId,
@@ -46,6 +47,7 @@ export function manifestInputFromBuild(build: BuildForManifests): ManifestInput 
     ...(ova ? { cpus: ova.cpus, memoryMiB: ova.memoryMiB } : {}),
     targets,
     artifacts: build.artifacts,
-    amis: build.published.filter((p) => p.provider === 'aws').map((p) => ({ region: p.region, imageId: p.imageId, name: p.name })),
+    amis: build.published.flatMap((p) => (p.provider === 'aws' ? [{ region: p.region, imageId: p.imageId, name: p.name }] : [])),
+    ...(pushed ? { containerDisk: { reference: pushed.reference, digest: pushed.digest } } : {}),
   };
 }

@@ -32,8 +32,10 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
   const nameTemplate = useFieldIssues(issuesAt('nameTemplate'));
   const bootMode = useFieldIssues(issuesAt('bootMode'));
   const copyTo = useFieldIssues(issuesAt('copyToRegions'), { nested: true });
+  const pushIssues = useFieldIssues(['spec', 'outputs', index, 'push'], { nested: true });
   const ova = editAs(edit, 'ova');
   const ami = editAs(edit, 'ami');
+  const containerDisk = editAs(edit, 'containerdisk');
   switch (output.format) {
     case 'ova':
       return (
@@ -82,6 +84,32 @@ function OutputSettings({ output, index, edit }: { output: OutputSpec; index: nu
             onChange={(v) => ami((o) => void (o.copyToRegions = v))}
             rows={2}
           />
+        </>
+      );
+    case 'containerdisk':
+      return (
+        <>
+          <TextField
+            label="Push to registry"
+            value={output.push?.reference ?? ''}
+            placeholder="registry.example:5000/nodes/workers"
+            hint="host[:port]/repository[:tag]; empty keeps the containerDisk a download only. Credentials come from the build host (STAMPER_REGISTRY_*), never from the spec."
+            issues={pushIssues}
+            onChange={(v) =>
+              containerDisk((o) => {
+                const reference = v.trim();
+                if (reference === '') delete o.push;
+                else o.push = { reference, plainHttp: o.push?.plainHttp ?? false };
+              })
+            }
+          />
+          {output.push && (
+            <CheckboxField
+              label="Plain http (a registry on a trusted network)"
+              checked={output.push.plainHttp}
+              onChange={(v) => containerDisk((o) => void (o.push && (o.push.plainHttp = v)))}
+            />
+          )}
         </>
       );
     default:

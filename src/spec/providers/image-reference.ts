@@ -9,6 +9,10 @@ export interface ImageReference {
   tag: string;
 }
 
+/** The distribution reference grammar's bound on host plus repository; a tag adds at most 128 more. */
+export const MAX_IMAGE_NAME_LENGTH = 255;
+export const MAX_IMAGE_REFERENCE_LENGTH = MAX_IMAGE_NAME_LENGTH + 1 + 128;
+
 const COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HOST = /^(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|\[[0-9A-Fa-f:]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?::[0-9]{1,5})?$|^[A-Za-z0-9-]+:[0-9]{1,5}$/;
@@ -27,7 +31,8 @@ export function parseImageReference(text: string, defaultTag: string): ImageRefe
     path = path.slice(0, colon);
   }
   if (!TAG.test(tag)) throw new Error(`"${tag}" is not a valid tag`);
-  if (path.length === 0 || path.length > 255 || !path.split('/').every((c) => COMPONENT.test(c))) {
+  if (registry.length + 1 + path.length > MAX_IMAGE_NAME_LENGTH) throw new Error(`"${registry}/${path}" is longer than ${MAX_IMAGE_NAME_LENGTH} characters`);
+  if (path.length === 0 || !path.split('/').every((c) => COMPONENT.test(c))) {
     throw new Error(`"${path}" is not a valid repository name (lowercase letters, digits and separators)`);
   }
   return { registry, repository: path, tag };
