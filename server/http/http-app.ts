@@ -17,6 +17,7 @@ import { sessionRoutes } from './routes/session-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
+import type { AccessRows } from '../store/access-rows.ts';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -24,6 +25,8 @@ export interface AppOptions {
   registerBuildRoutes?: (app: FastifyInstance) => Promise<void>;
   queueLength?: () => number;
   logger?: boolean;
+  /** Personal access tokens and browser sessions, kept in the build database. */
+  access?: AccessRows;
 }
 
 /**
@@ -53,11 +56,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     token: config.token,
     allowedOrigins: config.allowedOrigins,
+    access: options.access,
+    signIn: Boolean(config.oidc),
   });
   await app.register(rateLimit, { global: false });
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
-  await app.register(sessionRoutes, { token: config.token });
+  await app.register(sessionRoutes, { token: config.token, access: options.access });
   await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute, { routes });
