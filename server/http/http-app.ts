@@ -14,6 +14,7 @@ import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { oidcRoutes, SIGN_IN_PATH } from './routes/oidc-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
@@ -62,7 +63,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
-  await app.register(sessionRoutes, { token: config.token, access: options.access });
+  const signIn = config.oidc && options.access ? { oidc: config.oidc, access: options.access } : undefined;
+  await app.register(sessionRoutes, { token: config.token, access: options.access, ...(signIn ? { signInUrl: SIGN_IN_PATH } : {}) });
+  if (signIn) await app.register(oidcRoutes, signIn);
   await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute, { routes });

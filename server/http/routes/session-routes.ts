@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sessionInfoSchema, type SessionInfo } from '../../../src/spec/access-api.ts';
-import { TOKEN_COOKIE } from '../../access/principal.ts';
+import { cookieValue, SESSION_COOKIE, TOKEN_COOKIE } from '../../access/principal.ts';
 import { ACCESS_TOKEN_PREFIX, type AccessRows } from '../../store/access-rows.ts';
 import { HttpError } from '../http-error.ts';
 import { publicRoute } from '../route-access.ts';
@@ -18,7 +18,7 @@ const loginDoc = open({
   body: { 'application/json': loginSchema },
   responses: { 200: session, 400: errorResponse('No token sent'), 401: errorResponse('Wrong token') },
 });
-const logoutDoc = open({ summary: 'Log out (clears the cookie)', responses: { 200: session } });
+const logoutDoc = open({ summary: 'Log out (clears the cookies and ends a signed-in session)', responses: { 200: session } });
 
 export interface SessionRoutesOptions {
   token?: string;
@@ -55,7 +55,11 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
       .send({ ...info(request), authenticated: true });
   });
 
-  app.delete('/api/session', logoutDoc, async (request, reply) =>
-    reply.header('set-cookie', `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send(info(request, false)),
-  );
+  app.delete('/api/session', logoutDoc, async (request, reply) => {
+    const session = cookieValue(request, SESSION_COOKIE);
+    if (session) access?.endSession(session);
+    return reply
+      .header('set-cookie', [`${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`])
+      .send(info(request, false));
+  });
 };
