@@ -23,9 +23,10 @@ export interface TestOidcProvider {
  * profile scope), as many providers do, not from the ID token.
  */
 export async function startOidcProvider(options: { redirectUris: string[]; users: TestUser[] }): Promise<TestOidcProvider> {
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  // The issuer names the port, so the provider is made after the server listens.
+  const route: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const server = createServer((req, res) => {
-    if (handler) handler(req, res);
+    if (route.handler) route.handler(req, res);
     else res.writeHead(503).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,7 +59,7 @@ export async function startOidcProvider(options: { redirectUris: string[]; users
   });
   // The dev pages warn on every start; the tests know they use them.
   provider.on('server_error', (_ctx, error) => console.error('test OpenID provider:', error));
-  handler = provider.callback();
+  route.handler = provider.callback();
 
   return {
     issuer,
