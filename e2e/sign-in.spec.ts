@@ -1,0 +1,138 @@
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { startOidcProvider, type TestOidcProvider } from '../server/testing/oidc-test-provider';
+import { startStamperServer, type RunningServer } from './builds-fixtures';
+import { isExternalUrl } from './fixtures';
+
+/**
+ * Sign-in with a real OpenID provider (oidc-provider) on loopback: the browser walks the
+ * authorization code flow through the provider's own login and consent pages. Roles come
+ * from the provider's groups claim (STAMPER_OIDC_ROLE_MAP).
+ */
+const port = Number(process.env.STAMPER_E2E_PORT ?? 4310) + 11;
+const base = `http://127.0.0.1:${port}`;
+
+const spec = `apiVersion: stamper/v1alpha1
+kind: NodeImage
+metadata:
+  name: signed-in
+  labels:
+    scenario: quick
+spec:
+  outputs:
+    - format: raw
+  verify:
+    enabled: false
+`;
+
+let provider: TestOidcProvider;
+let server: RunningServer;
+test.beforeAll(async () => {
+  // the server starts from source (tsx) next to the suite's own server
+  test.setTimeout(150_000);
+  provider = await startOidcProvider({
+    redirectUris: [`${base}/api/auth/callback`],
+    users: [
+      { login: 'ada', name: 'Ada Admin', groups: ['stamper-admins'] },
+      { login: 'vic', name: 'Vic Viewer', groups: ['staff'] },
+    ],
+  });
+  server = await startStamperServer({
+    scripted: true,
+    port,
+    env: {
+      STAMPER_OIDC_ISSUER: provider.issuer,
+      STAMPER_OIDC_CLIENT_ID: provider.clientId,
+      STAMPER_OIDC_CLIENT_SECRET: provider.clientSecret,
+      STAMPER_OIDC_REDIRECT_URL: `${base}/api/auth/callback`,
+      STAMPER_OIDC_ROLE_MAP: 'stamper-admins=admin',
+    },
+  });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await provider?.close();
+});
+
+/**
+ * A browser context that aborts every request leaving this machine and records those made
+ * by Stamper's pages. The provider's development login pages ask for a web font; they are
+ * the provider's, not Stamper's, so only their requests are not counted.
+ */
+async function guardedContext(browser: Browser): Promise<{ context: BrowserContext; external: string[] }> {
+  const context = await browser.newContext();
+  const external: string[] = [];
+  context.on('request', (request) => {
+    if (isExternalUrl(request.url()) && !request.frame().url().startsWith(provider.issuer)) external.push(request.url());
+  });
+  await context.route(
+    (url) => isExternalUrl(url.href),
+    (route) => route.abort('blockedbyclient'),
+  );
+  return { context, external };
+}
+
+/** Through the provider's login and consent pages, back into Stamper. */
+async function signIn(page: Page, login: string, name: string) {
+  await page.goto(`${base}/`);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
+  await page.getByPlaceholder('Enter any login').fill(login);
+  await page.getByPlaceholder('and password').fill('any password');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(`${base}/`);
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+}
+
+test('a viewer signs in with OpenID Connect and cannot submit: the UI disables Build and the API answers 403', async ({ browser }) => {
+  const { context, external } = await guardedContext(browser);
+  const page = await context.newPage();
+  await test.step('without a session the API refuses and the header offers sign-in', async () => {
+    expect((await page.request.get(`${base}/api/builds`)).status()).toBe(401);
+  });
+  await signIn(page, 'vic', 'Vic Viewer');
+  await expect(page.getByText('(viewer)')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
+
+  await page
+    .getByRole('button', { name: /Review/ })
+    .first()
+    .click();
+  const build = page.getByRole('button', { name: 'Build', exact: true });
+  await expect(build).toBeDisabled();
+  await expect(build).toHaveAccessibleDescription(/Vic Viewer has the viewer role/);
+
+  // the server decides, not the button: the same session's request is refused
+  const refused = await page.request.post(`${base}/api/builds`, { data: spec, headers: { 'content-type': 'application/yaml' } });
+  expect(refused.status()).toBe(403);
+  expect((await page.request.get(`${base}/api/audit`)).status()).toBe(403);
+  expect((await page.request.get(`${base}/api/builds`)).status()).toBe(200);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  expect((await page.request.get(`${base}/api/builds`)).status()).toBe(401);
+  expect(external).toEqual([]);
+  await context.close();
+});
+
+test('an admin reads the audit log: who submitted and canceled which build', async ({ browser }) => {
+  const { context, external } = await guardedContext(browser);
+  const page = await context.newPage();
+  await signIn(page, 'ada', 'Ada Admin');
+
+  const created = await page.request.post(`${base}/api/builds?force=true`, { data: spec, headers: { 'content-type': 'application/yaml' } });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = ((await created.json()) as { build: { id: string } }).build.id;
+  const canceled = await page.request.post(`${base}/api/builds/${id}/cancel`);
+  expect([200, 409]).toContain(canceled.status());
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page).toHaveURL(`${base}/audit`);
+  const log = page.getByRole('table', { name: 'Audit log' });
+  const submitted = log.getByRole('row').filter({ hasText: 'build.submit' });
+  await expect(submitted).toContainText('Ada Admin <ada>');
+  await expect(submitted.getByRole('link', { name: `build ${id}` })).toBeVisible();
+  if (canceled.status() === 200) await expect(log.getByRole('row').filter({ hasText: 'build.cancel' })).toContainText('Ada Admin <ada>');
+  expect(external).toEqual([]);
+  await context.close();
+});
