@@ -171,3 +171,29 @@ describe('roles, personal access tokens, redaction and the audit log', () => {
     expect((await app.inject({ url: '/api/builds', headers: as(tokens.viewer) })).statusCode).toBe(401);
   });
 });
+
+describe('the loopback default, unchanged for one person', () => {
+  it('lets a caller without any credential do everything, as the local user', async () => {
+    const config = testConfig({ buildsPerMinute: 10_000, preflight: false });
+    const { app } = await createServerApp(config, { runner: scriptedRunner(), pollMs: 100 });
+    try {
+      const session = (await app.inject({ url: '/api/session', headers: { host } })).json();
+      expect(session).toMatchObject({ authRequired: false, authenticated: true, mode: 'loopback', user: { name: 'local user', role: 'admin' } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/builds',
+        headers: { host, 'content-type': 'application/yaml' },
+        payload: specWithSecret(9),
+      });
+      expect(created.statusCode).toBe(201);
+      const { build } = createBuildResponseSchema.parse(created.json());
+      // the one person sees their own spec whole
+      expect((await app.inject({ url: `/api/builds/${build.id}`, headers: { host } })).body).toContain(hash);
+      expect((await app.inject({ url: '/api/audit', headers: { host } })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'DELETE', url: `/api/builds/${build.id}`, headers: { host } })).statusCode).not.toBe(403);
+    } finally {
+      await app.close();
+      config.cleanup();
+    }
+  });
+});

@@ -67,7 +67,9 @@ export class AccessRows {
   tokenFor(secret: string): AccessToken | null {
     const row = this.db.prepare('SELECT * FROM access_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(secretDigest(secret)) as TokenRow | undefined;
     if (!row) return null;
-    this.db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?').run(now(), row.id);
+    // at most one write a minute per token: a busy CI token must not queue a write behind every build event
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    this.db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(now(), row.id, minuteAgo);
     return toToken(row);
   }
 
