@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPageSchema, createdAccessTokenSchema, type Role } from '../../src/spec/access-api.ts';
 import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import { REDACTED } from '../../src/spec/secret-fields.ts';
+import { buildApp } from '../http/http-app.ts';
 import { createServerApp } from '../http/start-server.ts';
 import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { testConfig } from '../testing/test-app.ts';
@@ -193,6 +194,24 @@ describe('the loopback default, unchanged for one person', () => {
       expect((await app.inject({ method: 'DELETE', url: `/api/builds/${build.id}`, headers: { host } })).statusCode).not.toBe(403);
     } finally {
       await app.close();
+      config.cleanup();
+    }
+  });
+});
+
+describe('a route without a declared role', () => {
+  it('stops the app from starting', async () => {
+    const config = testConfig();
+    const app = await buildApp({
+      config,
+      registerBuildRoutes: async (scope) => {
+        scope.get('/api/forgotten', { config: { doc: { summary: 'no role', responses: { 200: { description: 'ok' } } } } }, async () => 'ok');
+      },
+    });
+    try {
+      await expect(app.ready()).rejects.toThrow(/GET \/api\/forgotten/);
+    } finally {
+      await app.close().catch(() => undefined);
       config.cleanup();
     }
   });

@@ -76,5 +76,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);
+  // Roles are declared per route; one without a role would be admin-only by accident, so it stops the start instead.
+  app.addHook('onReady', async () => {
+    const undeclared = routes().filter((route) => !route.isPublic && !route.role);
+    if (undeclared.length > 0) throw new Error(`routes without config.role (route-access.ts): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+  });
   return app;
 }
