@@ -128,6 +128,7 @@ describe('roles, personal access tokens, redaction and the audit log', () => {
     }
     for (const token of [tokens.viewer, tokens.bob]) {
       const seen = await detail(token, build.id);
+      expect(seen.submittedBy).toBe('alice');
       const body = JSON.stringify(seen);
       expect(body).not.toContain('secretsalt');
       expect((seen.spec as { spec: { users: { passwordHash: string }[] } }).spec.users[0]?.passwordHash).toBe(REDACTED);

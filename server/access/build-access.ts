@@ -19,8 +19,9 @@ function ownsOrAdmin(principal: Principal | null, submitter: string | null): boo
  */
 export function shownTo(request: FastifyRequest, access: AccessRows | undefined, detail: BuildDetail): BuildDetail {
   const submitter = access?.submitterOf(detail.id) ?? null;
-  if (ownsOrAdmin(request.principal, submitter) || !hasSecrets(detail.spec)) return detail;
-  return { ...detail, spec: redactSpec(detail.spec), specYaml: redactSpecYaml(detail.specYaml, detail.spec) ?? REDACTED };
+  const withSubmitter = { ...detail, submittedBy: submitter };
+  if (ownsOrAdmin(request.principal, submitter) || !hasSecrets(detail.spec)) return withSubmitter;
+  return { ...withSubmitter, spec: redactSpec(detail.spec), specYaml: redactSpecYaml(detail.specYaml, detail.spec) ?? REDACTED };
 }
 
 /** A builder cancels, retries, rebuilds and deletes only their own builds (the route already asked for builder). */
