@@ -139,9 +139,9 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     audit?.record(actorLabel(request.principal), action, buildId, detail);
   /** A new build is its caller's: they see its secrets and may cancel, retry and delete it. */
   const submitted = (request: FastifyRequest, action: AuditAction, result: { build: StoredBuild; reused: boolean }, detail?: string) => {
-    if (result.reused) return;
-    if (request.principal) access?.recordSubmitter(result.build.id, request.principal.subject);
-    record(request, action, result.build.id, detail);
+    // a reused build stays its first submitter's; the submission is still audited
+    if (!result.reused && request.principal) access?.recordSubmitter(result.build.id, request.principal.subject);
+    record(request, action, result.build.id, result.reused ? `${detail ?? ''} (reused the existing build)`.trim() : detail);
   };
 
   app.post('/api/builds', { config: { role: 'builder', rateLimit, doc: docs.create } }, async (request, reply) => {
