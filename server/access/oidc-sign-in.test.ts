@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionInfoSchema } from '../../src/spec/access-api.ts';
@@ -124,6 +126,16 @@ describe('OpenID Connect sign-in against a real provider on loopback', () => {
     expect(await whoAmI(ada.cookie)).toMatchObject({ authenticated: true, user: { subject: 'ada', name: 'Ada Admin', role: 'admin' } });
     const vic = await signIn('vic');
     expect((await whoAmI(vic.cookie)).user?.role).toBe('viewer');
+
+    // the database keeps a digest of each session, never the cookie's secret
+    const db = new Database(path.join(config.dataDir, 'stamper.db'), { readonly: true });
+    try {
+      const stored = JSON.stringify(db.prepare('SELECT * FROM sessions').all());
+      expect(stored).toContain('Vic Viewer');
+      for (const cookie of [ada.cookie, vic.cookie]) expect(stored).not.toContain(cookie.split('=')[1]);
+    } finally {
+      db.close();
+    }
 
     // a viewer reads but cannot submit; a builder can
     expect((await app.inject({ url: '/api/builds', headers: { host, cookie: vic.cookie } })).statusCode).toBe(200);
