@@ -74,7 +74,7 @@ async function guardedContext(browser: Browser): Promise<{ context: BrowserConte
 /** Through the provider's login and consent pages, back into Stamper. */
 async function signIn(page: Page, login: string, name: string) {
   await page.goto(`${base}/`);
-  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Sign in with your identity provider' }).click();
   await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
   await page.getByPlaceholder('Enter any login').fill(login);
   await page.getByPlaceholder('and password').fill('any password');
@@ -109,7 +109,7 @@ test('a viewer signs in with OpenID Connect and cannot submit: the UI disables B
   expect((await page.request.get(`${base}/api/builds`)).status()).toBe(200);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
   expect((await page.request.get(`${base}/api/builds`)).status()).toBe(401);
   expect(external).toEqual([]);
   await context.close();
@@ -135,4 +135,45 @@ test('an admin reads the audit log: who submitted and canceled which build', asy
   if (canceled.status() === 200) await expect(log.getByRole('row').filter({ hasText: 'build.cancel' })).toContainText('Ada Admin <ada>');
   expect(external).toEqual([]);
   await context.close();
+});
+
+test.describe('the single-token mode, and personal access tokens in the browser', () => {
+  const tokenPort = port + 1;
+  const tokenBase = `http://127.0.0.1:${tokenPort}`;
+  const adminToken = 'e2e-single-admin-token-0123456789';
+  let tokenServer: RunningServer;
+  test.beforeAll(async () => {
+    test.setTimeout(150_000);
+    tokenServer = await startStamperServer({ scripted: true, port: tokenPort, env: { STAMPER_TOKEN: adminToken } });
+  });
+  test.afterAll(async () => {
+    await tokenServer?.stop();
+  });
+
+  test('the page asks for a token, refuses a wrong one, and signs in with a viewer access token', async ({ browser, playwright }) => {
+    const api = await playwright.request.newContext({ baseURL: tokenBase, extraHTTPHeaders: { authorization: `Bearer ${adminToken}` } });
+    const created = await api.post('/api/tokens', { data: { name: 'ci-viewer', role: 'viewer' } });
+    expect(created.status()).toBe(201);
+    const viewerToken = ((await created.json()) as { token: string }).token;
+    await api.dispose();
+
+    const { context, external } = await guardedContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${tokenBase}/`);
+    await expect(page.getByRole('heading', { name: 'Sign in to Stamper' })).toBeVisible();
+    // no identity provider here: only the token form
+    await expect(page.getByRole('link', { name: 'Sign in with your identity provider' })).toHaveCount(0);
+    await page.getByLabel('Access token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect(page.getByRole('alert')).toContainText('That token is not valid');
+
+    await page.getByLabel('Access token').fill(viewerToken);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect(page.getByText('Signed in as ci-viewer')).toBeVisible();
+    await expect(page.getByText('(viewer)')).toBeVisible();
+    await expect(page.getByLabel('Image name')).toBeVisible();
+    expect((await page.request.post(`${tokenBase}/api/builds`, { data: spec, headers: { 'content-type': 'application/yaml' } })).status()).toBe(403);
+    expect(external).toEqual([]);
+    await context.close();
+  });
 });
