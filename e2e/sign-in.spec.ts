@@ -71,6 +71,12 @@ async function guardedContext(browser: Browser): Promise<{ context: BrowserConte
   return { context, external };
 }
 
+/** The status of GET /api/builds with only this bearer token: no browser cookies. */
+async function statusWithToken(token: string): Promise<number> {
+  const response = await fetch(`${base}/api/builds`, { headers: { authorization: `Bearer ${token}` } });
+  return response.status;
+}
+
 /** Through the provider's login and consent pages, back into Stamper. */
 async function signIn(page: Page, login: string, name: string) {
   await page.goto(`${base}/`);
@@ -115,7 +121,7 @@ test('a viewer signs in with OpenID Connect and cannot submit: the UI disables B
   await context.close();
 });
 
-test('an admin reads the audit log: who submitted and canceled which build', async ({ browser }) => {
+test('an admin reads the audit log (who submitted and canceled which build) and makes and revokes an access token', async ({ browser }) => {
   const { context, external } = await guardedContext(browser);
   const page = await context.newPage();
   await signIn(page, 'ada', 'Ada Admin');
@@ -133,6 +139,19 @@ test('an admin reads the audit log: who submitted and canceled which build', asy
   await expect(submitted).toContainText('Ada Admin <ada>');
   await expect(submitted.getByRole('link', { name: `build ${id}` })).toBeVisible();
   if (canceled.status() === 200) await expect(log.getByRole('row').filter({ hasText: 'build.cancel' })).toContainText('Ada Admin <ada>');
+
+  await test.step('an access token made on the tokens page works for the API once, and not after revoking', async () => {
+    await page.getByRole('link', { name: 'Access tokens' }).click();
+    await page.getByLabel('Token name').fill('ci-main');
+    await page.getByLabel('Role').selectOption('builder');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New access token').inputValue();
+    expect(token).toMatch(/^stp_/);
+    expect(await statusWithToken(token)).toBe(200);
+    await page.getByRole('button', { name: 'Revoke ci-main' }).click();
+    await expect(page.getByRole('table', { name: 'Access tokens' }).getByRole('row', { name: /ci-main/ })).toContainText('revoked');
+    expect(await statusWithToken(token)).toBe(401);
+  });
   expect(external).toEqual([]);
   await context.close();
 });

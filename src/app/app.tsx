@@ -17,6 +17,7 @@ const appRoutes: AppRoute[] = [
   { path: '/', component: DesignerRoute },
   ...buildRoutes,
   { path: '/audit', component: lazy(() => import('@/features/access/components/audit-log-page')) },
+  { path: '/tokens', component: lazy(() => import('@/features/access/components/access-tokens-page')) },
   { component: NotFoundRoute },
 ];
 

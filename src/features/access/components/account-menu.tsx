@@ -36,9 +36,14 @@ export function AccountMenu() {
         Signed in as <strong>{data.user.name}</strong> <span className="account-menu__role">({data.user.role})</span>
       </span>
       {data.user.role === 'admin' ? (
-        <Link href="/audit" className="app-nav__link">
-          Audit log
-        </Link>
+        <>
+          <Link href="/audit" className="app-nav__link">
+            Audit log
+          </Link>
+          <Link href="/tokens" className="app-nav__link">
+            Access tokens
+          </Link>
+        </>
       ) : null}
       <button type="button" className="st-button" onClick={() => void signOut()}>
         Sign out
