@@ -9,6 +9,8 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './http-app.ts';
 import { buildRouteRegistrar } from './register-build-routes.ts';
 import { preflightGate } from './routes/preflight-routes.ts';
+import { AccessRows } from '../store/access-rows.ts';
+import { AuditRows } from '../store/audit-rows.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -30,8 +32,11 @@ export interface StartOptions {
 export async function createServerApp(config: ServerConfig, options: StartOptions = {}): Promise<{ app: FastifyInstance; system: BuildSystem }> {
   mkdirSync(config.dataDir, { recursive: true });
   const system = createBuildSystem(config, { runner: options.runner, pollMs: options.pollMs });
+  const access = new AccessRows(system.store.db);
+  const audit = new AuditRows(system.store.db);
   const app = await buildApp({
     config,
+    access,
     logger: options.logger,
     queueLength: () => system.store.queueLength(),
     registerBuildRoutes: buildRouteRegistrar(system, {
@@ -40,6 +45,8 @@ export async function createServerApp(config: ServerConfig, options: StartOption
       heartbeatMs: options.heartbeatMs,
       preflight: config.preflight ? preflightGate(config) : undefined,
       actor: config.token ? 'token holder' : 'local user',
+      access,
+      audit,
     }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
