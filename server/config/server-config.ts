@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CONTAINERD_RELEASES_URL } from '../../src/spec/catalog.ts';
 import { DEFAULT_SOURCE_POLICY, sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { isLoopbackHost } from './loopback.ts';
+import { oidcConfigSchema, oidcFromEnvironment } from './oidc-config.ts';
 
 /**
  * Everything the service reads from flags and environment, validated once at
@@ -63,13 +64,15 @@ const configSchema = z
     containerdReleasesUrl: z.url().default(CONTAINERD_RELEASES_URL),
     /** How often `serve` checks every finished image for updates; 0 turns the schedule off (a build page still checks on demand). */
     updatesCheckHours: z.coerce.number().min(0).max(720).default(12),
+    /** Browser sign-in with OpenID Connect; with it, roles and personal access tokens decide who does what. */
+    oidc: oidcConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    if (!isLoopbackHost(config.host) && !config.token) {
+    if (!isLoopbackHost(config.host) && !config.token && !config.oidc) {
       ctx.addIssue({
         code: 'custom',
         path: ['token'],
-        message: `refusing to listen on ${config.host} without a token: set STAMPER_TOKEN, or bind a loopback address`,
+        message: `refusing to listen on ${config.host} without a token: set STAMPER_TOKEN (or STAMPER_OIDC_ISSUER for sign-in), or bind a loopback address`,
       });
     }
   });
@@ -117,6 +120,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     buildMode: env.STAMPER_BUILD_MODE || undefined,
     containerdReleasesUrl: env.STAMPER_CONTAINERD_RELEASES_URL,
     updatesCheckHours: env.STAMPER_UPDATES_CHECK_HOURS,
+    oidc: oidcFromEnvironment(env),
   };
 }
 

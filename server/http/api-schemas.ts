@@ -21,8 +21,6 @@ export { catalogSchema, type Catalog } from '../../src/spec/catalog-api.ts';
 
 export const healthSchema = z.object({ ok: z.boolean(), version: z.string(), queueLength: z.number() });
 
-export const sessionSchema = z.object({ authRequired: z.boolean(), authenticated: z.boolean() });
-
 export const sbomPackagesSchema = z.array(sbomPackageSchema);
 
 /** One `data:` frame of the build event stream: the event with its per-build seq (also the SSE id). */

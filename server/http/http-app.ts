@@ -14,9 +14,11 @@ import { openApiRoute } from './routes/openapi-route.ts';
 import { packagesRoutes } from './routes/packages-routes.ts';
 import { preflightRoutes } from './routes/preflight-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { oidcRoutes, SIGN_IN_PATH } from './routes/oidc-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
+import type { AccessRows } from '../store/access-rows.ts';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -24,6 +26,8 @@ export interface AppOptions {
   registerBuildRoutes?: (app: FastifyInstance) => Promise<void>;
   queueLength?: () => number | Promise<number>;
   logger?: boolean;
+  /** Personal access tokens and browser sessions, kept in the build database. */
+  access?: AccessRows;
 }
 
 /**
@@ -53,11 +57,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     token: config.token,
     allowedOrigins: config.allowedOrigins,
+    access: options.access,
+    signIn: Boolean(config.oidc),
   });
   await app.register(rateLimit, { global: false });
 
   await app.register(healthRoutes, { queueLength: options.queueLength ?? (() => 0) });
-  await app.register(sessionRoutes, { token: config.token });
+  const signIn = config.oidc && options.access ? { oidc: config.oidc, access: options.access } : undefined;
+  await app.register(sessionRoutes, { token: config.token, access: options.access, ...(signIn ? { signInUrl: SIGN_IN_PATH } : {}) });
+  if (signIn) await app.register(oidcRoutes, signIn);
   await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute, { routes });
@@ -68,5 +76,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.registerBuildRoutes) await options.registerBuildRoutes(app);
 
   await installStaticSpa(app, config.staticDir);
+  // Roles are declared per route; one without a role would be admin-only by accident, so it stops the start instead.
+  app.addHook('onReady', async () => {
+    const undeclared = routes().filter((route) => !route.isPublic && !route.role);
+    if (undeclared.length > 0) throw new Error(`routes without config.role (route-access.ts): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+  });
   return app;
 }

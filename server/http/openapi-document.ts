@@ -9,7 +9,8 @@ import { dropInManifestsResponseSchema } from '../../src/spec/providers/manifest
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import { buildUpdatesSchema } from '../../src/spec/updates-api.ts';
 import { channelListSchema, channelSchema } from '../../src/spec/channels-api.ts';
-import { catalogSchema, healthSchema, sbomPackagesSchema, sessionSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
+import { sessionInfoSchema as sessionSchema, type Role } from '../../src/spec/access-api.ts';
+import { catalogSchema, healthSchema, sbomPackagesSchema, specValidationSchema, streamedBuildEventSchema } from './api-schemas.ts';
 import type { ContentDoc, RouteDoc } from './route-docs.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -21,6 +22,8 @@ export interface DocumentedRoute {
   url: string;
   doc?: RouteDoc;
   isPublic: boolean;
+  /** The least role the route needs (route-access.ts); absent only on public routes. */
+  role?: Role;
 }
 
 /**
@@ -36,7 +39,15 @@ export function collectRoutes(app: FastifyInstance): () => DocumentedRoute[] {
   return () =>
     registered
       .filter((route) => !route.config?.webApp)
-      .flatMap((route) => [route.method].flat().map((method) => ({ method, url: route.url, doc: route.config?.doc, isPublic: route.config?.public === true })));
+      .flatMap((route) =>
+        [route.method].flat().map((method) => ({
+          method,
+          url: route.url,
+          doc: route.config?.doc,
+          isPublic: route.config?.public === true,
+          ...(route.config?.role ? { role: route.config.role } : {}),
+        })),
+      );
 }
 
 /** Named schemas: a route that answers one of these gets a $ref to it. */
@@ -109,6 +120,7 @@ function operationOf(route: DocumentedRoute, doc: RouteDoc): JsonObject {
     responses,
     // a public route needs no token (route-access.ts); every other route inherits the bearer requirement
     ...(route.isPublic ? { security: [] } : {}),
+    ...(route.role ? { 'x-stamper-role': route.role } : {}),
   };
 }
 
@@ -122,6 +134,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]): JsonObject 
   for (const route of routes) {
     if (route.method === 'HEAD') continue;
     if (!route.doc) throw new Error(`${route.method} ${route.url} has no OpenAPI doc: give the route config.doc (route-docs.ts)`);
+    if (!route.isPublic && !route.role) throw new Error(`${route.method} ${route.url} declares no role: give the route config.role (route-access.ts)`);
     const path = route.url.replace(/:(\w+)/g, '{$1}');
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operationOf(route, route.doc) };
   }
@@ -133,7 +146,13 @@ export function openApiDocument(routes: readonly DocumentedRoute[]): JsonObject 
       description: 'Build verified Kubernetes node images from a NodeImage spec. Every GET also answers HEAD.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when the server runs with STAMPER_TOKEN' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'STAMPER_TOKEN or a personal access token; each operation names the least role it needs in x-stamper-role (viewer < builder < admin)',
+        },
+      },
       schemas: Object.fromEntries(components.map(([name, schema, side]) => [name, jsonSchema(schema, side)])),
     },
     security: [{ bearer: [] }],

@@ -7,6 +7,9 @@ import { manifestRoutes } from './routes/manifest-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
 import { updateRoutes } from './routes/update-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
+import { accessRoutes } from './routes/access-routes.ts';
+import type { AccessRows } from '../store/access-rows.ts';
+import type { AuditRows } from '../store/audit-rows.ts';
 
 export interface BuildRouteSettings {
   dataDir: string;
@@ -15,19 +18,23 @@ export interface BuildRouteSettings {
   preflight?: BuildRoutesOptions['preflight'];
   /** Who channel history names for a move: the token holder, or the local user of a loopback server. */
   actor: string;
+  access: AccessRows;
+  audit: AuditRows;
 }
 
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {
   return async (app: FastifyInstance): Promise<void> => {
-    await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute, preflight: settings.preflight });
+    const { access, audit } = settings;
+    await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute, preflight: settings.preflight, access, audit });
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
     await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
     // channels are SQLite-only for now: a Postgres deployment has no channel routes (404)
     if (system.channels && system.policies) {
-      await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor });
+      await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor, audit });
     }
+    await app.register(accessRoutes, { access, audit });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

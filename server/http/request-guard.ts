@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ApiError } from '../../src/spec/build-api.ts';
 import { hostForHeader, isWildcardHost } from '../config/loopback.ts';
-import { isPublicRequest } from './route-access.ts';
+import { roleAtLeast } from '../../src/spec/access-api.ts';
+import { resolvePrincipal } from '../access/principal.ts';
+import type { AccessRows } from '../store/access-rows.ts';
+import { isPublicRequest, requiredRole } from './route-access.ts';
 
 export interface GuardOptions {
   /** The address the server listens on (as configured). */
@@ -11,9 +14,11 @@ export interface GuardOptions {
   port: () => number;
   token?: string;
   allowedOrigins: string[];
+  /** Personal access tokens and browser sessions. */
+  access?: AccessRows;
+  /** OpenID Connect sign-in is configured: callers need a credential even without STAMPER_TOKEN. */
+  signIn?: boolean;
 }
-
-export const TOKEN_COOKIE = 'stamper_token';
 
 /** Host names a browser may use to reach this server; anything else is a DNS-rebinding attempt. */
 function allowedHostHeaders(options: GuardOptions): Set<string> {
@@ -44,29 +49,15 @@ export function tokenMatches(expected: string, given: string | undefined): boole
   return timingSafeEqual(digest(expected), digest(given));
 }
 
-function presentedToken(request: FastifyRequest): string | undefined {
-  // The auth scheme is case-insensitive (RFC 9110), the token is not.
-  const bearer = /^bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (bearer) return bearer[1];
-  // EventSource cannot set headers, so the browser authenticates with the session cookie.
-  const cookies = request.headers.cookie?.split(';').map((part) => part.trim()) ?? [];
-  const cookie = cookies.find((part) => part.startsWith(`${TOKEN_COOKIE}=`));
-  if (!cookie) return undefined;
-  try {
-    return decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1));
-  } catch {
-    // A cookie that does not decode is no token: the caller is unauthenticated, not a server error.
-    return undefined;
-  }
-}
-
 /**
  * Runs first on every request: Host and Origin must name this server (defence against
- * DNS rebinding and cross-site requests, since there is no CORS), then the bearer
- * token when one is configured. Fastify routes before onRequest hooks run, so the
- * token rule is read from the matched route (see route-access.ts), not from the URL.
+ * DNS rebinding and cross-site requests, since there is no CORS), then who is calling
+ * (principal.ts) and whether the route's role allows it. Fastify routes before onRequest
+ * hooks run, so the rule is read from the matched route (see route-access.ts), not from the URL.
  */
 export function installRequestGuard(app: FastifyInstance, options: GuardOptions): void {
+  const sources = { token: options.token, tokenMatches, access: options.access, authRequired: Boolean(options.token) || Boolean(options.signIn) };
+  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     const hosts = allowedHostHeaders(options);
     const host = request.headers.host?.toLowerCase();
@@ -79,13 +70,16 @@ export function installRequestGuard(app: FastifyInstance, options: GuardOptions)
       const body: ApiError = { code: 'bad_origin', message: 'cross-origin requests are not accepted' };
       return reply.code(403).send(body);
     }
-    if (options.token && !isPublicRequest(request) && !tokenMatches(options.token, presentedToken(request))) {
+    request.principal = resolvePrincipal(request, sources);
+    if (isPublicRequest(request)) return;
+    if (!request.principal) {
       const body: ApiError = { code: 'unauthorized', message: 'a valid bearer token is required' };
       return reply.code(401).header('www-authenticate', 'Bearer').send(body);
     }
+    const needed = requiredRole(request);
+    if (!roleAtLeast(request.principal.role, needed)) {
+      const body: ApiError = { code: 'forbidden', message: `this needs the ${needed} role; ${request.principal.name} is ${request.principal.role}` };
+      return reply.code(403).send(body);
+    }
   });
-}
-
-export function isAuthenticated(request: FastifyRequest, token: string | undefined): boolean {
-  return !token || tokenMatches(token, presentedToken(request));
 }

@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../src/spec/access-api.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /** The least role a caller needs (viewer < builder < admin); every non-public route declares one. */
+    role?: Role;
     /** Anyone who passed the Host/Origin check may call this route (health, login). */
     public?: boolean;
     /** The web app's files: public, but only for GET/HEAD of a path that is not a server path. */
@@ -58,3 +61,14 @@ export function isPublicRequest(request: FastifyRequest): boolean {
   if (config.webApp === true || request.is404) return isPageRequest(request);
   return false;
 }
+
+/** The role the matched route asks for. An undeclared route is admin-only (closed, not open); an unknown path needs only a viewer to learn it is unknown. */
+export function requiredRole(request: FastifyRequest): Role {
+  if (request.is404) return 'viewer';
+  return request.routeOptions.config.role ?? 'admin';
+}
+
+/** Route config pieces: `{ config: { ...asViewer, doc } }`. */
+export const asViewer = { role: 'viewer' } as const;
+export const asBuilder = { role: 'builder' } as const;
+export const asAdmin = { role: 'admin' } as const;

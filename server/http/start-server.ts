@@ -9,6 +9,10 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './http-app.ts';
 import { buildRouteRegistrar } from './register-build-routes.ts';
 import { preflightGate } from './routes/preflight-routes.ts';
+import { openDatabase } from '../store/open-database.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { AccessRows } from '../store/access-rows.ts';
+import { AuditRows } from '../store/audit-rows.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -35,8 +39,13 @@ export async function createServerApp(config: ServerConfig, options: StartOption
     await system.close();
     throw error;
   });
+  // sign-in, tokens and the audit log are still SQLite-only: with Postgres they stay in this process's data dir
+  const accessDb = system.store instanceof SqliteStore ? system.store.db : openDatabase(config.dataDir);
+  const access = new AccessRows(accessDb);
+  const audit = new AuditRows(accessDb);
   const app = await buildApp({
     config,
+    access,
     logger: options.logger,
     queueLength: () => system.store.queueLength(),
     registerBuildRoutes: buildRouteRegistrar(system, {
@@ -45,10 +54,15 @@ export async function createServerApp(config: ServerConfig, options: StartOption
       heartbeatMs: options.heartbeatMs,
       preflight: config.preflight ? preflightGate(config) : undefined,
       actor: config.token ? 'token holder' : 'local user',
+      access,
+      audit,
     }),
   });
   // Stop builds (recorded as interrupted) before the database closes.
-  app.addHook('onClose', async () => system.close());
+  app.addHook('onClose', async () => {
+    await system.close();
+    if (!(system.store instanceof SqliteStore)) accessDb.close();
+  });
   await system.executor.start();
   return { app, system };
 }

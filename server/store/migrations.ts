@@ -148,4 +148,46 @@ export const migrations: readonly string[] = [
   CREATE INDEX channel_policy_runs_by_source ON channel_policy_runs (from_build, updates_key);
   CREATE INDEX channel_policy_runs_by_outcome ON channel_policy_runs (outcome);
   `,
+  // 4: sign-in and roles: who submitted each build, personal access tokens (only their
+  // SHA-256 is kept), browser sessions (likewise), roles an admin assigned, and the audit log.
+  `
+  ALTER TABLE builds ADD COLUMN submitted_by TEXT;
+
+  CREATE TABLE access_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    name TEXT NOT NULL,
+    claimed_role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE user_roles (
+    subject TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    assigned_by TEXT NOT NULL,
+    assigned_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT
+  );
+  `,
 ];

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { buildRoutes } from '@/app/build-routes';
+import { AccountMenu } from '@/features/access/components/account-menu';
+import { SignInGate } from '@/features/access/components/sign-in-gate';
 
 const navItems = [{ path: '/', label: 'Designer' }, ...buildRoutes.flatMap((r) => (r.navLabel ? [{ path: r.path, label: r.navLabel }] : []))];
 
@@ -29,9 +31,10 @@ export function AppShell({ children }: { children: ReactNode }) {
             ))}
           </ul>
         </nav>
+        <AccountMenu />
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
-        {children}
+        <SignInGate>{children}</SignInGate>
       </main>
     </div>
   );

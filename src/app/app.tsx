@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Suspense, useState, type ComponentType } from 'react';
+import { lazy, Suspense, useState, type ComponentType } from 'react';
 import { Route, Switch, useLocation } from 'wouter';
 import { AppShell } from '@/app/app-shell';
 import { buildRoutes } from '@/app/build-routes';
@@ -13,7 +13,13 @@ export interface AppRoute {
   component: ComponentType;
 }
 
-const appRoutes: AppRoute[] = [{ path: '/', component: DesignerRoute }, ...buildRoutes, { component: NotFoundRoute }];
+const appRoutes: AppRoute[] = [
+  { path: '/', component: DesignerRoute },
+  ...buildRoutes,
+  { path: '/audit', component: lazy(() => import('@/features/access/components/audit-log-page')) },
+  { path: '/tokens', component: lazy(() => import('@/features/access/components/access-tokens-page')) },
+  { component: NotFoundRoute },
+];
 
 /** Each route behind its own error boundary, so one broken page leaves the shell and the others working. */
 export function AppRoutes({ routes = appRoutes }: { routes?: readonly AppRoute[] }) {

@@ -57,6 +57,8 @@ export const buildDetailSchema = buildSummarySchema.extend({
   /** The build this one rebuilt, and the newest build that rebuilt this one. */
   supersedes: z.string().nullable().optional(),
   supersededBy: z.string().nullable().optional(),
+  /** Who submitted it (a token's subject or a signed-in user); null for builds from before sign-in existed. */
+  submittedBy: z.string().nullable().optional(),
 });
 export type BuildDetail = z.infer<typeof buildDetailSchema>;
 

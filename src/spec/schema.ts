@@ -31,6 +31,7 @@ import {
   systemdUnitName,
   userName,
 } from './field-rules';
+import { secretFields } from './secret-fields';
 import { checkTargetRules } from './providers/target-rules';
 import { providerTargetIds } from './providers/provider-targets';
 
@@ -111,7 +112,10 @@ const aptRepositorySchema = z
     suite: aptSuite.describe('Suite or code name, e.g. "stable"; "/" (or a path ending in "/") for a flat repository'),
     components: z.array(aptComponent).min(1).max(16).optional().describe('Defaults to ["main"]; flat repositories have none'),
     signingKeyUrl: httpUrl.optional().describe('Where the OpenPGP key that signs the repository is served (armored or binary)'),
-    signingKey: armoredPublicKey.optional().describe('The signing key itself, ASCII-armored'),
+    signingKey: armoredPublicKey
+      .optional()
+      .describe('The signing key itself, ASCII-armored')
+      .register(secretFields, { why: 'key material pasted into the spec' }),
     pin: z
       .number()
       .int()
@@ -127,8 +131,8 @@ const userSchema = z
     name: userName,
     groups: z.array(groupName).max(limits.groupsPerUser).default([]),
     sudo: z.boolean().default(false).describe('Passwordless sudo'),
-    sshAuthorizedKeys: z.array(sshAuthorizedKey).max(limits.keysPerUser).default([]),
-    passwordHash: passwordHash.optional(),
+    sshAuthorizedKeys: z.array(sshAuthorizedKey).max(limits.keysPerUser).default([]).register(secretFields, { why: 'key material: which keys open the node' }),
+    passwordHash: passwordHash.optional().register(secretFields, { why: 'a password hash can be cracked offline' }),
     shell: z.enum(['/bin/bash', '/bin/sh', '/usr/sbin/nologin']).default('/bin/bash'),
   })
   .strict();

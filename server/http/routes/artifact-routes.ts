@@ -52,14 +52,14 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/builds/:id/artifacts/:name',
-    config: { doc: downloadDoc },
+    config: { role: 'viewer', doc: downloadDoc },
     handler: async (request, reply) => {
       const { id, name } = parseOrThrow(artifactParams, request.params);
       return serveArtifact(request, reply, await recorded(id, name));
     },
   });
 
-  app.get('/api/builds/:id/sbom', { config: { doc: sbomDoc } }, async (request): Promise<SbomPackage[]> => {
+  app.get('/api/builds/:id/sbom', { config: { role: 'viewer', doc: sbomDoc } }, async (request): Promise<SbomPackage[]> => {
     const { id } = parseOrThrow(artifactParams.pick({ id: true }), request.params);
     if (!(await store.getRow(id))) throw notFound('build');
     const spdx = sbomArtifact(await store.artifacts(id));

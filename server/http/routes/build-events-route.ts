@@ -56,7 +56,7 @@ export const buildEventsRoute: FastifyPluginAsync<EventStreamOptions> = async (a
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const pollMs = options.pollMs ?? 1000;
 
-  app.get('/api/builds/:id/events', { config: { doc: eventsDoc } }, async (request, reply) => {
+  app.get('/api/builds/:id/events', { config: { role: 'viewer', doc: eventsDoc } }, async (request, reply) => {
     const { id } = parseOrThrow(eventParams, request.params);
     const query = request.query as { after?: string };
     const lastEventId = request.headers['last-event-id'];

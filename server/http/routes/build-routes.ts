@@ -10,12 +10,22 @@ import { toBuildDetail } from '../build-detail.ts';
 import { HttpError } from '../http-error.ts';
 import { errorResponse, jsonResponse, specRequestBody, textResponse, type RouteDoc } from '../route-docs.ts';
 import { acceptSpecText } from '../spec-body.ts';
+import { actorLabel } from '../../access/principal.ts';
+import { requireOwnerOrAdmin, shownTo } from '../../access/build-access.ts';
+import type { AccessRows } from '../../store/access-rows.ts';
+import type { AuditRows } from '../../store/audit-rows.ts';
+import type { AuditAction } from '../../../src/spec/access-api.ts';
+import type { StoredBuild } from '../../store/build-store.ts';
+import type { FastifyRequest } from 'fastify';
 
 export interface BuildRoutesOptions {
   service: BuildService;
   buildsPerMinute: number;
   /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
   preflight?: (checked: ValidSpec, query: unknown) => Promise<void>;
+  /** Who submitted each build (redaction, ownership); absent only where no store exists. */
+  access?: AccessRows;
+  audit?: AuditRows;
 }
 
 const listQuerySchema = z.object({
@@ -51,6 +61,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 const build = jsonResponse('Build', buildDetailSchema);
+const notOwner = errorResponse('Only the submitter (a builder) or an admin may do this');
 const docs = {
   create: {
     summary: 'Start a build, or reuse the build with the same build key',
@@ -62,6 +73,7 @@ const docs = {
       200: jsonResponse('Existing build reused', createBuildResponseSchema),
       400: errorResponse('Bad query'),
       422: errorResponse('Invalid spec (issues carry path, line and column), or sources_unreachable: a source the build host cannot use'),
+      403: errorResponse('The caller is not a builder'),
       429: errorResponse('Too many builds'),
       507: errorResponse('Not enough free disk'),
     },
@@ -71,14 +83,19 @@ const docs = {
     query: listQuerySchema,
     responses: { 200: jsonResponse('A page of builds', buildListSchema), 400: errorResponse('Bad query') },
   },
-  detail: { summary: 'One build', params: idParams, responses: { 200: build, 404: errorResponse('No such build') } },
-  cancel: { summary: 'Cancel', params: idParams, responses: { 200: build, 409: errorResponse('Already finished') } },
+  detail: {
+    summary: "One build; the spec's secrets are redacted for everyone but its submitter and admins",
+    params: idParams,
+    responses: { 200: build, 404: errorResponse('No such build') },
+  },
+  cancel: { summary: 'Cancel', params: idParams, responses: { 200: build, 403: notOwner, 409: errorResponse('Already finished') } },
   retry: {
     summary: 'Run a failed, canceled or interrupted build again, after the same source preflight as a new submission',
     params: idParams,
     query: skipPreflightQuerySchema,
     responses: {
       201: jsonResponse('New build', createBuildResponseSchema),
+      403: notOwner,
       409: errorResponse('Not retryable'),
       422: errorResponse('sources_unreachable: a source the build host cannot use'),
     },
@@ -86,9 +103,13 @@ const docs = {
   rebuild: {
     summary: "Build a succeeded build again from its spec against today's sources, as its successor (supersedes)",
     params: idParams,
-    responses: { 201: jsonResponse('The successor', createBuildResponseSchema), 409: errorResponse('Only a succeeded build is rebuilt') },
+    responses: { 201: jsonResponse('The successor', createBuildResponseSchema), 403: notOwner, 409: errorResponse('Only a succeeded build is rebuilt') },
   },
-  remove: { summary: 'Delete the artifacts; the build stays as a tombstone', params: idParams, responses: { 200: build, 409: errorResponse('Still active') } },
+  remove: {
+    summary: 'Delete the artifacts; the build stays as a tombstone',
+    params: idParams,
+    responses: { 200: build, 403: notOwner, 409: errorResponse('Still active') },
+  },
   log: { summary: 'Full log as text', params: idParams, responses: { 200: textResponse('Log'), 404: errorResponse('No such build') } },
 } satisfies Record<string, RouteDoc>;
 
@@ -110,11 +131,20 @@ function logLine(event: BuildEvent): string | null {
   }
 }
 
-export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute, preflight }) => {
+export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute, preflight, access, audit }) => {
   acceptSpecText(app);
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
+  const shown = (request: FastifyRequest, build: StoredBuild) => shownTo(request, access, toBuildDetail(build));
+  const record = (request: FastifyRequest, action: AuditAction, buildId: string, detail?: string) =>
+    audit?.record(actorLabel(request.principal), action, buildId, detail);
+  /** A new build is its caller's: they see its secrets and may cancel, retry and delete it. */
+  const submitted = (request: FastifyRequest, action: AuditAction, result: { build: StoredBuild; reused: boolean }, detail?: string) => {
+    // a reused build stays its first submitter's; the submission is still audited
+    if (!result.reused && request.principal) access?.recordSubmitter(result.build.id, request.principal.subject);
+    record(request, action, result.build.id, result.reused ? `${detail ?? ''} (reused the existing build)`.trim() : detail);
+  };
 
-  app.post('/api/builds', { config: { rateLimit, doc: docs.create } }, async (request, reply) => {
+  app.post('/api/builds', { config: { role: 'builder', rateLimit, doc: docs.create } }, async (request, reply) => {
     const query = parseOrThrow(forceQuery, request.query);
     const forced = isSet(query.force);
     // ?successor=true: when the build that would be reused is stale, build its successor
@@ -123,41 +153,59 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     // a build that is reused fetches nothing, so it needs no preflight
     if (forced || successor || !(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.create(checked, forced, successor);
-    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
+    submitted(request, 'build.submit', result, `${checked.spec.metadata.name}${forced ? ' (forced)' : ''}`);
+    const body: CreateBuildResponse = { build: shown(request, result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
-  app.get('/api/builds', { config: { doc: docs.list } }, async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
+  app.get('/api/builds', { config: { role: 'viewer', doc: docs.list } }, async (request) => service.list(parseOrThrow(listQuerySchema, request.query)));
 
-  app.get('/api/builds/:id', { config: { doc: docs.detail } }, async (request) =>
-    toBuildDetail(await service.detail(parseOrThrow(idParams, request.params).id)),
+  app.get('/api/builds/:id', { config: { role: 'viewer', doc: docs.detail } }, async (request) =>
+    shown(request, await service.detail(parseOrThrow(idParams, request.params).id)),
   );
 
-  app.post('/api/builds/:id/cancel', { config: { doc: docs.cancel } }, async (request) =>
-    toBuildDetail(await service.cancel(parseOrThrow(idParams, request.params).id)),
-  );
-
-  app.post('/api/builds/:id/retry', { config: { rateLimit, doc: docs.retry } }, async (request, reply) => {
+  app.post('/api/builds/:id/cancel', { config: { role: 'builder', doc: docs.cancel } }, async (request) => {
     const { id } = parseOrThrow(idParams, request.params);
+    await service.detail(id);
+    requireOwnerOrAdmin(request, access, id);
+    const canceled = await service.cancel(id);
+    record(request, 'build.cancel', id);
+    return shown(request, canceled);
+  });
+
+  app.post('/api/builds/:id/retry', { config: { role: 'builder', rateLimit, doc: docs.retry } }, async (request, reply) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    await service.detail(id);
+    requireOwnerOrAdmin(request, access, id);
     // a retry fetches its sources again: the same preflight (and skipPreflight) as a new submission
     const checked = await service.retryableSpec(id);
     if (!(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.retry(id);
-    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: result.reused };
+    submitted(request, 'build.retry', result, `retry of ${id}`);
+    const body: CreateBuildResponse = { build: shown(request, result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
-  app.post('/api/builds/:id/rebuild', { config: { rateLimit, doc: docs.rebuild } }, async (request, reply) => {
-    const result = await service.rebuild(parseOrThrow(idParams, request.params).id);
-    const body: CreateBuildResponse = { build: toBuildDetail(result.build), reused: false };
+  app.post('/api/builds/:id/rebuild', { config: { role: 'builder', rateLimit, doc: docs.rebuild } }, async (request, reply) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    await service.detail(id);
+    requireOwnerOrAdmin(request, access, id);
+    const result = await service.rebuild(id);
+    submitted(request, 'build.rebuild', { build: result.build, reused: false }, `successor of ${id}`);
+    const body: CreateBuildResponse = { build: shown(request, result.build), reused: false };
     return reply.code(201).send(body);
   });
 
-  app.delete('/api/builds/:id', { config: { doc: docs.remove } }, async (request) =>
-    toBuildDetail(await service.remove(parseOrThrow(idParams, request.params).id)),
-  );
+  app.delete('/api/builds/:id', { config: { role: 'builder', doc: docs.remove } }, async (request) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    await service.detail(id);
+    requireOwnerOrAdmin(request, access, id);
+    const removed = await service.remove(id);
+    record(request, 'build.delete', id);
+    return shown(request, removed);
+  });
 
-  app.get('/api/builds/:id/log', { config: { doc: docs.log } }, async (request, reply) => {
+  app.get('/api/builds/:id/log', { config: { role: 'viewer', doc: docs.log } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
     await service.detail(id);
     // Paged reads, not one long cursor: the connection must stay free for other requests.

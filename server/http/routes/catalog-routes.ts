@@ -55,7 +55,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRouteOptions> = async (app
   const catalog = buildCatalog(options);
   app.get(
     '/api/catalog',
-    { config: { doc: { summary: 'What can be chosen in a spec', responses: { 200: jsonResponse('The catalog', catalogSchema) } } } },
+    { config: { role: 'viewer', doc: { summary: 'What can be chosen in a spec', responses: { 200: jsonResponse('The catalog', catalogSchema) } } } },
     async () => catalog,
   );
 };

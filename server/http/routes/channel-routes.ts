@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   channelListSchema,
@@ -16,13 +16,17 @@ import { HttpError, notFound } from '../http-error.ts';
 import { UpdatesError } from '../../updates/build-updates.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
+import type { AuditRows } from '../../store/audit-rows.ts';
+import { actorLabel } from '../../access/principal.ts';
 
 export interface ChannelRoutesOptions {
   channels: ChannelService;
   policies: ChannelPolicies;
   dataDir: string;
-  /** Who the history names for a move: there is one kind of caller per server today. */
+  /** Who the history names for a move when the caller is not known by name (a server without the request guard). */
   actor: string;
+  /** Promotions and rollbacks are audited. */
+  audit?: AuditRows;
 }
 
 const artifactParams = channelParamsSchema.extend({ name: z.string().min(1).max(255) });
@@ -76,56 +80,71 @@ const docs = {
 } satisfies Record<string, RouteDoc>;
 
 /** Stable URLs for consumers (a CI job, an ORC Image) that follow a channel as it moves. */
-export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, dataDir, actor }) => {
-  app.get('/api/channels', { config: { doc: docs.list } }, async () => channels.list());
+export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, dataDir, actor, audit }) => {
+  // The caller by name: the local user, the token holder, a token's or a signed-in user's name.
+  const actorOf = (request: FastifyRequest) => actorLabel(request.principal, actor);
+  app.get('/api/channels', { config: { role: 'viewer', doc: docs.list } }, async () => channels.list());
 
-  app.get('/api/channels/:image/:channel', { config: { doc: docs.get } }, async (request) => {
+  app.get('/api/channels/:image/:channel', { config: { role: 'viewer', doc: docs.get } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     return channels.get(image, name);
   });
 
-  app.post('/api/channels/:image/:channel', { config: { doc: docs.promote } }, async (request) => {
+  app.post('/api/channels/:image/:channel', { config: { role: 'admin', doc: docs.promote } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const { buildId } = parseOrThrow(promoteBodySchema, request.body);
-    return channels.promote(image, name, buildId, actor);
+    const moved = channels.promote(image, name, buildId, actorOf(request));
+    audit?.record(actorOf(request), 'channel.promote', `${image}/${name}`, `build ${buildId}`);
+    return moved;
   });
 
-  app.post('/api/channels/:image/:channel/rollback', { config: { doc: docs.rollback } }, async (request) => {
+  app.post('/api/channels/:image/:channel/rollback', { config: { role: 'admin', doc: docs.rollback } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    return channels.rollback(image, name, actor);
+    const moved = channels.rollback(image, name, actorOf(request));
+    audit?.record(actorOf(request), 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
+    return moved;
   });
 
-  app.get('/api/channels/:image/:channel/policy', { config: { doc: docs.policy } }, async (request) => {
+  app.get('/api/channels/:image/:channel/policy', { config: { role: 'viewer', doc: docs.policy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     channels.get(image, name);
     return policies.state(image, name);
   });
 
-  app.put('/api/channels/:image/:channel/policy', { config: { doc: docs.setPolicy } }, async (request) => {
+  app.put('/api/channels/:image/:channel/policy', { config: { role: 'admin', doc: docs.setPolicy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    return policies.set(image, name, parseOrThrow(channelPolicySchema, request.body));
+    const policy = parseOrThrow(channelPolicySchema, request.body);
+    const state = policies.set(image, name, policy);
+    audit?.record(actorOf(request), 'channel.policy.set', `${image}/${name}`, `on security updates: successor to ${policy.promoteTo}`);
+    return state;
   });
 
-  app.delete('/api/channels/:image/:channel/policy', { config: { doc: docs.clearPolicy } }, async (request) => {
+  app.delete('/api/channels/:image/:channel/policy', { config: { role: 'admin', doc: docs.clearPolicy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    return policies.set(image, name, null);
+    const state = policies.set(image, name, null);
+    audit?.record(actorOf(request), 'channel.policy.clear', `${image}/${name}`);
+    return state;
   });
 
   // reads the suites again, as a refreshed updates check does, and may submit a build: bounded the same way
-  app.post('/api/channels/:image/:channel/policy/run', { config: { doc: docs.runPolicy, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request) => {
-    const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    try {
-      return await policies.runNow(image, name);
-    } catch (error) {
-      if (error instanceof UpdatesError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.code, error.message);
-      throw error;
-    }
-  });
+  app.post(
+    '/api/channels/:image/:channel/policy/run',
+    { config: { role: 'admin', doc: docs.runPolicy, rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (request) => {
+      const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
+      try {
+        return await policies.runNow(image, name);
+      } catch (error) {
+        if (error instanceof UpdatesError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.code, error.message);
+        throw error;
+      }
+    },
+  );
 
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/channels/:image/:channel/artifacts/:name',
-    config: { doc: docs.artifact },
+    config: { role: 'viewer', doc: docs.artifact },
     handler: async (request, reply) => {
       const { image, channel: name, name: file } = parseOrThrow(artifactParams, request.params);
       const { buildId, artifact } = channels.artifact(image, name, file);

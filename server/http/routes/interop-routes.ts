@@ -90,21 +90,25 @@ export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(specContentTypes, { parseAs: 'string', bodyLimit: MAX_SPEC_BYTES }, (_request, body, done) => done(null, body));
 
-  app.post<{ Querystring: { report?: string } }>('/api/specs/export/image-builder', { config: { doc: docs.exportVarFile } }, async (request, reply) => {
-    const parsed = parseSpecBody(request.body);
-    if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
-    const { varFile, repositoryFiles, notCarried } = exportImageBuilderVarFile(parsed.spec);
-    const fileName = imageBuilderFileName(parsed.spec.metadata.name);
-    // ?report=1 is for the SPA: the file plus what it leaves out, to show before downloading.
-    if (request.query.report !== undefined) return { fileName, varFile, repositoryFiles, notCarried } satisfies VarFileExportReport;
-    return reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('content-disposition', attachment(fileName))
-      .header('x-stamper-not-carried', notCarried.join(','))
-      .send(`${JSON.stringify(varFile, null, 2)}\n`);
-  });
+  app.post<{ Querystring: { report?: string } }>(
+    '/api/specs/export/image-builder',
+    { config: { role: 'viewer', doc: docs.exportVarFile } },
+    async (request, reply) => {
+      const parsed = parseSpecBody(request.body);
+      if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
+      const { varFile, repositoryFiles, notCarried } = exportImageBuilderVarFile(parsed.spec);
+      const fileName = imageBuilderFileName(parsed.spec.metadata.name);
+      // ?report=1 is for the SPA: the file plus what it leaves out, to show before downloading.
+      if (request.query.report !== undefined) return { fileName, varFile, repositoryFiles, notCarried } satisfies VarFileExportReport;
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', attachment(fileName))
+        .header('x-stamper-not-carried', notCarried.join(','))
+        .send(`${JSON.stringify(varFile, null, 2)}\n`);
+    },
+  );
 
-  app.post('/api/specs/export/packer', { config: { doc: docs.exportPacker } }, async (request, reply) => {
+  app.post('/api/specs/export/packer', { config: { role: 'viewer', doc: docs.exportPacker } }, async (request, reply) => {
     const parsed = parseSpecBody(request.body);
     if (!parsed.ok) return sendError(reply, parsed.status, parsed.code, parsed.message, parsed.issues);
     return reply
@@ -115,7 +119,7 @@ export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app
 
   app.post<{ Querystring: { name?: string } }>(
     '/api/specs/import/image-builder',
-    { config: { doc: docs.importVarFile } },
+    { config: { role: 'viewer', doc: docs.importVarFile } },
     async (request, reply): Promise<VarFileImportResponse | FastifyReply> => {
       if (typeof request.body !== 'string' || request.body.trim() === '')
         return sendError(reply, 400, 'empty_body', 'send the image-builder var file (JSON) in the request body');
@@ -144,7 +148,7 @@ export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app
     },
   );
 
-  app.get('/api/signing/public-key', { config: { doc: docs.signingKey } }, async () => {
+  app.get('/api/signing/public-key', { config: { role: 'viewer', doc: docs.signingKey } }, async () => {
     const key = await publicKey(keys);
     return { publicKey: key, allowedSigners: allowedSignersLine(key), verifyCommand: verifyCommandText(key) } satisfies SigningKeyResponse;
   });

@@ -33,7 +33,7 @@ const manifestsDoc: RouteDoc = {
  * guard), since a cluster, not this page, downloads them.
  */
 export const manifestRoutes: FastifyPluginAsync<ManifestRoutesOptions> = async (app, { service }) => {
-  app.get('/api/builds/:id/manifests', { config: { doc: manifestsDoc } }, async (request): Promise<DropInManifestsResponse> => {
+  app.get('/api/builds/:id/manifests', { config: { role: 'viewer', doc: manifestsDoc } }, async (request): Promise<DropInManifestsResponse> => {
     const { id } = parseOrThrow(idParams, request.params);
     const build = toBuildDetail(await service.detail(id));
     if (build.state !== 'succeeded') {

@@ -16,7 +16,7 @@ const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g
 export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { store, dataDir, runningHere }) => {
   app.get(
     '/metrics',
-    { config: { doc: { summary: 'Prometheus metrics', responses: { 200: textResponse('Prometheus text exposition format') } } } },
+    { config: { role: 'viewer', doc: { summary: 'Prometheus metrics', responses: { 200: textResponse('Prometheus text exposition format') } } } },
     async (_request, reply) => {
       const counts = new Map((await store.countsByState()).map((row) => [row.state, row.n]));
       const lines = ['# HELP stamper_builds Builds by state.', '# TYPE stamper_builds gauge'];

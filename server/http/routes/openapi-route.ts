@@ -10,5 +10,5 @@ export const openApiRoute: FastifyPluginAsync<{ routes: () => readonly Documente
     document = openApiDocument(routes());
   });
   const doc = { summary: 'This document', responses: { 200: jsonResponse('OpenAPI 3.1', z.record(z.string(), z.unknown())) } };
-  app.get('/api/openapi.json', { config: { doc } }, async () => document ?? openApiDocument(routes()));
+  app.get('/api/openapi.json', { config: { role: 'viewer', doc } }, async () => document ?? openApiDocument(routes()));
 };

@@ -48,7 +48,7 @@ export const packagesRoutes: FastifyPluginAsync<PackagesRouteOptions> = async (a
     aptDir: options.aptDir,
   });
 
-  app.get('/api/packages', { config: { doc: packagesDoc } }, async (request, reply) => {
+  app.get('/api/packages', { config: { role: 'viewer', doc: packagesDoc } }, async (request, reply) => {
     const parsed = querySchema.safeParse(request.query);
     if (!parsed.success) {
       const body: ApiError = {

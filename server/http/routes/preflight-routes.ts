@@ -47,7 +47,7 @@ const preflightDoc: RouteDoc = {
 /** `POST /api/preflight`: every source the spec names, requested now, with its result. */
 export const preflightRoutes: FastifyPluginAsync<{ settings: PreflightSettings }> = async (app, { settings }) => {
   acceptSpecText(app);
-  app.post('/api/preflight', { config: { doc: preflightDoc } }, async (request): Promise<PreflightResponse> => {
+  app.post('/api/preflight', { config: { role: 'builder', doc: preflightDoc } }, async (request): Promise<PreflightResponse> => {
     const { skipPreflight } = parseOrThrow(skipPreflightQuerySchema, request.query);
     const checked = await requireValidSpec(request.body);
     const sources = await runPreflight(checked.spec.spec, { policy: settings.sourcePolicy, skipHosts: skipPreflight ?? [] });

@@ -30,18 +30,22 @@ const sha256SumDoc: RouteDoc = {
  * reach the source) under the same source policy builds use.
  */
 export const sourceRoutes: FastifyPluginAsync<{ settings: SourceRouteSettings }> = async (app, { settings }) => {
-  app.get('/api/sources/sha256sum', { config: { rateLimit: fetchRateLimit, doc: sha256SumDoc } }, async (request): Promise<Sha256SumResponse> => {
-    const { url } = parseOrThrow(sha256SumQuerySchema, request.query);
-    try {
-      return await fetchSha256Sum(url, { policy: settings.sourcePolicy });
-    } catch (err) {
-      if (err instanceof SourcePolicyError) throw new HttpError(422, 'source_refused', err.message);
-      if (err instanceof Sha256SumError) {
-        const code = err.upstreamStatus === null ? 'checksum_unreadable' : 'checksum_unavailable';
-        throw new HttpError(502, code, err.message);
+  app.get(
+    '/api/sources/sha256sum',
+    { config: { role: 'builder', rateLimit: fetchRateLimit, doc: sha256SumDoc } },
+    async (request): Promise<Sha256SumResponse> => {
+      const { url } = parseOrThrow(sha256SumQuerySchema, request.query);
+      try {
+        return await fetchSha256Sum(url, { policy: settings.sourcePolicy });
+      } catch (err) {
+        if (err instanceof SourcePolicyError) throw new HttpError(422, 'source_refused', err.message);
+        if (err instanceof Sha256SumError) {
+          const code = err.upstreamStatus === null ? 'checksum_unreadable' : 'checksum_unavailable';
+          throw new HttpError(502, code, err.message);
+        }
+        if (err instanceof SourceFetchError) throw new HttpError(502, 'source_unreachable', err.message);
+        throw err;
       }
-      if (err instanceof SourceFetchError) throw new HttpError(502, 'source_unreachable', err.message);
-      throw err;
-    }
-  });
+    },
+  );
 };

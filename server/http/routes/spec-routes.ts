@@ -18,11 +18,11 @@ export const specRoutes: FastifyPluginAsync = async (app) => {
   const jsonSchema = nodeImageJsonSchema();
 
   // An invalid spec is a successful validation, so it answers 200 with ok: false.
-  app.post('/api/specs/validate', { config: { doc: validateDoc } }, async (request): Promise<SpecValidation> => {
+  app.post('/api/specs/validate', { config: { role: 'viewer', doc: validateDoc } }, async (request): Promise<SpecValidation> => {
     const checked = await checkSpecText(request.body);
     if (!checked.ok) return { ok: false, issues: checked.issues };
     return { ok: true, spec: checked.spec, buildKey: checked.buildKey, issues: [] };
   });
 
-  app.get('/api/schema', { config: { doc: schemaDoc } }, async () => jsonSchema);
+  app.get('/api/schema', { config: { role: 'viewer', doc: schemaDoc } }, async () => jsonSchema);
 };

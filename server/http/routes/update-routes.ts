@@ -28,7 +28,7 @@ const updatesDoc: RouteDoc = {
 const refreshRateLimit = { max: 30, timeWindow: '1 minute' };
 
 export const updateRoutes: FastifyPluginAsync<UpdateRoutesOptions> = async (app, { updates }) => {
-  app.get('/api/builds/:id/updates', { config: { doc: updatesDoc, rateLimit: refreshRateLimit } }, async (request): Promise<BuildUpdates> => {
+  app.get('/api/builds/:id/updates', { config: { role: 'viewer', doc: updatesDoc, rateLimit: refreshRateLimit } }, async (request): Promise<BuildUpdates> => {
     const { id } = parseOrThrow(idParams, request.params);
     const { refresh } = parseOrThrow(refreshQuery, request.query);
     try {

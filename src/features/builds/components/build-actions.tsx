@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
+import { useHasRole } from '@/lib/api/get-session';
 import type { BuildState } from '@/spec/build-events';
 import { useCancelBuild } from '../api/cancel-build';
 import { useDeleteBuild } from '../api/delete-build';
@@ -22,6 +23,9 @@ export function BuildActions({ id, state }: { id: string; state: BuildState }) {
   const remove = useDeleteBuild(id);
   const active = state === 'queued' || state === 'running';
   const error = cancel.error ?? retry.error ?? rebuild.error ?? remove.error;
+  // a viewer may not act on builds (the server answers 403); a builder may on its own, which the server checks
+  const mayAct = useHasRole('builder') !== false;
+  if (!mayAct) return null;
 
   return (
     <div className="st-actions">

@@ -40,11 +40,14 @@ const preflight = (enforced: boolean, sources: { url: string; ok: boolean; error
 });
 const reachable = preflight(true, [{ url: 'https://pkgs.example/InRelease', ok: true, error: null }]);
 
-/** The server's answers by path: the Review step's preflight, and everything else (the build request). */
-function serverAnswering(other: () => Response, preflightBody: unknown = reachable) {
-  return vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) =>
-    String(input).startsWith('/api/preflight') ? new Response(JSON.stringify(preflightBody), { status: 200 }) : other(),
-  );
+const loopbackSession = { authRequired: false, authenticated: true, mode: 'loopback', user: null };
+
+/** The server's answers by path: who is calling, the Review step's preflight, and everything else (the build request). */
+function serverAnswering(other: () => Response, preflightBody: unknown = reachable, session: unknown = loopbackSession) {
+  return vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) => {
+    if (String(input) === '/api/session') return new Response(JSON.stringify(session), { status: 200 });
+    return String(input).startsWith('/api/preflight') ? new Response(JSON.stringify(preflightBody), { status: 200 }) : other();
+  });
 }
 
 const buildCalls = (fetchMock: ReturnType<typeof serverAnswering>) => fetchMock.mock.calls.filter(([input]) => String(input).startsWith('/api/builds'));
@@ -114,8 +117,20 @@ describe('SubmitBuildButton', () => {
     expect(String(buildCalls(fetchMock)[0]?.[0])).toBe('/api/builds?skipPreflight=apt-proxy.internal');
   });
 
+  it('is disabled for a signed-in viewer, and says why', async () => {
+    const viewer = { authRequired: true, authenticated: true, mode: 'oidc', user: { subject: 'vic', name: 'Vic Viewer', role: 'viewer' } };
+    const fetchMock = serverAnswering(() => new Response('{}', { status: 500 }), reachable, viewer);
+    vi.stubGlobal('fetch', fetchMock);
+    renderButton();
+    await waitFor(() => expect(screen.getByText(/Vic Viewer has the viewer role/)).toBeTruthy());
+    const button = screen.getByRole('button', { name: 'Build' });
+    expect(button.hasAttribute('disabled')).toBe(true);
+    fireEvent.click(button);
+    expect(buildCalls(fetchMock)).toEqual([]);
+  });
+
   it('is disabled, says why and links the first problem while the draft differs from the last valid spec', () => {
-    const fetchMock = vi.fn();
+    const fetchMock = serverAnswering(() => new Response('{}', { status: 500 }));
     vi.stubGlobal('fetch', fetchMock);
     const valid = useDraftStore.getState().yamlText;
     useDraftStore.getState().setFromYaml(valid.replace('packages: []', 'packages: [jq, ";rm -rf /"]'));
@@ -126,7 +141,7 @@ describe('SubmitBuildButton', () => {
     const button = screen.getByRole('button', { name: 'Build' });
     expect(button.hasAttribute('disabled')).toBe(true);
     fireEvent.click(button);
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(buildCalls(fetchMock)).toEqual([]);
     const link = screen.getByRole('link', { name: /First problem: Packages, item 2: must be a Debian package name/ });
     expect(link.getAttribute('href')).toBe('#spec-issue-0');
     expect(screen.getByText(/Build is disabled until the spec has no problems/)).toBeTruthy();

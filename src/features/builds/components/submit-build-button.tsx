@@ -3,6 +3,7 @@ import { useDraftStore } from '@/stores/draft-store';
 import { usePreflightSkipStore } from '@/stores/preflight-skip-store';
 import { ApiRequestError } from '@/lib/api-client';
 import { usePreflight } from '@/lib/api/get-preflight';
+import { useHasRole, useSession } from '@/lib/api/get-session';
 import type { CreateBuildResponse } from '@/spec/build-api';
 import { describeIssue } from '@/spec/issue-labels';
 import { describeSourceFailure } from '@/spec/preflight-api';
@@ -27,13 +28,23 @@ export function SubmitBuildButton() {
   // the same query the Review step's source list shows; while it runs the server still checks
   const preflight = usePreflight(draft, status === 'valid', skipHosts);
   const first = issues[0];
+  // a viewer reads builds but may not start one: the server would answer 403
+  const session = useSession();
+  const mayBuild = useHasRole('builder') !== false;
   const blocked = status !== 'valid';
   const failing = !blocked && preflight.data?.enforced ? preflight.data.sources.filter((s) => !s.ok) : [];
-  const describedBy = blocked ? 'build-blocked-reason' : failing.length > 0 ? 'build-blocked-sources' : undefined;
+  const describedBy = !mayBuild ? 'build-blocked-role' : blocked ? 'build-blocked-reason' : failing.length > 0 ? 'build-blocked-sources' : undefined;
 
   const error = create.error;
   return (
     <div className="st-submit">
+      {!mayBuild && (
+        <p className="st-notice" role="status" id="build-blocked-role">
+          {session.data?.user
+            ? `Build is disabled: ${session.data.user.name} has the ${session.data.user.role} role, which reads builds but does not start them. An admin can give you the builder role.`
+            : 'Build is disabled until you sign in.'}
+        </p>
+      )}
       {blocked && (
         <p className="st-notice" role="status" id="build-blocked-reason">
           Build is disabled until the spec has no problems ({issues.length} now).{' '}
@@ -49,7 +60,7 @@ export function SubmitBuildButton() {
       <button
         type="button"
         className="st-button st-button--primary"
-        disabled={blocked || failing.length > 0 || create.isPending}
+        disabled={!mayBuild || blocked || failing.length > 0 || create.isPending}
         aria-describedby={describedBy}
         onClick={() =>
           create.mutate(

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import { saveTextFile } from '@/lib/save-text-file';
 import { readSpecFile } from '@/features/share/lib/read-spec-file';
 import { encodeSpecForLink, shareLinkUrl } from '@/features/share/lib/share-link';
+import { redactSpecYaml } from '@/spec/redact-secrets';
 
 /** Browsers and proxies start refusing URLs somewhere past this. */
 const LONG_LINK = 8000;
@@ -18,7 +19,7 @@ export interface ShareToolbarProps {
 
 export function ShareToolbar({ yamlText, fileName, onImport, onError, problemCount = 0 }: ShareToolbarProps) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const [link, setLink] = useState<{ url: string; copied: boolean } | null>(null);
+  const [link, setLink] = useState<{ url: string; copied: boolean; redacted: boolean } | null>(null);
   const id = useId();
 
   const importFile = async (file: File | undefined) => {
@@ -31,7 +32,13 @@ export function ShareToolbar({ yamlText, fileName, onImport, onError, problemCou
   };
 
   const copyLink = async () => {
-    const url = shareLinkUrl(window.location, await encodeSpecForLink(yamlText));
+    // A link travels to other people: secrets (password hashes, keys) never go in it.
+    const shared = redactSpecYaml(yamlText);
+    if (shared === null) {
+      onError('This draft names a password hash or key but its YAML does not parse, so they cannot be left out of a link: fix the YAML first.');
+      return;
+    }
+    const url = shareLinkUrl(window.location, await encodeSpecForLink(shared));
     let copied = false;
     try {
       await navigator.clipboard.writeText(url);
@@ -39,7 +46,7 @@ export function ShareToolbar({ yamlText, fileName, onImport, onError, problemCou
     } catch {
       // No clipboard permission (or not a secure context): the link is shown to copy by hand.
     }
-    setLink({ url, copied });
+    setLink({ url, copied, redacted: shared !== yamlText });
   };
 
   return (
@@ -73,6 +80,9 @@ export function ShareToolbar({ yamlText, fileName, onImport, onError, problemCou
         <div className="share-toolbar__link" role="status">
           <label htmlFor={`${id}-link`}>{link.copied ? 'Link copied to the clipboard:' : 'Copy this link:'}</label>
           <input id={`${id}-link`} type="url" readOnly value={link.url} onFocus={(e) => e.target.select()} />
+          {link.redacted ? (
+            <p className="field-hint">Password hashes and keys are replaced by a placeholder in the link: whoever opens it fills in their own.</p>
+          ) : null}
           {link.url.length > LONG_LINK ? <p className="field-hint">This link is long; some chat tools cut it. Export the YAML file instead.</p> : null}
           <button type="button" className="button button--quiet" onClick={() => setLink(null)} aria-label="Close share link">
             ×
