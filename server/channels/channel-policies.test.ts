@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPageSchema } from '../../src/spec/access-api.ts';
 import { channelPolicyStateSchema, channelSchema, type ChannelPolicyState } from '../../src/spec/channels-api.ts';
 import { startLifecycleWorld, type LifecycleWorld } from '../testing/lifecycle-fixture.ts';
 import { startServer } from '../http/start-server.ts';
@@ -114,6 +115,9 @@ describe('channel policies', () => {
     expect(candidate.history.map((h) => [h.action, h.fromBuild, h.toBuild, h.actor])).toEqual([['promote', null, successor?.id, 'policy:stable']]);
     const built = await getBuild(ctx.app, successor?.id ?? '');
     expect(built.verify.every((c) => c.ok) && built.verify.length > 0).toBe(true);
+    // a policy's move is audited like a person's
+    const audit = auditPageSchema.parse((await injectLocal(ctx.app, { url: '/api/audit?action=channel.promote' })).json());
+    expect(audit.items.find((entry) => entry.actor === 'policy:stable')).toMatchObject({ target: 'workers/candidate', detail: `build ${successor?.id}` });
 
     // the policy moves only its target: stable still points at the first build
     const stable = channelSchema.parse((await injectLocal(ctx.app, { url: '/api/channels/workers/stable' })).json());

@@ -54,6 +54,8 @@ export class ChannelPolicies {
   /** One submission per build and set of fixes in this process, however many channels or rounds ask at once. */
   private readonly submitting = new Map<string, Promise<string>>();
   private readonly watching = new Map<string, () => void>();
+  /** Told of every move a policy makes, so the audit log (kept by the HTTP layer) records it like a person's promotion. */
+  onPromoted?: (actor: string, image: string, channel: string, buildId: string) => void;
 
   constructor(private readonly options: ChannelPoliciesOptions) {
     // successors submitted before a restart finished meanwhile, or still run: settle or watch them
@@ -161,7 +163,10 @@ export class ChannelPolicies {
         settlePolicyRun(store.db, run.id, 'withdrawn', `the policy of ${run.image}/${run.channel} no longer names ${run.promote_to}; nothing was promoted`);
       } else {
         try {
-          if (channels.pointsAt(run.image, run.promote_to) !== run.successor) channels.promote(run.image, run.promote_to, run.successor, actorOf(run.channel));
+          if (channels.pointsAt(run.image, run.promote_to) !== run.successor) {
+            channels.promote(run.image, run.promote_to, run.successor, actorOf(run.channel));
+            this.onPromoted?.(actorOf(run.channel), run.image, run.promote_to, run.successor);
+          }
           settlePolicyRun(store.db, run.id, 'promoted', null);
         } catch (error) {
           if (!(error instanceof ServiceError)) throw error;
