@@ -6,7 +6,12 @@ import { runProcess } from '../server/pipeline/exec';
  * mkosi 14 (Debian 12's) building a bootable GPT/ext4 image of the given packages. It needs
  * root and loop devices, and mounts the image's ESP; this host's kernel has no vfat, so
  * mkosi runs in a private mount namespace whose /usr/sbin gains a `mount.vfat` helper that
- * mounts with fusefat instead. The host's /usr/sbin is not changed.
+ * mounts with fusefat instead, and systemd-nspawn gets the tmpfs it expects under /run.
+ * The host's /usr/sbin and /run are not changed.
+ *
+ * Not yet through on this host (2026-12-02, trixie): the packages install and dracut runs,
+ * then trixie's kernel-install copies the kernel into the ESP with `install -m 0644` and
+ * fusefat has no chmod (ENOSYS), and bootctl does not take a FUSE mount for an ESP.
  */
 export interface MkosiRun {
   seconds: number;
@@ -20,12 +25,22 @@ set -e
 helpers="$1"
 shift
 mount -t overlay overlay -o "lowerdir=$helpers:/usr/sbin" /usr/sbin
+# systemd-nspawn (mkosi runs its commands in the tree with it) expects /run on tmpfs and
+# refuses to clean up its propagation directory on a disk filesystem, as /run is here
+mkdir -p /run/systemd/nspawn
+mount -t tmpfs tmpfs /run/systemd/nspawn
 exec "$@"
 `;
 
+/**
+ * fusefat takes the volume label entry mkosi writes ("EFI") for a file of that name, so
+ * creating /efi/EFI fails with EEXIST: the label is cleared first (the GPT partition type,
+ * not the label, is what makes the partition an ESP).
+ */
 const MOUNT_VFAT = `#!/bin/sh
 # mount.vfat SPEC DIR [-o options]: FAT through FUSE, read-write
-exec /usr/bin/fusefat -o rw+ "$1" "$2"
+fatlabel -r "$1" >/dev/null
+exec /usr/bin/fusefat -o rw+ "$1" "$2" >/dev/null
 `;
 
 export async function mkosiBuild(dir: string, release: string, mirror: string, packages: readonly string[], cacheDir: string): Promise<MkosiRun> {
@@ -68,6 +83,8 @@ export async function mkosiBuild(dir: string, release: string, mirror: string, p
       image,
       '--package',
       packages.join(','),
+      // no systemd runs on this host: without it nspawn would ask the system bus for a scope unit
+      '--nspawn-keep-unit',
       '--force',
       'build',
     ],

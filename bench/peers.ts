@@ -93,13 +93,16 @@ async function main(): Promise<void> {
       const packages = [...rootfsPackages(spec('1.35.3', false).spec).filter((p) => p !== 'initramfs-tools'), 'systemd-boot'];
       const cache = join(root, 'mkosi-cache');
       for (const label of ['cold', 'warm']) {
-        const run = await mkosiBuild(join(root, 'mkosi'), values['mkosi-release'], mirror, packages, cache);
-        record({
-          route: `mkosi 14 ${label} (${values['mkosi-release']})`,
-          seconds: run.seconds,
-          bytes: run.imageBytes,
-          note: 'no Kubernetes, no boot check, raw image',
+        const route = `mkosi 14 ${label} (${values['mkosi-release']})`;
+        const run = await mkosiBuild(join(root, 'mkosi'), values['mkosi-release'], mirror, packages, cache).catch((err: unknown) => {
+          process.stderr.write(`${route} failed:\n${err instanceof Error ? err.message : String(err)}\n`);
+          return undefined;
         });
+        if (!run) {
+          record({ route, seconds: 0, bytes: 0, note: 'FAILED (see above)' });
+          break;
+        }
+        record({ route, seconds: run.seconds, bytes: run.imageBytes, note: 'no Kubernetes, no boot check, raw image' });
       }
     }
     printTable(rows);
