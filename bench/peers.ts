@@ -142,7 +142,7 @@ const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(0);
 function printTable(rows: Row[]): void {
   const stamperCold = rows.find((r) => r.route === 'stamper cold, boot-checked');
   const stamperWarm = rows.find((r) => r.route === 'stamper warm, boot-checked');
-  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  ratio to Stamper (cold / warm, boot-checked)`];
+  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  time ÷ Stamper's (cold / warm, boot-checked)`];
   for (const row of rows) {
     const ratio = (to: Row | undefined): string => (to ? `${(row.seconds / to.seconds).toFixed(2)}×` : '–');
     lines.push(
