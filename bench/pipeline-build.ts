@@ -23,6 +23,8 @@ interface BenchRun {
 const TARGETS_MS = { cold: 180_000, warm: 60_000 };
 
 async function main(): Promise<void> {
+  // the Kubernetes stand-in repository is served on loopback, which the source policy refuses unless allowed
+  process.env.STAMPER_ALLOW_LOOPBACK_SOURCES ??= '1';
   const root = await mkdtemp(join(process.env.STAMPER_BENCH_DIR ?? '/var/tmp', 'stamper-bench-'));
   const repo = await startKubernetesAptRepo(join(root, 'k8s-repo'), [
     { kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' },

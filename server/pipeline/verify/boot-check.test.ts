@@ -57,6 +57,23 @@ function hangingGuest(): { exec: Exec; boots: () => number } {
   return { exec, boots: () => boots };
 }
 
+/** A real process standing in for a qemu whose guest reported `console` and would then take ten minutes to power off. */
+function slowToPowerOff(console: string): { exec: Exec; ended: () => boolean } {
+  let endedBySignal = false;
+  const exec: Exec = async (command, args, options) => {
+    if (command !== 'qemu-system-x86_64') return runProcess(command, args, options);
+    const serial = args[args.indexOf('-serial') + 1]?.replace(/^file:/, '') ?? '';
+    const pidFile = args[args.indexOf('-pidfile') + 1] ?? '';
+    const running = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => running.once('exit', (_code, signal) => resolve(signal)));
+    await writeFile(pidFile, `${running.pid ?? ''}\n`);
+    await writeFile(serial, console);
+    endedBySignal = (await exited) === 'SIGTERM';
+    return { code: 0, stdout: '', lastLines: [] };
+  };
+  return { exec, ended: () => endedBySignal };
+}
+
 describe('bootAndCheck', () => {
   let dir: string;
   let disk: string;
@@ -101,6 +118,25 @@ describe('bootAndCheck', () => {
     expect(result.checks).toEqual([{ name: 'multi-user', ok: true, detail: 'active' }]);
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
+
+  it('ends the VM as soon as the guest has reported all its checks, without waiting for its poweroff', async () => {
+    const { exec, ended } = slowToPowerOff(PASSED);
+    const started = Date.now();
+    const result = await bootAndCheck({ ...request(exec, 'reported'), timeoutMs: 600_000 });
+    expect(ended()).toBe(true);
+    expect(result.checks).toEqual([{ name: 'multi-user', ok: true, detail: 'active' }]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('still returns a failed check when the VM is ended early, and still refuses a report with checks missing', async () => {
+    const failed = 'STAMPER-VERIFY {"name": "swap-off", "ok": false, "detail": "active swap: /swapfile"}\nSTAMPER-VERIFY DONE 1\n';
+    const result = await bootAndCheck({ ...request(slowToPowerOff(failed).exec, 'reported-failed'), timeoutMs: 600_000 });
+    expect(result.checks).toEqual([{ name: 'swap-off', ok: false, detail: 'active swap: /swapfile' }]);
+    const short = await bootAndCheck({ ...request(slowToPowerOff('STAMPER-VERIFY DONE 2\n').exec, 'reported-short'), timeoutMs: 600_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect((short as BootCheckError).message).toBe('the guest reported 0 of 2 checks (console output garbled)');
+  }, 60_000);
 
   it('attaches the Cluster API bootstrap seed to the boot when the expectations ask for the check', async () => {
     const seen: string[][] = [];

@@ -20,6 +20,8 @@ export interface GuestExpectations {
   kernelArgs: string[];
   /** The Cluster API bootstrap contract check; null boots without a seed (only the node checks run). */
   capiBootstrap: CapiBootstrapExpectation | null;
+  /** Also print where the boot's time went (systemd-analyze) to the console; for bench/boot-check.ts. */
+  profile?: boolean;
 }
 
 export function guestExpectations(image: NodeImage, buildKey: string): GuestExpectations {

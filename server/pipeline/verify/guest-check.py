@@ -5,6 +5,7 @@
 import grp, hashlib, json, os, pwd, stat, subprocess, sys, time
 
 PREFIX = "STAMPER-VERIFY "
+PROFILE_PREFIX = "STAMPER-PROFILE "
 # cloud-init's own records; module names so the checks can be tried against files elsewhere
 CLOUD_INIT_RESULT = "/run/cloud-init/result.json"
 CLOUD_INIT_OUTPUT = "/var/log/cloud-init-output.log"
@@ -315,6 +316,19 @@ def capi_bootstrap():
     return not problems, "; ".join(problems + facts)
 
 
+def profile(timings):
+    """Where the boot's time went, for bench/boot-check.ts: never part of a build's verdict."""
+    lines = ["uptime at report: " + read("/proc/uptime").split()[0] + " s", "check durations: " + "; ".join(timings)]
+    for args in (("systemd-analyze", "blame", "--no-pager"), ("systemd-analyze", "critical-chain", "--no-pager", "stamper-verify.service")):
+        lines.append("$ " + " ".join(args))
+        lines.extend(run(*args)[1].splitlines()[:40])
+    lines.append("$ journalctl -b -o short-monotonic (first lines of each unit start)")
+    _, journal = run("journalctl", "-b", "--no-pager", "-o", "short-monotonic", "-t", "systemd", "-t", "cloud-init")
+    lines.extend([l for l in journal.splitlines() if "Start" in l or "Finished" in l or "Reached" in l or "cloud-init" in l][:150])
+    for line in lines:
+        emit(PROFILE_PREFIX + line)
+
+
 def main():
     global expect
     expect = json.load(open(sys.argv[1]))
@@ -343,8 +357,14 @@ def main():
     if expect.get("capiBootstrap"):
         checks.append(("capi-bootstrap", capi_bootstrap))
     try:
+        timings = []
         for name, fn in checks:
+            started = time.time()
             check(name, fn)
+            timings.append("%s %.2f s" % (name, time.time() - started))
+        # before DONE: the host ends the VM as soon as it reads DONE
+        if expect.get("profile"):
+            profile(timings)
         emit(PREFIX + "DONE %d" % len(checks))
     finally:
         # powered off whatever happened above: a crashed script must end the boot, not wait out the timeout

@@ -45,6 +45,13 @@ describe('qemuBootArgs', () => {
     expect(() => qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', seedIso: '/w/a,b.iso' })).toThrow();
   });
 
+  it('leaves out the default devices only when asked for minimal devices', () => {
+    expect(qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio' })).not.toContain('-nodefaults');
+    const args = qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', devices: 'minimal' }).join(' ');
+    expect(args).toContain('-nodefaults -vga none');
+    expect(args).toContain('-serial file:/w/serial.log');
+  });
+
   it('refuses disk paths qemu would split into options', () => {
     expect(() => qemuBootArgs({ ...base, disk: '/w/a,b.raw', firmware: 'bios', hardware: 'virtio' })).toThrow();
   });

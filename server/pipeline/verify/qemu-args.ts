@@ -17,6 +17,11 @@ export interface QemuBootRequest {
   cpus?: number;
   /** tcg unless the host proved KVM works (see accelerator.ts). */
   accel?: 'kvm' | 'tcg';
+  /**
+   * `minimal` leaves out what QEMU adds by default and the check never uses (VGA, the
+   * default CD-ROM, floppy, parallel port): disk, NIC, seed and serial console stay.
+   */
+  devices?: 'default' | 'minimal';
 }
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -48,6 +53,7 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
     `file:${req.serialLog}`,
     '-no-reboot',
   ];
+  if (req.devices === 'minimal') args.push('-nodefaults', '-vga', 'none');
   if (req.pidFile) args.push('-pidfile', req.pidFile);
   if (req.firmware === 'uefi') {
     if (!req.uefiVars) throw new Error('uefi boot needs a writable OVMF variable store');
