@@ -164,6 +164,7 @@ describe('bootAndCheck', () => {
   it.each([
     ['vpc', ['-O', 'vpc', '-o', 'subformat=fixed,force_size=on']],
     ['vhdx', ['-O', 'vhdx']],
+    ['qcow2', ['-O', 'qcow2']],
   ] as const)('boots a %s source as that format, with the check inside', async (format, convertArgs) => {
     const source = join(dir, `source.${format}`);
     await runProcess('qemu-img', ['convert', '-f', 'raw', ...convertArgs, disk, source]);

@@ -9,11 +9,14 @@ import { writeNoCloudSeed } from './nocloud-seed';
 import { OVMF_VARS, type QemuBootRequest, type VerifyFirmware, type VerifyHardware, qemuBootArgs } from './qemu-args';
 import { BOOT_MILESTONES, parseSerialResults } from './serial-results';
 
+/** Formats booted as themselves after the check is added to a raw copy, with the options they are written with. */
+const REENCODED = { vhdx: ['-o', 'subformat=dynamic'], qcow2: [] } as const;
+
 export interface BootCheckRequest {
   sourceDisk: string;
   /**
    * raw and vpc (a fixed VHD: the raw disk plus a footer) boot a copy of the file itself;
-   * vhdx boots a VHDX re-encoded after the check is added; others boot a raw copy.
+   * vhdx and qcow2 boot a file of their format re-encoded after the check is added; vmdk boots a raw copy.
    */
   sourceFormat: 'raw' | 'qcow2' | 'vmdk' | 'vpc' | 'vhdx';
   scratchDir: string;
@@ -92,12 +95,15 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
   await injectGuestCheck(req.exec, copy, req.scratchDir, req.expectations);
   let bootDisk = copy;
   let bootFormat: QemuBootRequest['diskFormat'] = copiedAsIs ? req.sourceFormat : 'raw';
-  if (req.sourceFormat === 'vhdx') {
-    // debugfs writes raw offsets, so the check goes into a raw copy first; QEMU then boots it as VHDX
-    bootDisk = join(req.scratchDir, 'verify.vhdx');
-    bootFormat = 'vhdx';
+  const reencode = REENCODED[req.sourceFormat as keyof typeof REENCODED] as readonly string[] | undefined;
+  if (reencode) {
+    // debugfs writes raw offsets, so the check goes into a raw copy first; QEMU then boots it
+    // re-encoded in the source's own format, so QEMU's reader of that format is what boots
+    const format = req.sourceFormat as keyof typeof REENCODED;
+    bootDisk = join(req.scratchDir, `verify.${format}`);
+    bootFormat = format;
     await rm(bootDisk, { force: true });
-    await req.exec('qemu-img', ['convert', '-f', 'raw', '-O', 'vhdx', '-o', 'subformat=dynamic', copy, bootDisk], { quiet: true });
+    await req.exec('qemu-img', ['convert', '-f', 'raw', '-O', format, ...reencode, copy, bootDisk], { quiet: true });
     await rm(copy, { force: true });
   }
 
