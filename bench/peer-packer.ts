@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportPackerTemplate } from '../src/spec/interop/packer-hcl';
 import type { NodeImage } from '../src/spec/schema';
+import { runPacker } from '../server/interop/run-packer';
 
 /**
  * image-builder's method: Debian's packer (1.6.6) and its qemu builder under TCG run the
@@ -40,21 +40,4 @@ export async function packerBuild(dir: string, image: NodeImage, baseQcow2: stri
     () => 0,
   );
   return { ...result, seconds, imageBytes };
-}
-
-function runPacker(args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('packer', args, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-256 * 1024);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, output });
-    });
-  });
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { rootPartitionOffset } from '../pipeline/verify/inject-check';
 import { keyDirSigner } from '../signing/sign-sums';
 import { type KubernetesAptRepo, startKubernetesAptRepo } from '../stand-in/kubernetes-apt-repo';
 import { STAND_IN_MARKER } from '../pipeline/kubernetes/stand-in';
+import { runPacker } from './run-packer';
 
 /**
  * The exported Packer template, built for real: Debian's packer (1.6) with its qemu
@@ -148,19 +149,3 @@ describe.skipIf(Boolean(packerMissing))('packer build of the exported template',
     await rm(raw, { force: true });
   });
 });
-
-/** Runs packer without blocking this process, its output kept (the last 256 KiB), killed at the deadline. */
-function runPacker(args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('packer', args, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-256 * 1024));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, output });
-    });
-  });
-}
