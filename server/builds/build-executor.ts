@@ -134,7 +134,9 @@ export class BuildExecutor {
     for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
     await Promise.all([...this.finishing, this.recovering]);
     // a clean shutdown leaves no entry behind; only a process that died shows as stale
-    await this.presence?.stop().catch((error: unknown) => this.warn(`could not deregister this worker: ${error instanceof Error ? error.message : String(error)}`));
+    await this.presence
+      ?.stop()
+      .catch((error: unknown) => this.warn(`could not deregister this worker: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private poll(): void {

@@ -23,7 +23,9 @@ export class WorkerPresence {
 
   async start(): Promise<void> {
     // a database hiccup at start must not keep builds from running; the next heartbeat registers
-    await this.register().catch((error: unknown) => this.options.warn(`could not register this worker: ${error instanceof Error ? error.message : String(error)}`));
+    await this.register().catch((error: unknown) =>
+      this.options.warn(`could not register this worker: ${error instanceof Error ? error.message : String(error)}`),
+    );
     // unref'd: the executor's own poll keeps a worker alive; a heartbeat alone must not
     this.timer = setInterval(() => void this.beat(), this.options.heartbeatMs);
     this.timer.unref();

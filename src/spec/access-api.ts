@@ -64,6 +64,8 @@ export const auditActions = [
   'token.create',
   'token.revoke',
   'role.assign',
+  'worker.drain',
+  'worker.resume',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
