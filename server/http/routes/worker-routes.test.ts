@@ -9,9 +9,10 @@ import { auditPageSchema, createdAccessTokenSchema } from '../../../src/spec/acc
 import { buildDetailSchema, createBuildResponseSchema } from '../../../src/spec/build-api.ts';
 import type { BuildState } from '../../../src/spec/build-events.ts';
 import { workerListSchema, workerSchema, type Worker } from '../../../src/spec/workers-api.ts';
-import { scenarioSpec } from '../../testing/test-builds.ts';
+import { scenarioSpec, scriptedApp } from '../../testing/test-builds.ts';
 import { scriptedRunner } from '../../testing/scripted-runner.ts';
-import { testConfig } from '../../testing/test-app.ts';
+import { injectLocal, testConfig } from '../../testing/test-app.ts';
+import { SqliteStore } from '../../store/sqlite-store.ts';
 import { startServer, type RunningServer } from '../start-server.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
@@ -150,5 +151,21 @@ describe('the workers API, with real worker processes on one data dir', () => {
     expect((await list()).map((w) => w.id)).toEqual([stale.id]);
     expect(cleanId).toBeDefined();
     expect((await call({ method: 'POST', url: drainUrl(cleanId ?? '', 'drain') })).statusCode).toBe(404);
+  });
+});
+
+describe('a server that runs builds itself', () => {
+  it('is a worker of its own concurrency while it runs, and deregisters when it stops', async () => {
+    const { app, config, close } = await scriptedApp({ concurrency: 2 });
+    try {
+      const items = workerListSchema.parse((await injectLocal(app, { url: '/api/workers' })).json()).items;
+      expect(items).toMatchObject([{ pid: process.pid, host: hostname(), capacity: 2, state: 'active' }]);
+      await app.close();
+      const store = SqliteStore.open(config.dataDir);
+      expect(await store.listWorkers()).toEqual([]);
+      await store.close();
+    } finally {
+      await close();
+    }
   });
 });
