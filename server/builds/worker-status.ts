@@ -3,11 +3,11 @@ import type { WorkerRecord } from '../store/store.ts';
 
 /**
  * A registered worker as the API shows it. Stale is judged on the worker's own heartbeat
- * interval (workers may be configured differently), and wins over draining: a worker that
- * stopped answering finishes nothing.
+ * interval (workers may be configured differently) and the age the database measured, and
+ * wins over draining: a worker that stopped answering finishes nothing.
  */
-export function workerStatus(record: WorkerRecord, nowMs: number): Worker {
-  const secondsSinceHeartbeat = Math.max(0, (nowMs - Date.parse(record.heartbeatAt)) / 1000);
+export function workerStatus(record: WorkerRecord): Worker {
+  const { secondsSinceHeartbeat } = record;
   const stale = secondsSinceHeartbeat > STALE_AFTER_HEARTBEATS * record.heartbeatSeconds;
   return {
     id: record.id,

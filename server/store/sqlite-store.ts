@@ -123,10 +123,10 @@ export class SqliteStore implements Store {
     return buildsOnChannels(this.db);
   }
   async registerWorker(worker: WorkerRegistration) {
-    this.workers.register(worker, new Date().toISOString());
+    this.workers.register(worker);
   }
   async heartbeatWorker(id: string) {
-    return this.workers.heartbeat(id, new Date().toISOString());
+    return this.workers.heartbeat(id);
   }
   async deregisterWorker(id: string) {
     this.workers.deregister(id);

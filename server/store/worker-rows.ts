@@ -13,6 +13,8 @@ export interface WorkerRegistration {
 export interface WorkerRecord extends WorkerRegistration {
   startedAt: string;
   heartbeatAt: string;
+  /** Measured by the database's clock, as the heartbeat was stamped: workers' host clocks may disagree. */
+  secondsSinceHeartbeat: number;
   draining: boolean;
   running: string[];
 }
@@ -26,6 +28,7 @@ export interface WorkerRow {
   started_at: string;
   heartbeat_at: string;
   draining: number;
+  heartbeat_age: number;
 }
 
 export function toWorkerRecord(row: WorkerRow, running: string[]): WorkerRecord {
@@ -37,6 +40,7 @@ export function toWorkerRecord(row: WorkerRow, running: string[]): WorkerRecord 
     heartbeatSeconds: row.heartbeat_seconds,
     startedAt: row.started_at,
     heartbeatAt: row.heartbeat_at,
+    secondsSinceHeartbeat: Math.max(0, row.heartbeat_age),
     draining: row.draining === 1,
     running,
   };
@@ -49,6 +53,9 @@ export function runningByOwner(rows: { owner: string; id: string }[]): Map<strin
   return byOwner;
 }
 
+/** ISO-8601 with milliseconds, like every timestamp the stores keep, from the database's clock. */
+const SQLITE_NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
 /**
  * The worker registry on SQLite: one row per executing process (serve with builds, every
  * `stamper worker`), kept fresh by its heartbeat and removed on clean shutdown. The drain
@@ -58,18 +65,19 @@ export class WorkerRows {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Inserts the worker, or refreshes it when it registers again; a drain set meanwhile stays. */
-  register(worker: WorkerRegistration, at: string): void {
+  register(worker: WorkerRegistration): void {
     this.db
       .prepare(
-        `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+        `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining)
+         VALUES (?, ?, ?, ?, ?, ${SQLITE_NOW}, ${SQLITE_NOW}, 0)
          ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, capacity = excluded.capacity,
            heartbeat_seconds = excluded.heartbeat_seconds, heartbeat_at = excluded.heartbeat_at`,
       )
-      .run(worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds, at, at);
+      .run(worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds);
   }
 
-  heartbeat(id: string, at: string): boolean {
-    return this.db.prepare('UPDATE workers SET heartbeat_at = ? WHERE id = ?').run(at, id).changes === 1;
+  heartbeat(id: string): boolean {
+    return this.db.prepare(`UPDATE workers SET heartbeat_at = ${SQLITE_NOW} WHERE id = ?`).run(id).changes === 1;
   }
 
   deregister(id: string): void {
@@ -77,7 +85,9 @@ export class WorkerRows {
   }
 
   list(): WorkerRecord[] {
-    const rows = this.db.prepare('SELECT * FROM workers ORDER BY started_at, id').all() as WorkerRow[];
+    const rows = this.db
+      .prepare(`SELECT *, (julianday('now') - julianday(heartbeat_at)) * 86400.0 AS heartbeat_age FROM workers ORDER BY started_at, id`)
+      .all() as WorkerRow[];
     const running = runningByOwner(
       this.db.prepare(`SELECT owner, id FROM builds WHERE state = 'running' AND owner IS NOT NULL ORDER BY created_at, rowid`).all() as {
         owner: string;

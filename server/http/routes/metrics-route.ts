@@ -52,8 +52,7 @@ export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { st
 
 /** Per-worker gauges from the registry, so one scrape of any API process sees every worker. */
 async function workerLines(store: Store): Promise<string[]> {
-  const now = Date.now();
-  const workers = (await store.listWorkers()).map((record) => workerStatus(record, now));
+  const workers = (await store.listWorkers()).map(workerStatus);
   const gauges = [
     ['stamper_worker_capacity', 'Builds a worker runs at once.', (w: Worker) => w.capacity],
     ['stamper_worker_running_builds', 'Builds a worker runs now.', (w: Worker) => w.running.length],

@@ -37,8 +37,7 @@ const docs = {
 /** The worker registry over HTTP: viewers see it; draining and resuming are an admin's, and audited. */
 export const workerRoutes: FastifyPluginAsync<WorkerRoutesOptions> = async (app, { store, audit }) => {
   const list = async (): Promise<Worker[]> => {
-    const now = Date.now();
-    return (await store.listWorkers()).map((record) => workerStatus(record, now));
+    return (await store.listWorkers()).map(workerStatus);
   };
 
   app.get('/api/workers', { config: { role: 'viewer', doc: docs.list } }, async (): Promise<WorkerList> => ({ items: await list() }));

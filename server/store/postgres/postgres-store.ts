@@ -17,6 +17,8 @@ const BUILD_COLUMNS = `id, build_key, name, state, kubernetes_version, release, 
 const ARTIFACT_COLUMNS = 'build_id, name, format, size_bytes::float8 AS size_bytes, sha256, path';
 
 const now = () => new Date().toISOString();
+/** The database's clock in the ISO-8601 form every stored timestamp has. */
+const POSTGRES_NOW = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The NOTIFY channel of committed events; the payload is "<build id> <first seq> <last seq>". */
 const EVENTS_CHANNEL = 'stamper_events';
@@ -364,19 +366,20 @@ export class PostgresStore implements Store {
     return new Set(rows.map((row) => row.build_id));
   }
 
+  // Heartbeats are stamped and aged by the database's clock: the workers' host clocks need not agree.
   async registerWorker(worker: WorkerRegistration): Promise<void> {
-    const at = now();
     await this.query(
-      `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining) VALUES ($1, $2, $3, $4, $5, $6, $6, 0)
+      `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining)
+       VALUES ($1, $2, $3, $4, $5, ${POSTGRES_NOW}, ${POSTGRES_NOW}, 0)
        ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, capacity = excluded.capacity,
          heartbeat_seconds = excluded.heartbeat_seconds, heartbeat_at = excluded.heartbeat_at`,
-      [worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds, at],
+      [worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds],
     );
   }
 
   async heartbeatWorker(id: string): Promise<boolean> {
     await this.migrated;
-    return (await this.pool.query('UPDATE workers SET heartbeat_at = $1 WHERE id = $2', [now(), id])).rowCount === 1;
+    return (await this.pool.query(`UPDATE workers SET heartbeat_at = ${POSTGRES_NOW} WHERE id = $1`, [id])).rowCount === 1;
   }
 
   async deregisterWorker(id: string): Promise<void> {
@@ -385,7 +388,9 @@ export class PostgresStore implements Store {
 
   async listWorkers(): Promise<WorkerRecord[]> {
     const rows = await this.query<WorkerRow>(
-      'SELECT id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining FROM workers ORDER BY started_at, id',
+      `SELECT id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining,
+         EXTRACT(EPOCH FROM clock_timestamp() - heartbeat_at::timestamptz)::float8 AS heartbeat_age
+       FROM workers ORDER BY started_at, id`,
     );
     const running = runningByOwner(
       await this.query<{ owner: string; id: string }>(
