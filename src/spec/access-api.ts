@@ -66,6 +66,7 @@ export const auditActions = [
   'role.assign',
   'worker.drain',
   'worker.resume',
+  'worker.forget',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -131,7 +131,7 @@ describe('the workers API, with real worker processes on one data dir', () => {
     expect(audit.items.filter((entry) => entry.target === worker.id).map((entry) => entry.action)).toEqual(['worker.resume', 'worker.drain']);
   });
 
-  it('shows a worker killed with kill -9 as stale, forgets one that shut down cleanly, and answers 404 for an unknown one', async () => {
+  it('shows a worker killed with kill -9 as stale, forgets one that shut down cleanly, answers 404 for an unknown one, and lets an admin forget a stale one', async () => {
     const clean = workers[0];
     if (!clean) throw new Error('no worker from the test before');
     const killed = await startWorker(config.dataDir, 1);
@@ -146,11 +146,19 @@ describe('the workers API, with real worker processes on one data dir', () => {
     expect((await call({ url: '/metrics' })).body).toContain(`stamper_worker_stale{worker="${stale.id}",host="${hostname()}"} 1`);
 
     const cleanId = (await workerOf(clean))?.id;
+    // only a stale worker can be forgotten: a live one would register again at its next heartbeat
+    expect((await call({ method: 'DELETE', url: `/api/workers/${encodeURIComponent(cleanId ?? '')}` })).statusCode).toBe(409);
     clean.kill('SIGTERM');
     await new Promise((resolve) => clean.once('exit', resolve));
     expect((await list()).map((w) => w.id)).toEqual([stale.id]);
     expect(cleanId).toBeDefined();
     expect((await call({ method: 'POST', url: drainUrl(cleanId ?? '', 'drain') })).statusCode).toBe(404);
+    const forget = `/api/workers/${encodeURIComponent(stale.id)}`;
+    expect((await call({ method: 'DELETE', url: forget, token: viewerToken })).statusCode).toBe(403);
+    expect((await call({ method: 'DELETE', url: forget })).statusCode).toBe(204);
+    expect(await list()).toEqual([]);
+    const audit = auditPageSchema.parse((await call({ url: '/api/audit?action=worker.forget' })).json());
+    expect(audit.items.map((entry) => entry.target)).toEqual([stale.id]);
   });
 });
 

@@ -5,7 +5,7 @@ import { actorLabel } from '../../access/principal.ts';
 import { workerStatus } from '../../builds/worker-status.ts';
 import type { AuditRows } from '../../store/audit-rows.ts';
 import type { Store } from '../../store/store.ts';
-import { notFound } from '../http-error.ts';
+import { HttpError, notFound } from '../http-error.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
@@ -32,6 +32,11 @@ const docs = {
     params: workerParams,
     responses: { 200: jsonResponse('The worker, active', workerSchema), 404: errorResponse('No such worker') },
   },
+  forget: {
+    summary: 'Forget a stale worker (one that died without deregistering); a live one would only register again',
+    params: workerParams,
+    responses: { 204: { description: 'Forgotten' }, 404: errorResponse('No such worker'), 409: errorResponse('The worker is not stale') },
+  },
 } satisfies Record<string, RouteDoc>;
 
 /** The worker registry over HTTP: viewers see it; draining and resuming are an admin's, and audited. */
@@ -55,4 +60,14 @@ export const workerRoutes: FastifyPluginAsync<WorkerRoutesOptions> = async (app,
       return worker;
     });
   }
+
+  app.delete('/api/workers/:id', { config: { role: 'admin', doc: docs.forget } }, async (request, reply) => {
+    const { id } = parseOrThrow(workerParams, request.params);
+    const worker = (await list()).find((candidate) => candidate.id === id);
+    if (!worker) throw notFound('worker');
+    if (worker.state !== 'stale') throw new HttpError(409, 'worker_alive', `worker ${id} is ${worker.state}: only a stale worker can be forgotten`);
+    await store.deregisterWorker(id);
+    audit.record(actorLabel(request.principal), 'worker.forget', id);
+    return reply.code(204).send();
+  });
 };

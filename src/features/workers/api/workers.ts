@@ -21,3 +21,14 @@ export function useSetWorkerDraining() {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: workersQueryOptions().queryKey }),
   });
 }
+
+/** Forgets a stale worker (one that died without deregistering). */
+export function useForgetWorker() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      await apiRequest<unknown>(`/api/workers/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: workersQueryOptions().queryKey }),
+  });
+}

@@ -1,7 +1,7 @@
 import { Link } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
 import type { Worker } from '@/spec/workers-api';
-import { useSetWorkerDraining, useWorkers } from '../api/workers';
+import { useForgetWorker, useSetWorkerDraining, useWorkers } from '../api/workers';
 import '../workers.css';
 
 function DrainButton({ worker }: { worker: Worker }) {
@@ -24,6 +24,25 @@ function DrainButton({ worker }: { worker: Worker }) {
           {setDraining.error instanceof ApiRequestError && setDraining.error.status === 403 ? 'Only admins can drain workers.' : setDraining.error.message}
         </span>
       ) : null}
+    </>
+  );
+}
+
+/** A stale worker died without deregistering: an admin removes it from the list. */
+function ForgetButton({ worker }: { worker: Worker }) {
+  const forget = useForgetWorker();
+  return (
+    <>
+      <button
+        type="button"
+        className="st-button"
+        aria-label={`Forget ${worker.host} (pid ${worker.pid})`}
+        disabled={forget.isPending}
+        onClick={() => forget.mutate(worker.id)}
+      >
+        Forget
+      </button>
+      {forget.error ? <span role="alert">{forget.error.message}</span> : null}
     </>
   );
 }
@@ -69,7 +88,7 @@ export default function WorkersPage() {
                 <td>
                   <time dateTime={worker.lastHeartbeatAt}>{Math.round(worker.secondsSinceHeartbeat)} s ago</time>
                 </td>
-                <td>{worker.state === 'stale' ? null : <DrainButton worker={worker} />}</td>
+                <td>{worker.state === 'stale' ? <ForgetButton worker={worker} /> : <DrainButton worker={worker} />}</td>
               </tr>
             ))}
           </tbody>
