@@ -10,6 +10,7 @@ import type { EventHub } from './event-hub.ts';
 import { recoverAbandonedBuilds } from './recover-builds.ts';
 import { removeBuildDir } from './remove-build-dir.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
+import { WorkerPresence } from './worker-presence.ts';
 
 export interface ExecutorOptions {
   store: Store;
@@ -24,6 +25,8 @@ export interface ExecutorOptions {
   retention: RetentionPolicy;
   /** How often to look for work, cancels and dead owners written by other processes. */
   pollMs?: number;
+  /** How often this process tells the worker registry it is alive (10 s by default). */
+  heartbeatMs?: number;
   /** Where trouble the service works around goes (a leftover it could not remove); stderr by default. */
   warn?: (message: string) => void;
 }
@@ -55,11 +58,25 @@ export class BuildExecutor {
   private recovering: Promise<void> | undefined;
   private waking: Promise<void> | undefined;
   private wakeAgain = false;
+  /** Only a process that runs builds is a worker; an API-only one (concurrency 0) is not listed. */
+  private readonly presence: WorkerPresence | undefined;
 
-  constructor(private readonly options: ExecutorOptions) {}
+  constructor(private readonly options: ExecutorOptions) {
+    if (options.concurrency > 0) {
+      this.presence = new WorkerPresence({
+        store: options.store,
+        id: options.owner,
+        capacity: options.concurrency,
+        heartbeatMs: options.heartbeatMs ?? 10_000,
+        warn: this.warn,
+      });
+    }
+  }
 
   /** Resolves once builds abandoned by dead processes are recorded as interrupted. */
   async start(): Promise<void> {
+    // registered before the first claim, so a drain can name this worker from its first build on
+    await this.presence?.start();
     // Not unref'd: a worker has nothing else keeping its process alive.
     this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
     this.wake();
@@ -91,6 +108,8 @@ export class BuildExecutor {
 
   private async claimWhileFree(): Promise<void> {
     while (!this.stopped && this.running.size < this.options.concurrency) {
+      // drained by an admin: finish what runs, take nothing new; asked before every claim, so a drain holds from the next one
+      if (await this.options.store.workerDraining(this.options.owner)) return;
       const claimed = await this.options.store.claimNextQueued(this.options.owner);
       if (!claimed) return;
       this.options.hub.publish(claimed.row.id, claimed.events);
@@ -114,6 +133,10 @@ export class BuildExecutor {
     await this.waking;
     for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
     await Promise.all([...this.finishing, this.recovering]);
+    // a clean shutdown leaves no entry behind; only a process that died shows as stale
+    await this.presence
+      ?.stop()
+      .catch((error: unknown) => this.warn(`could not deregister this worker: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private poll(): void {

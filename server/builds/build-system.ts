@@ -21,7 +21,7 @@ export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds'>>;
 
 export interface BuildSystem {
   store: Store;
@@ -71,6 +71,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     stageTimeoutMs: config.stageTimeoutMs,
     retention: { keepBuilds: config.keepBuilds, maxArtifactBytes: config.maxArtifactBytes },
     pollMs: options.pollMs,
+    heartbeatMs: (config.workerHeartbeatSeconds ?? 10) * 1000,
   });
   const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });

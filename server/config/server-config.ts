@@ -50,6 +50,8 @@ const configSchema = z
     buildTimeoutMs: positiveInt.default(4 * 60 * 60 * 1000),
     stageTimeoutMs: positiveInt.default(2 * 60 * 60 * 1000),
     buildsPerMinute: positiveInt.default(20),
+    /** How often a process that runs builds stamps its heartbeat in the worker registry; stale after 3 missed. */
+    workerHeartbeatSeconds: z.coerce.number().positive().max(3600).default(10),
     /** Loopback and allowlist rules for the URLs a spec names (see server/sources/source-policy.ts). */
     sourcePolicy: z
       .object({ allowLoopback: z.boolean(), allowedHosts: z.array(z.string()).nullable() })
@@ -114,6 +116,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     buildTimeoutMs: seconds(env.STAMPER_BUILD_TIMEOUT_SECONDS),
     stageTimeoutMs: seconds(env.STAMPER_STAGE_TIMEOUT_SECONDS),
     buildsPerMinute: env.STAMPER_BUILDS_PER_MINUTE,
+    workerHeartbeatSeconds: env.STAMPER_WORKER_HEARTBEAT_SECONDS,
     sourcePolicy: sourcePolicyFromEnvironment(env),
     preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
     standInUrl: env.STAMPER_STAND_IN_URL,

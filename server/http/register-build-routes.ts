@@ -8,6 +8,7 @@ import { metricsRoute } from './routes/metrics-route.ts';
 import { updateRoutes } from './routes/update-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { accessRoutes } from './routes/access-routes.ts';
+import { workerRoutes } from './routes/worker-routes.ts';
 import type { AccessRows } from '../store/access-rows.ts';
 import type { AuditRows } from '../store/audit-rows.ts';
 
@@ -35,6 +36,7 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
       await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor, audit });
     }
     await app.register(accessRoutes, { access, audit });
+    await app.register(workerRoutes, { store: system.store, audit });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });
   };
 }

@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newBuild, storeContract } from '../testing/store-contract.ts';
+import { newBuild, storeContract, type StoreLocation } from '../testing/store-contract.ts';
+import { workerRegistryContract } from '../testing/worker-registry-contract.ts';
 import { migrations } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
-storeContract('SQLite', async () => {
+async function freshSqlite(): Promise<StoreLocation> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-store-'));
   return { location: dataDir, open: () => SqliteStore.open(dataDir), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
-});
+}
+
+storeContract('SQLite', freshSqlite);
+workerRegistryContract('SQLite', freshSqlite);
 
 describe('SQLite store file', () => {
   let dataDir: string;

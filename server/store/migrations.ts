@@ -190,4 +190,17 @@ export const migrations: readonly string[] = [
     detail TEXT
   );
   `,
+  // 5: the worker registry: every executing process, its capacity, heartbeat and drain flag
+  `
+  CREATE TABLE workers (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    capacity INTEGER NOT NULL,
+    heartbeat_seconds REAL NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    draining INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
 ];

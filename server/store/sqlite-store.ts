@@ -7,6 +7,7 @@ import { buildsOnChannels, channelsOfBuild } from './channel-rows.ts';
 import { buildInputs, saveBuildUpdates, storedBuildUpdates, updateCounts } from './lineage-rows.ts';
 import { openDatabase, type SqliteDatabase } from './open-database.ts';
 import type { EventsCommitted, FinishDetails, Store } from './store.ts';
+import { WorkerRows, type WorkerRegistration } from './worker-rows.ts';
 
 /**
  * The embedded default: the synchronous SQLite build store (one file in the data dir)
@@ -15,9 +16,11 @@ import type { EventsCommitted, FinishDetails, Store } from './store.ts';
  */
 export class SqliteStore implements Store {
   readonly rows: BuildStore;
+  private readonly workers: WorkerRows;
 
   constructor(db: SqliteDatabase) {
     this.rows = new BuildStore(db);
+    this.workers = new WorkerRows(db);
   }
 
   static open(dataDir: string): SqliteStore {
@@ -118,6 +121,24 @@ export class SqliteStore implements Store {
   }
   async buildsOnChannels() {
     return buildsOnChannels(this.db);
+  }
+  async registerWorker(worker: WorkerRegistration) {
+    this.workers.register(worker);
+  }
+  async heartbeatWorker(id: string) {
+    return this.workers.heartbeat(id);
+  }
+  async deregisterWorker(id: string) {
+    this.workers.deregister(id);
+  }
+  async listWorkers() {
+    return this.workers.list();
+  }
+  async setWorkerDraining(id: string, draining: boolean) {
+    return this.workers.setDraining(id, draining);
+  }
+  async workerDraining(id: string) {
+    return this.workers.isDraining(id);
   }
   async watchEvents(_listener: EventsCommitted) {
     // one process writes and publishes in-process; readers poll for what workers on the same file wrote

@@ -5,8 +5,10 @@ import type { UpdateCounts } from '../../src/spec/build-api.ts';
 import type { BuildUpdates } from '../../src/spec/updates-api.ts';
 import type { ArtifactRow, BuildRow } from './build-rows.ts';
 import type { BuildFilters, NewBuild, RecordedArtifact, StoredBuild } from './build-store.ts';
+import type { WorkerRecord, WorkerRegistration } from './worker-rows.ts';
 
 export type { BuildFilters, NewBuild, RecordedArtifact, StoredBuild } from './build-store.ts';
+export type { WorkerRecord, WorkerRegistration } from './worker-rows.ts';
 
 export interface FinishDetails {
   error?: string;
@@ -68,6 +70,18 @@ export interface Store {
   channelsOfBuild(buildId: string): Promise<{ image: string; channel: string }[]>;
   /** Every build some channel points at: retention keeps them. */
   buildsOnChannels(): Promise<Set<string>>;
+
+  /** Records an executing process (or refreshes it when it registers again), its heartbeat now; a drain flag already set stays. */
+  registerWorker(worker: WorkerRegistration): Promise<void>;
+  /** Stamps the worker's heartbeat; false when it is not registered (removed meanwhile), so it registers again. */
+  heartbeatWorker(id: string): Promise<boolean>;
+  deregisterWorker(id: string): Promise<void>;
+  /** Every registered worker, oldest first, with the running builds it owns. */
+  listWorkers(): Promise<WorkerRecord[]>;
+  /** Sets or clears a worker's drain flag; false when no such worker is registered. */
+  setWorkerDraining(id: string, draining: boolean): Promise<boolean>;
+  /** Whether the worker was asked to claim nothing new. */
+  workerDraining(id: string): Promise<boolean>;
 
   /**
    * Calls `listener` with the seq range of events any process committed, as they commit.

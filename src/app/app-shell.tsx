@@ -4,7 +4,11 @@ import { buildRoutes } from '@/app/build-routes';
 import { AccountMenu } from '@/features/access/components/account-menu';
 import { SignInGate } from '@/features/access/components/sign-in-gate';
 
-const navItems = [{ path: '/', label: 'Designer' }, ...buildRoutes.flatMap((r) => (r.navLabel ? [{ path: r.path, label: r.navLabel }] : []))];
+const navItems = [
+  { path: '/', label: 'Designer' },
+  ...buildRoutes.flatMap((r) => (r.navLabel ? [{ path: r.path, label: r.navLabel }] : [])),
+  { path: '/workers', label: 'Workers' },
+];
 
 const isActive = (location: string, path: string) => (path === '/' ? location === '/' : location === path || location.startsWith(`${path}/`));
 

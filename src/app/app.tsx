@@ -18,6 +18,7 @@ const appRoutes: AppRoute[] = [
   ...buildRoutes,
   { path: '/audit', component: lazy(() => import('@/features/access/components/audit-log-page')) },
   { path: '/tokens', component: lazy(() => import('@/features/access/components/access-tokens-page')) },
+  { path: '/workers', component: lazy(() => import('@/features/workers/components/workers-page')) },
   { component: NotFoundRoute },
 ];
 

@@ -64,6 +64,9 @@ export const auditActions = [
   'token.create',
   'token.revoke',
   'role.assign',
+  'worker.drain',
+  'worker.resume',
+  'worker.forget',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { buildStates } from '../../../src/spec/build-events.ts';
 import { freeBytes } from '../../builds/disk-space.ts';
+import { workerStatus } from '../../builds/worker-status.ts';
+import type { Worker } from '../../../src/spec/workers-api.ts';
 import type { Store } from '../../store/store.ts';
 import { textResponse } from '../route-docs.ts';
 
@@ -37,6 +39,7 @@ export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { st
         '# TYPE stamper_running_builds gauge',
         `stamper_running_builds ${runningHere()}`,
       );
+      lines.push(...(await workerLines(store)));
       lines.push(
         "# HELP stamper_disk_free_bytes Free bytes on the data directory's file system.",
         '# TYPE stamper_disk_free_bytes gauge',
@@ -46,3 +49,21 @@ export const metricsRoute: FastifyPluginAsync<MetricsOptions> = async (app, { st
     },
   );
 };
+
+/** Per-worker gauges from the registry, so one scrape of any API process sees every worker. */
+async function workerLines(store: Store): Promise<string[]> {
+  const workers = (await store.listWorkers()).map(workerStatus);
+  const gauges = [
+    ['stamper_worker_capacity', 'Builds a worker runs at once.', (w: Worker) => w.capacity],
+    ['stamper_worker_running_builds', 'Builds a worker runs now.', (w: Worker) => w.running.length],
+    ['stamper_worker_heartbeat_age_seconds', "Seconds since a worker's last heartbeat.", (w: Worker) => w.secondsSinceHeartbeat],
+    ['stamper_worker_draining', '1 while a worker is drained (claims nothing new).', (w: Worker) => (w.draining ? 1 : 0)],
+    ['stamper_worker_stale', '1 when a worker missed several heartbeats.', (w: Worker) => (w.state === 'stale' ? 1 : 0)],
+  ] as const;
+  const lines: string[] = [];
+  for (const [name, help, value] of gauges) {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const worker of workers) lines.push(`${name}{worker="${escapeLabel(worker.id)}",host="${escapeLabel(worker.host)}"} ${value(worker)}`);
+  }
+  return lines;
+}

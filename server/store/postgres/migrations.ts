@@ -121,4 +121,17 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX channel_history_by_channel ON channel_history (image, channel, id);
   `,
+  // 2: the worker registry (SQLite migration 5): every executing process, its capacity, heartbeat and drain flag
+  `
+  CREATE TABLE workers (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    capacity INTEGER NOT NULL,
+    heartbeat_seconds DOUBLE PRECISION NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    draining INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../../testing/postgres.ts';
-import { storeContract } from '../../testing/store-contract.ts';
+import { storeContract, type StoreLocation } from '../../testing/store-contract.ts';
+import { workerRegistryContract } from '../../testing/worker-registry-contract.ts';
 import { postgresMigrations } from './migrations.ts';
 import { PostgresStore } from './postgres-store.ts';
 
@@ -18,11 +19,13 @@ describe.skipIf(missing !== null)('Postgres store', () => {
     await server?.stop();
   });
 
-  storeContract('Postgres', async () => {
+  const freshPostgres = async (): Promise<StoreLocation> => {
     // a database per test: every test starts from an empty, freshly migrated schema
     const url = await server.createDatabase(`contract_${(databases += 1)}`);
     return { location: url, open: () => new PostgresStore(url), cleanup: async () => undefined };
-  });
+  };
+  storeContract('Postgres', freshPostgres);
+  workerRegistryContract('Postgres', freshPostgres);
 
   it('migrates once when several processes start at the same moment', async () => {
     const url = await server.createDatabase('migrate_race');

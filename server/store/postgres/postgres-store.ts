@@ -7,6 +7,7 @@ import type { BuildUpdates } from '../../../src/spec/updates-api.ts';
 import { type ArtifactRow, type BuildRow, type StageRow, toStageRecord, toSummary } from '../build-rows.ts';
 import { inputsKey } from '../lineage-rows.ts';
 import type { BuildFilters, EventsCommitted, FinishDetails, NewBuild, RecordedArtifact, Store, StoredBuild } from '../store.ts';
+import { runningByOwner, toWorkerRecord, type WorkerRecord, type WorkerRegistration, type WorkerRow } from '../worker-rows.ts';
 import { projectEvent } from './event-projection.ts';
 import { migrate } from './migrate.ts';
 
@@ -16,6 +17,8 @@ const BUILD_COLUMNS = `id, build_key, name, state, kubernetes_version, release, 
 const ARTIFACT_COLUMNS = 'build_id, name, format, size_bytes::float8 AS size_bytes, sha256, path';
 
 const now = () => new Date().toISOString();
+/** The database's clock in the ISO-8601 form every stored timestamp has. */
+const POSTGRES_NOW = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The NOTIFY channel of committed events; the payload is "<build id> <first seq> <last seq>". */
 const EVENTS_CHANNEL = 'stamper_events';
@@ -361,6 +364,50 @@ export class PostgresStore implements Store {
   async buildsOnChannels(): Promise<Set<string>> {
     const rows = await this.query<{ build_id: string }>('SELECT DISTINCT build_id FROM channels');
     return new Set(rows.map((row) => row.build_id));
+  }
+
+  // Heartbeats are stamped and aged by the database's clock: the workers' host clocks need not agree.
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    await this.query(
+      `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining)
+       VALUES ($1, $2, $3, $4, $5, ${POSTGRES_NOW}, ${POSTGRES_NOW}, 0)
+       ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, capacity = excluded.capacity,
+         heartbeat_seconds = excluded.heartbeat_seconds, heartbeat_at = excluded.heartbeat_at`,
+      [worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds],
+    );
+  }
+
+  async heartbeatWorker(id: string): Promise<boolean> {
+    await this.migrated;
+    return (await this.pool.query(`UPDATE workers SET heartbeat_at = ${POSTGRES_NOW} WHERE id = $1`, [id])).rowCount === 1;
+  }
+
+  async deregisterWorker(id: string): Promise<void> {
+    await this.query('DELETE FROM workers WHERE id = $1', [id]);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    const rows = await this.query<WorkerRow>(
+      `SELECT id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining,
+         EXTRACT(EPOCH FROM clock_timestamp() - heartbeat_at::timestamptz)::float8 AS heartbeat_age
+       FROM workers ORDER BY started_at, id`,
+    );
+    const running = runningByOwner(
+      await this.query<{ owner: string; id: string }>(
+        `SELECT owner, id FROM builds WHERE state = 'running' AND owner IS NOT NULL ORDER BY created_at, ordinal`,
+      ),
+    );
+    return rows.map((row) => toWorkerRecord(row, running.get(row.id) ?? []));
+  }
+
+  async setWorkerDraining(id: string, draining: boolean): Promise<boolean> {
+    await this.migrated;
+    return (await this.pool.query('UPDATE workers SET draining = $1 WHERE id = $2', [draining ? 1 : 0, id])).rowCount === 1;
+  }
+
+  async workerDraining(id: string): Promise<boolean> {
+    const [row] = await this.query<{ draining: number }>('SELECT draining FROM workers WHERE id = $1', [id]);
+    return row?.draining === 1;
   }
 
   async watchEvents(listener: EventsCommitted): Promise<() => Promise<void>> {
