@@ -7,6 +7,7 @@ import { SqliteStore } from '../store/sqlite-store.ts';
 import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { injectLocal, testConfig } from '../testing/test-app.ts';
 import { getBuild, postBuild, scriptedApp, waitForState } from '../testing/test-builds.ts';
+import { waitFor } from '../testing/wait-for.ts';
 
 /**
  * The real server with the scripted lifecycle build: every decision (updates found,
@@ -59,16 +60,6 @@ const successorsOf = async (id: string) => {
   const rows = store.db.prepare('SELECT id FROM builds WHERE supersedes = ? ORDER BY rowid').all(id) as { id: string }[];
   return Promise.all(rows.map((row) => getBuild(ctx.app, row.id)));
 };
-
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('channel policies', () => {
   let first: string;

@@ -10,6 +10,7 @@ import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/bui
 import { workerListSchema, type Worker } from '../../src/spec/workers-api.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { scenarioSpec } from '../testing/test-builds.ts';
+import { waitFor } from '../testing/wait-for.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const serveScript = path.join(import.meta.dirname, '..', 'testing', 'serve-scripted.ts');
@@ -48,16 +49,6 @@ async function startWorker(databaseUrl: string): Promise<Started> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /**
  * An API-only process and two `stamper worker` processes, each with its own data dir, on one
@@ -109,7 +100,7 @@ describe.skipIf(missing !== null)('workers on Postgres, listed and drained throu
   };
 
   it('lists both workers (not the API-only process), holds queued builds while both are drained, and builds them on the one resumed', async () => {
-    const [one, two] = await Promise.all([until('first worker', () => workerOf(first)), until('second worker', () => workerOf(second))]);
+    const [one, two] = await Promise.all([waitFor('first worker', () => workerOf(first)), waitFor('second worker', () => workerOf(second))]);
     expect((await list()).map((w) => w.pid).sort()).toEqual([first.child.pid, second.child.pid].sort());
     expect([one.capacity, two.capacity, one.state, two.state]).toEqual([1, 1, 'active', 'active']);
 
@@ -123,16 +114,16 @@ describe.skipIf(missing !== null)('workers on Postgres, listed and drained throu
     for (const worker of [one, two]) expect(metrics).toContain(`stamper_worker_draining{worker="${worker.id}",host="${worker.host}"} 1`);
 
     expect((await post(one.id, 'resume')).status).toBe(200);
-    for (const id of waiting) await until(`${id} succeeded`, async () => ((await stateOf(id)) === 'succeeded' ? true : undefined));
+    for (const id of waiting) await waitFor(`${id} succeeded`, async () => ((await stateOf(id)) === 'succeeded' ? true : undefined));
     expect(await Promise.all(waiting.map(ownerOf))).toEqual([one.id, one.id]);
     expect((await workerOf(second))?.state).toBe('draining');
   });
 
   it('shows a worker killed with kill -9 as stale and forgets one stopped cleanly', async () => {
-    const killed = await until('second worker', () => workerOf(second));
+    const killed = await waitFor('second worker', () => workerOf(second));
     second.child.kill('SIGKILL');
-    await until('the killed worker stale', async () => ((await workerOf(second))?.state === 'stale' ? true : undefined));
-    const stopped = await until('first worker', () => workerOf(first));
+    await waitFor('the killed worker stale', async () => ((await workerOf(second))?.state === 'stale' ? true : undefined));
+    const stopped = await waitFor('first worker', () => workerOf(first));
     first.child.kill('SIGTERM');
     await new Promise((resolve) => first.child.once('exit', resolve));
     expect((await list()).map((w) => w.id)).toEqual([killed.id]);

@@ -14,6 +14,7 @@ import { scriptedRunner } from '../../testing/scripted-runner.ts';
 import { injectLocal, testConfig } from '../../testing/test-app.ts';
 import { SqliteStore } from '../../store/sqlite-store.ts';
 import { startServer, type RunningServer } from '../start-server.ts';
+import { waitFor } from '../../testing/wait-for.ts';
 
 const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const workerScript = path.join(import.meta.dirname, '..', '..', 'testing', 'worker-scripted.ts');
@@ -31,16 +32,6 @@ async function startWorker(dataDir: string, concurrency: number): Promise<ChildP
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('the workers API, with real worker processes on one data dir', () => {
   // API only: the server runs no builds, so it is no worker and every build below is a worker's
@@ -70,7 +61,7 @@ describe('the workers API, with real worker processes on one data dir', () => {
     return createBuildResponseSchema.parse(response.json()).build.id;
   };
   const stateOf = async (id: string): Promise<BuildState> => buildDetailSchema.parse((await call({ url: `/api/builds/${id}` })).json()).state;
-  const waitFor = (id: string, state: BuildState) => until(`${id} ${state}`, async () => ((await stateOf(id)) === state ? state : undefined));
+  const reachState = (id: string, state: BuildState) => waitFor(`${id} ${state}`, async () => ((await stateOf(id)) === state ? state : undefined));
   const drainUrl = (id: string, action: 'drain' | 'resume') => `/api/workers/${encodeURIComponent(id)}/${action}`;
 
   beforeAll(async () => {
@@ -88,10 +79,10 @@ describe('the workers API, with real worker processes on one data dir', () => {
     expect(await list(viewerToken)).toEqual([]);
     const child = await startWorker(config.dataDir, 2);
     workers.push(child);
-    const first = await until('the worker listed', () => workerOf(child));
+    const first = await waitFor('the worker listed', () => workerOf(child));
     expect(first).toMatchObject({ host: hostname(), capacity: 2, running: [], state: 'active', draining: false, heartbeatSeconds: HEARTBEAT_SECONDS });
     expect(first.id).toMatch(new RegExp(`^${hostname()}/${child.pid}/`));
-    await until('a later heartbeat', async () => {
+    await waitFor('a later heartbeat', async () => {
       const now = await workerOf(child);
       return now && Date.parse(now.lastHeartbeatAt) > Date.parse(first.lastHeartbeatAt) ? now : undefined;
     });
@@ -100,9 +91,9 @@ describe('the workers API, with real worker processes on one data dir', () => {
   it('drains a worker: it finishes what it runs, claims nothing while builds wait, and builds them once resumed', async () => {
     const child = workers[0];
     if (!child) throw new Error('no worker from the test before');
-    const worker = await until('the worker', () => workerOf(child));
+    const worker = await waitFor('the worker', () => workerOf(child));
     const long = await submit('stream', 140);
-    await waitFor(long, 'running');
+    await reachState(long, 'running');
     expect((await workerOf(child))?.running).toEqual([long]);
 
     expect((await call({ method: 'POST', url: drainUrl(worker.id, 'drain'), token: viewerToken })).statusCode).toBe(403);
@@ -111,7 +102,7 @@ describe('the workers API, with real worker processes on one data dir', () => {
     expect(workerSchema.parse(drained.json())).toMatchObject({ id: worker.id, draining: true, state: 'draining', running: [long] });
 
     const waiting = [await submit('quick', 141), await submit('quick', 142)];
-    await waitFor(long, 'succeeded');
+    await reachState(long, 'succeeded');
     // ten of the worker's polls (and heartbeats) with free capacity and work queued
     await sleep(1000);
     expect(await Promise.all(waiting.map(stateOf))).toEqual(['queued', 'queued']);
@@ -125,7 +116,7 @@ describe('the workers API, with real worker processes on one data dir', () => {
 
     const resumed = await call({ method: 'POST', url: drainUrl(worker.id, 'resume') });
     expect(workerSchema.parse(resumed.json())).toMatchObject({ draining: false, state: 'active' });
-    for (const id of waiting) await waitFor(id, 'succeeded');
+    for (const id of waiting) await reachState(id, 'succeeded');
 
     const audit = auditPageSchema.parse((await call({ url: '/api/audit' })).json());
     expect(audit.items.filter((entry) => entry.target === worker.id).map((entry) => entry.action)).toEqual(['worker.resume', 'worker.drain']);
@@ -136,9 +127,9 @@ describe('the workers API, with real worker processes on one data dir', () => {
     if (!clean) throw new Error('no worker from the test before');
     const killed = await startWorker(config.dataDir, 1);
     workers.push(killed);
-    await until('the second worker', () => workerOf(killed));
+    await waitFor('the second worker', () => workerOf(killed));
     killed.kill('SIGKILL');
-    const stale = await until('the killed worker stale', async () => {
+    const stale = await waitFor('the killed worker stale', async () => {
       const found = await workerOf(killed);
       return found?.state === 'stale' ? found : undefined;
     });
