@@ -93,15 +93,17 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
   app.post('/api/channels/:image/:channel', { config: { role: 'admin', doc: docs.promote } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const { buildId } = parseOrThrow(promoteBodySchema, request.body);
-    const moved = channels.promote(image, name, buildId, actorOf(request));
-    audit?.record(actorOf(request), 'channel.promote', `${image}/${name}`, `build ${buildId}`);
+    const who = actorOf(request);
+    const moved = channels.promote(image, name, buildId, who);
+    audit?.record(who, 'channel.promote', `${image}/${name}`, `build ${buildId}`);
     return moved;
   });
 
   app.post('/api/channels/:image/:channel/rollback', { config: { role: 'admin', doc: docs.rollback } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    const moved = channels.rollback(image, name, actorOf(request));
-    audit?.record(actorOf(request), 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
+    const who = actorOf(request);
+    const moved = channels.rollback(image, name, who);
+    audit?.record(who, 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
     return moved;
   });
 
