@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { ArtifactStorage } from '../artifact-storage/artifact-storage.ts';
 import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
 import type { BuildRow } from '../store/build-rows.ts';
@@ -23,6 +24,8 @@ export interface ExecutorOptions {
   buildTimeoutMs: number;
   stageTimeoutMs: number;
   retention: RetentionPolicy;
+  /** Where succeeded builds' files are published for download (object storage); unset: they stay in outDir only. */
+  artifactStorage?: ArtifactStorage;
   /** How often to look for work, cancels and dead owners written by other processes. */
   pollMs?: number;
   /** How often this process tells the worker registry it is alive (10 s by default). */
@@ -262,15 +265,24 @@ export class BuildExecutor {
   private async record(row: BuildRow, outcome: BuildOutcome, build: RunningBuild): Promise<void> {
     const { store } = this.options;
     const { outDir } = buildDirs(this.options.dataDir, row.id);
-    const stop = build.stop;
+    let stop = build.stop;
     if (!stop && outcome.status === 'succeeded') {
       const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
-      await store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
-      // Before the final state, so whoever sees "succeeded" sees retention already applied.
-      // A failed clean-up of old builds must not fail this one; the next success tries again.
-      await applyRetention(store, this.options.dataDir, this.options.retention, row.id).catch(() => undefined);
-      this.publish(row.id, await store.finish(row.id, 'succeeded'));
-      return;
+      // Published before "succeeded" is recorded, so whoever sees it can download from any replica; a failed upload fails the build.
+      const { artifactStorage } = this.options;
+      const unstored = await artifactStorage?.publish(row.id, artifacts).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      if (unstored === undefined) {
+        await store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
+        // Before the final state, so whoever sees "succeeded" sees retention already applied.
+        // A failed clean-up of old builds must not fail this one; the next success tries again.
+        await applyRetention(store, this.options.dataDir, this.options.retention, row.id, artifactStorage).catch(() => undefined);
+        this.publish(row.id, await store.finish(row.id, 'succeeded'));
+        return;
+      }
+      stop = { kind: 'failure', message: `the artifacts could not be stored: ${unstored}` };
     }
     await this.removeDir(row.id, outDir);
     if (stop?.kind === 'cancel') {

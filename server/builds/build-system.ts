@@ -1,4 +1,6 @@
 import type { NodeImage } from '../../src/spec/schema.ts';
+import type { ArtifactStorage } from '../artifact-storage/artifact-storage.ts';
+import { openArtifactStorage } from '../artifact-storage/open-artifact-storage.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
@@ -21,13 +23,15 @@ export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'artifactStorage'>>;
 
 export interface BuildSystem {
   store: Store;
   hub: EventHub;
   executor: BuildExecutor;
   service: BuildService;
+  /** Where downloads read succeeded builds' files: the data directory, or object storage (STAMPER_ARTIFACTS_URL). */
+  artifactStorage: ArtifactStorage;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
   /** Named pointers per image to verified builds, with stable URLs; still SQLite-only, so absent on Postgres. */
@@ -52,6 +56,7 @@ async function openSandbox(config: BuildSystemConfig) {
 export function createBuildSystem(config: BuildSystemConfig, options: { runner?: BuildRunner; pollMs?: number } = {}): BuildSystem {
   const store: Store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const hub = new EventHub();
+  const artifactStorage = openArtifactStorage(config);
   const warn = (message: string) => process.stderr.write(`stamper: ${message}\n`);
   // without it (the database unreachable for now) streams still get every event, by their poll
   const stopFanOut = fanOutCommittedEvents(store, hub, warn).catch((error: unknown) => {
@@ -70,6 +75,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     buildTimeoutMs: config.buildTimeoutMs,
     stageTimeoutMs: config.stageTimeoutMs,
     retention: { keepBuilds: config.keepBuilds, maxArtifactBytes: config.maxArtifactBytes },
+    artifactStorage,
     pollMs: options.pollMs,
     heartbeatMs: (config.workerHeartbeatSeconds ?? 10) * 1000,
   });
@@ -87,6 +93,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     hub,
     executor,
     service,
+    artifactStorage,
     updates,
     channels,
     policies,

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import type { ArtifactStorage } from '../artifact-storage/artifact-storage.ts';
 import type { Store } from '../store/store.ts';
 import { buildDirs } from './build-dirs.ts';
 
@@ -11,9 +12,11 @@ export interface RetentionPolicy {
  * Frees disk by deleting the artifacts of the oldest finished builds beyond the last N
  * or beyond the byte budget. History (rows, events, logs) stays, so the list still
  * shows what was built; pruned builds are no longer reused for the same build key.
- * Builds a channel points at are neither pruned nor counted.
+ * Builds a channel points at are neither pruned nor counted. Stored copies (object
+ * storage) go before the rows say so: a failure leaves the build listed with its
+ * artifacts, for the next round to try again.
  */
-export async function applyRetention(store: Store, dataDir: string, policy: RetentionPolicy, newest?: string): Promise<string[]> {
+export async function applyRetention(store: Store, dataDir: string, policy: RetentionPolicy, newest?: string, storage?: ArtifactStorage): Promise<string[]> {
   let kept = 0;
   let bytes = 0;
   const pruned: string[] = [];
@@ -28,6 +31,7 @@ export async function applyRetention(store: Store, dataDir: string, policy: Rete
       continue;
     }
     await rm(buildDirs(dataDir, build.id).outDir, { recursive: true, force: true });
+    await storage?.remove(build.id);
     await store.dropArtifacts(build.id, 'pruned');
     pruned.push(build.id);
   }

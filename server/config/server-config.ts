@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CONTAINERD_RELEASES_URL } from '../../src/spec/catalog.ts';
 import { DEFAULT_SOURCE_POLICY, sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
+import { artifactStorageConfigSchema, artifactStorageFromEnvironment } from './artifact-storage-config.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { oidcConfigSchema, oidcFromEnvironment } from './oidc-config.ts';
 
@@ -68,6 +69,8 @@ const configSchema = z
     updatesCheckHours: z.coerce.number().min(0).max(720).default(12),
     /** Browser sign-in with OpenID Connect; with it, roles and personal access tokens decide who does what. */
     oidc: oidcConfigSchema.optional(),
+    /** S3-compatible object storage for artifacts (STAMPER_ARTIFACTS_URL); unset: the data directory. */
+    artifactStorage: artifactStorageConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.host) && !config.token && !config.oidc) {
@@ -124,6 +127,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     containerdReleasesUrl: env.STAMPER_CONTAINERD_RELEASES_URL,
     updatesCheckHours: env.STAMPER_UPDATES_CHECK_HOURS,
     oidc: oidcFromEnvironment(env),
+    artifactStorage: artifactStorageFromEnvironment(env),
   };
 }
 

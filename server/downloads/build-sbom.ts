@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
 import type { SbomPackage } from '../../src/spec/build-api.ts';
+import type { StoredArtifact } from '../artifact-storage/artifact-storage.ts';
 import type { ArtifactRow } from '../store/build-rows.ts';
 import { spdxPackages } from './spdx-packages.ts';
 
@@ -18,12 +20,22 @@ export class SbomReadError extends Error {
   }
 }
 
-/** The installed packages listed in an SBOM file, which is read only when it is of a size to list. */
-export async function readSbomPackages(path: string): Promise<SbomPackage[]> {
-  if ((await stat(path)).size > MAX_SBOM_BYTES) throw new SbomReadError('sbom_too_large', 'the SBOM is too large to list');
+/** The SBOM's packages, its text read only when it is of a size to list. */
+async function packagesOf(size: number, read: () => Promise<string>): Promise<SbomPackage[]> {
+  if (size > MAX_SBOM_BYTES) throw new SbomReadError('sbom_too_large', 'the SBOM is too large to list');
   try {
-    return spdxPackages(await readFile(path, 'utf8'));
+    return spdxPackages(await read());
   } catch {
     throw new SbomReadError('bad_sbom', 'the SBOM could not be read as SPDX JSON');
   }
+}
+
+/** The installed packages listed in an SBOM file on this machine's disk. */
+export async function readSbomPackages(path: string): Promise<SbomPackage[]> {
+  return packagesOf((await stat(path)).size, () => readFile(path, 'utf8'));
+}
+
+/** The installed packages listed in an SBOM wherever the artifact storage keeps it. */
+export async function readStoredSbomPackages(stored: StoredArtifact): Promise<SbomPackage[]> {
+  return packagesOf(stored.size, async () => text(await stored.read()));
 }

@@ -26,14 +26,27 @@ export interface BuildRouteSettings {
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {
   return async (app: FastifyInstance): Promise<void> => {
     const { access, audit } = settings;
-    await app.register(buildRoutes, { service: system.service, buildsPerMinute: settings.buildsPerMinute, preflight: settings.preflight, access, audit });
+    await app.register(buildRoutes, {
+      service: system.service,
+      artifactStorage: system.artifactStorage,
+      buildsPerMinute: settings.buildsPerMinute,
+      preflight: settings.preflight,
+      access,
+      audit,
+    });
     await app.register(buildEventsRoute, { store: system.store, hub: system.hub, heartbeatMs: settings.heartbeatMs });
-    await app.register(artifactRoutes, { store: system.store, dataDir: settings.dataDir });
+    await app.register(artifactRoutes, { store: system.store, artifactStorage: system.artifactStorage });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
     // channels are SQLite-only for now: a Postgres deployment has no channel routes (404)
     if (system.channels && system.policies) {
-      await app.register(channelRoutes, { channels: system.channels, policies: system.policies, dataDir: settings.dataDir, actor: settings.actor, audit });
+      await app.register(channelRoutes, {
+        channels: system.channels,
+        policies: system.policies,
+        artifactStorage: system.artifactStorage,
+        actor: settings.actor,
+        audit,
+      });
     }
     await app.register(accessRoutes, { access, audit });
     await app.register(workerRoutes, { store: system.store, audit });

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { SbomPackage } from '../../../src/spec/build-api.ts';
+import type { ArtifactStorage } from '../../artifact-storage/artifact-storage.ts';
 import { serveArtifact } from '../../downloads/serve-artifact.ts';
-import { SbomReadError, readSbomPackages, sbomArtifact } from '../../downloads/build-sbom.ts';
-import { buildDirs, isInside } from '../../builds/build-dirs.ts';
+import { SbomReadError, readStoredSbomPackages, sbomArtifact } from '../../downloads/build-sbom.ts';
 import type { Store } from '../../store/store.ts';
 import { sbomPackagesSchema } from '../api-schemas.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -12,7 +12,8 @@ import { parseOrThrow } from './build-routes.ts';
 
 export interface ArtifactRoutesOptions {
   store: Store;
-  dataDir: string;
+  /** The data directory (the default) or object storage; it also decides which recorded paths may be served. */
+  artifactStorage: ArtifactStorage;
 }
 
 const artifactParams = z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(255) });
@@ -23,6 +24,7 @@ const downloadDoc: RouteDoc = {
   headers: z.object({ Range: z.string().optional(), 'If-None-Match': z.string().optional() }),
   responses: {
     200: { description: 'The file' },
+    302: { description: 'With STAMPER_ARTIFACTS_DOWNLOAD=presigned: a short-lived URL of the object' },
     206: { description: 'A byte range' },
     304: { description: 'Not modified' },
     404: errorResponse('Unknown artifact'),
@@ -37,16 +39,17 @@ const sbomDoc: RouteDoc = {
 
 /**
  * Downloads. The name in the URL is only a key into the build's recorded artifacts;
- * the file path comes from the database and must lie inside the build's output
- * directory, so no request can name a file of its own choosing.
+ * where its bytes are is the artifact storage's to say (on local disk the recorded
+ * path must lie inside the build's output directory), so no request can name a file
+ * of its own choosing.
  */
-export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (app, { store, dataDir }) => {
+export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (app, { store, artifactStorage }) => {
   const recorded = async (id: string, name: string) => {
     const build = await store.getRow(id);
     if (!build || build.deleted) throw notFound('build');
     const artifact = await store.artifact(id, name);
-    if (!artifact?.path || !isInside(buildDirs(dataDir, id).outDir, artifact.path)) throw notFound('artifact');
-    return { ...artifact, path: artifact.path };
+    if (!artifact?.path) throw notFound('artifact');
+    return artifact;
   };
 
   app.route({
@@ -55,7 +58,7 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
     config: { role: 'viewer', doc: downloadDoc },
     handler: async (request, reply) => {
       const { id, name } = parseOrThrow(artifactParams, request.params);
-      return serveArtifact(request, reply, await recorded(id, name));
+      return serveArtifact(request, reply, artifactStorage, await recorded(id, name));
     },
   });
 
@@ -64,9 +67,10 @@ export const artifactRoutes: FastifyPluginAsync<ArtifactRoutesOptions> = async (
     if (!(await store.getRow(id))) throw notFound('build');
     const spdx = sbomArtifact(await store.artifacts(id));
     if (!spdx) throw new HttpError(404, 'no_sbom', 'this build has no SBOM');
-    const { path } = await recorded(id, spdx.name);
+    const stored = await artifactStorage.open(await recorded(id, spdx.name));
+    if (!stored) throw notFound('artifact');
     try {
-      return await readSbomPackages(path);
+      return await readStoredSbomPackages(stored);
     } catch (error) {
       if (error instanceof SbomReadError) throw new HttpError(error.code === 'sbom_too_large' ? 413 : 422, error.code, error.message);
       throw error;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildDetailSchema, buildListSchema, createBuildResponseSchema, type CreateBuildResponse } from '../../../src/spec/build-api.ts';
 import { buildStates, type BuildEvent } from '../../../src/spec/build-events.ts';
 import { skipPreflightQuerySchema } from '../../../src/spec/preflight-api.ts';
+import type { ArtifactStorage } from '../../artifact-storage/artifact-storage.ts';
 import type { BuildService } from '../../builds/build-service.ts';
 import { requireValidSpec, type ValidSpec } from '../../specs/check-spec-text.ts';
 import { toBuildDetail } from '../build-detail.ts';
@@ -20,6 +21,8 @@ import type { FastifyRequest } from 'fastify';
 
 export interface BuildRoutesOptions {
   service: BuildService;
+  /** Where a deleted build's stored files are removed from (object storage; nothing more on local disk). */
+  artifactStorage?: ArtifactStorage;
   buildsPerMinute: number;
   /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
   preflight?: (checked: ValidSpec, query: unknown) => Promise<void>;
@@ -131,7 +134,7 @@ function logLine(event: BuildEvent): string | null {
   }
 }
 
-export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, buildsPerMinute, preflight, access, audit }) => {
+export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, { service, artifactStorage, buildsPerMinute, preflight, access, audit }) => {
   acceptSpecText(app);
   const rateLimit = { max: buildsPerMinute, timeWindow: '1 minute' };
   const shown = (request: FastifyRequest, build: StoredBuild) => shownTo(request, access, toBuildDetail(build));
@@ -201,6 +204,15 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     await service.detail(id);
     requireOwnerOrAdmin(request, access, id);
     const removed = await service.remove(id);
+    // after the service's checks (active, on a channel); deleting again finishes what a failure left
+    await artifactStorage?.remove(id).catch((error: unknown) => {
+      request.log.error({ err: error }, 'removing a deleted build from the artifact storage failed');
+      throw new HttpError(
+        502,
+        'artifact_storage_failed',
+        'the build is deleted, but its files could not all be removed from the artifact storage: delete it again',
+      );
+    });
     record(request, 'build.delete', id);
     return shown(request, removed);
   });

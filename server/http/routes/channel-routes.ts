@@ -9,7 +9,7 @@ import {
   promoteBodySchema,
 } from '../../../src/spec/channels-api.ts';
 import type { ChannelPolicies } from '../../channels/channel-policies.ts';
-import { buildDirs, isInside } from '../../builds/build-dirs.ts';
+import type { ArtifactStorage } from '../../artifact-storage/artifact-storage.ts';
 import type { ChannelService } from '../../channels/channel-service.ts';
 import { serveArtifact } from '../../downloads/serve-artifact.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -22,7 +22,8 @@ import { actorLabel } from '../../access/principal.ts';
 export interface ChannelRoutesOptions {
   channels: ChannelService;
   policies: ChannelPolicies;
-  dataDir: string;
+  /** Where the builds' files are: the data directory or object storage. */
+  artifactStorage: ArtifactStorage;
   /** Who the history names for a move when the caller is not known by name (a server without the request guard). */
   actor: string;
   /** Promotions and rollbacks are audited. */
@@ -80,7 +81,7 @@ const docs = {
 } satisfies Record<string, RouteDoc>;
 
 /** Stable URLs for consumers (a CI job, an ORC Image) that follow a channel as it moves. */
-export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, dataDir, actor, audit }) => {
+export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, artifactStorage, actor, audit }) => {
   // The caller by name: the local user, the token holder, a token's or a signed-in user's name.
   const actorOf = (request: FastifyRequest) => actorLabel(request.principal, actor);
   app.get('/api/channels', { config: { role: 'viewer', doc: docs.list } }, async () => channels.list());
@@ -149,11 +150,11 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
     config: { role: 'viewer', doc: docs.artifact },
     handler: async (request, reply) => {
       const { image, channel: name, name: file } = parseOrThrow(artifactParams, request.params);
-      const { buildId, artifact } = channels.artifact(image, name, file);
-      // the name is only a key into the build's recorded files; the path must lie in its output directory
-      if (!artifact?.path || !isInside(buildDirs(dataDir, buildId).outDir, artifact.path)) throw notFound('artifact');
+      const { artifact } = channels.artifact(image, name, file);
+      // the name is only a key into the build's recorded files; the storage checks where the bytes may come from
+      if (!artifact?.path) throw notFound('artifact');
       // no-cache (set by serveArtifact) matters here: the channel moves, the ETag (the file's SHA-256) says whether the file did
-      return serveArtifact(request, reply, { ...artifact, path: artifact.path });
+      return serveArtifact(request, reply, artifactStorage, artifact);
     },
   });
 };
