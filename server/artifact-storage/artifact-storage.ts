@@ -23,6 +23,11 @@ export interface StoredArtifact {
 export interface ArtifactStorage {
   /** For the operator's start-up line. */
   readonly description: string;
+  /**
+   * True when published files live elsewhere (object storage): the builder's copies go
+   * once published, so no disk keeps what another process later prunes or deletes.
+   */
+  readonly remote: boolean;
   /** Makes a succeeded build's files readable where downloads look; throws (and leaves nothing half-stored) when it cannot. */
   publish(buildId: string, artifacts: readonly RecordedArtifact[]): Promise<void>;
   /**

@@ -12,6 +12,7 @@ import type { ArtifactStorage, StoredArtifact } from './artifact-storage.ts';
  */
 export class LocalArtifactStorage implements ArtifactStorage {
   readonly description: string;
+  readonly remote = false;
 
   constructor(private readonly dataDir: string) {
     this.description = `artifacts are kept in ${buildDirs(dataDir, '').outDir}`;

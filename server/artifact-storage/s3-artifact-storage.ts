@@ -45,6 +45,7 @@ function describe(error: unknown): string {
  */
 export class S3ArtifactStorage implements ArtifactStorage {
   readonly description: string;
+  readonly remote = true;
   readonly redirect?: (artifact: ArtifactRow) => Promise<string>;
   /** Readable so tests can watch which requests go out. */
   readonly client: S3Client;

@@ -275,6 +275,7 @@ export class BuildExecutor {
         (error: unknown) => (error instanceof Error ? error.message : String(error)),
       );
       if (unstored === undefined) {
+        if (artifactStorage?.remote) await this.removeDir(row.id, outDir);
         await store.recordArtifactPaths(row.id, artifacts satisfies RecordedArtifact[]);
         // Before the final state, so whoever sees "succeeded" sees retention already applied.
         // A failed clean-up of old builds must not fail this one; the next success tries again.

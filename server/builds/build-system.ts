@@ -82,7 +82,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
-  const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
+  const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, artifactStorage, policy });
   // channels and their policies are still SQLite-only: they read their own tables synchronously
   const sqliteRows = store instanceof SqliteStore ? store.rows : undefined;
   const channels = sqliteRows ? new ChannelService(sqliteRows) : undefined;

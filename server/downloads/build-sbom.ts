@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { SbomPackage } from '../../src/spec/build-api.ts';
 import type { StoredArtifact } from '../artifact-storage/artifact-storage.ts';
@@ -28,11 +27,6 @@ async function packagesOf(size: number, read: () => Promise<string>): Promise<Sb
   } catch {
     throw new SbomReadError('bad_sbom', 'the SBOM could not be read as SPDX JSON');
   }
-}
-
-/** The installed packages listed in an SBOM file on this machine's disk. */
-export async function readSbomPackages(path: string): Promise<SbomPackage[]> {
-  return packagesOf((await stat(path)).size, () => readFile(path, 'utf8'));
 }
 
 /** The installed packages listed in an SBOM wherever the artifact storage keeps it. */

@@ -1,7 +1,8 @@
 import type { AptInput } from '../../src/spec/build-inputs.ts';
 import type { BuildUpdates } from '../../src/spec/updates-api.ts';
-import { buildDirs, isInside } from '../builds/build-dirs.ts';
-import { SbomReadError, readSbomPackages, sbomArtifact } from '../downloads/build-sbom.ts';
+import type { ArtifactStorage } from '../artifact-storage/artifact-storage.ts';
+import { LocalArtifactStorage } from '../artifact-storage/local-artifact-storage.ts';
+import { SbomReadError, readStoredSbomPackages, sbomArtifact } from '../downloads/build-sbom.ts';
 import type { SourcePolicy } from '../sources/source-policy.ts';
 import type { Store } from '../store/store.ts';
 import { packageUpdates, type SuiteNow } from './package-updates.ts';
@@ -22,6 +23,8 @@ export class UpdatesError extends Error {
 export interface BuildUpdatesOptions {
   store: Store;
   dataDir: string;
+  /** Where the SBOMs are (object storage on scale-out); the data directory when unset. */
+  artifactStorage?: ArtifactStorage;
   policy: SourcePolicy;
   /** Tests count or replace the index reads. */
   fetchVersions?: (suite: AptInput, options: SuiteFetchOptions) => Promise<SuiteVersions>;
@@ -95,12 +98,11 @@ export class BuildUpdatesChecker {
   }
 
   private async sbomPackages(buildId: string) {
-    const { store, dataDir } = this.options;
+    const { store, dataDir, artifactStorage = new LocalArtifactStorage(dataDir) } = this.options;
     const sbom = sbomArtifact(await store.artifacts(buildId));
-    if (!sbom?.path || !isInside(buildDirs(dataDir, buildId).outDir, sbom.path)) {
-      throw new UpdatesError('not_checkable', `build ${buildId} has no SBOM to compare`);
-    }
-    return readSbomPackages(sbom.path).catch((error: unknown) => {
+    const stored = sbom?.path ? await artifactStorage.open(sbom) : undefined;
+    if (!stored) throw new UpdatesError('not_checkable', `build ${buildId} has no SBOM to compare`);
+    return readStoredSbomPackages(stored).catch((error: unknown) => {
       throw error instanceof SbomReadError ? new UpdatesError('not_checkable', `build ${buildId}: ${error.message}`) : error;
     });
   }
