@@ -84,6 +84,13 @@ describe('downloads from S3 through the API (proxy)', () => {
     expect((response.json() as { name: string }[]).map((p) => p.name)).toEqual(['bash', 'kubelet']);
   });
 
+  it('reads the SBOM for the updates check from the bucket', async () => {
+    const response = await injectLocal(ctx.app, { url: `/api/builds/${id}/updates` });
+    // the scripted build records no apt sources: that refusal comes only after the SBOM was read
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'not_checkable', message: expect.stringContaining('recorded no apt sources') });
+  });
+
   it('removes the objects of a deleted build, after which the download is a 404', async () => {
     const removed = await injectLocal(ctx.app, { url: `/api/builds/${id}`, method: 'DELETE' });
     expect(removed.statusCode).toBe(200);
