@@ -12,6 +12,8 @@ import { recoverAbandonedBuilds } from './recover-builds.ts';
 import { removeBuildDir } from './remove-build-dir.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { WorkerPresence } from './worker-presence.ts';
+import type { BuildLease, BuildQueue } from './queue/build-queue.ts';
+import { RowQueue } from './queue/row-queue.ts';
 
 export interface ExecutorOptions {
   store: Store;
@@ -26,6 +28,8 @@ export interface ExecutorOptions {
   retention: RetentionPolicy;
   /** Where succeeded builds' files are published for download (object storage); unset: they stay in outDir only. */
   artifactStorage?: ArtifactStorage;
+  /** Where builds are claimed from; the store's queued rows by default (SQLite, one host). */
+  queue?: BuildQueue;
   /** How often to look for work, cancels and dead owners written by other processes. */
   pollMs?: number;
   /** How often this process tells the worker registry it is alive (10 s by default). */
@@ -35,9 +39,10 @@ export interface ExecutorOptions {
 }
 
 /** Why the service ended a build itself; `failure` covers timeouts and events it could not store. */
-type StopReason = { kind: 'cancel' } | { kind: 'failure'; message: string } | { kind: 'shutdown' };
+type StopReason = { kind: 'cancel' } | { kind: 'failure'; message: string } | { kind: 'shutdown' } | { kind: 'lease-lost'; message: string };
 
 interface RunningBuild {
+  lease: BuildLease;
   /** Unset until the build process started (directories are made first). */
   handle?: BuildHandle;
   stop?: StopReason;
@@ -63,8 +68,10 @@ export class BuildExecutor {
   private wakeAgain = false;
   /** Only a process that runs builds is a worker; an API-only one (concurrency 0) is not listed. */
   private readonly presence: WorkerPresence | undefined;
+  private readonly queue: BuildQueue;
 
   constructor(private readonly options: ExecutorOptions) {
+    this.queue = options.queue ?? new RowQueue(options.store);
     if (options.concurrency > 0) {
       this.presence = new WorkerPresence({
         store: options.store,
@@ -78,6 +85,7 @@ export class BuildExecutor {
 
   /** Resolves once builds abandoned by dead processes are recorded as interrupted. */
   async start(): Promise<void> {
+    await this.queue.start();
     // registered before the first claim, so a drain can name this worker from its first build on
     await this.presence?.start();
     // Not unref'd: a worker has nothing else keeping its process alive.
@@ -113,11 +121,11 @@ export class BuildExecutor {
     while (!this.stopped && this.running.size < this.options.concurrency) {
       // drained by an admin: finish what runs, take nothing new; asked before every claim, so a drain holds from the next one
       if (await this.options.store.workerDraining(this.options.owner)) return;
-      const claimed = await this.options.store.claimNextQueued(this.options.owner);
+      const claimed = await this.queue.claim(this.options.owner);
       if (!claimed) return;
       this.options.hub.publish(claimed.row.id, claimed.events);
       // launched even when stop() came meanwhile: the build is claimed, and stop() ends it as interrupted
-      this.launch(claimed.row);
+      this.launch(claimed.row, claimed.lease);
     }
   }
 
@@ -136,6 +144,9 @@ export class BuildExecutor {
     await this.waking;
     for (const id of this.running.keys()) this.stopBuild(id, { kind: 'shutdown' });
     await Promise.all([...this.finishing, this.recovering]);
+    await this.queue
+      .stop()
+      .catch((error: unknown) => this.warn(`could not stop the build queue cleanly: ${error instanceof Error ? error.message : String(error)}`));
     // a clean shutdown leaves no entry behind; only a process that died shows as stale
     await this.presence
       ?.stop()
@@ -157,6 +168,8 @@ export class BuildExecutor {
 
   /** One recovery at a time: removing a killed build's tree can take longer than a poll. */
   private recover(): Promise<void> {
+    // elsewhere a lapsed queue lease, not a pid, tells that a build's worker died (server/builds/queue/)
+    if (!this.queue.recoversByPid) return Promise.resolve();
     this.recovering ??= recoverAbandonedBuilds(this.options.store, this.options.hub, this.options.dataDir, this.options.owner, this.warn)
       .then(
         () => undefined,
@@ -181,19 +194,30 @@ export class BuildExecutor {
 
   private stopBuild(buildId: string, reason: StopReason): void {
     const build = this.running.get(buildId);
-    if (!build || build.stop) return;
+    // a lost lease overrides any other reason: this worker may no longer record the build at all
+    if (!build || (build.stop && reason.kind !== 'lease-lost')) return;
     build.stop = reason;
     build.handle?.terminate();
   }
 
-  private launch(row: BuildRow): void {
+  private launch(row: BuildRow, lease: BuildLease): void {
     // Registered before any await, so stop() and cancel() see the build from the moment it is claimed.
-    this.running.set(row.id, { currentStage: null, appended: Promise.resolve() });
-    const finished = this.execute(row).catch(async (error: unknown) => {
-      // Never leave a build in "running" because of a bug here.
-      const message = error instanceof Error ? error.message : String(error);
-      this.publish(row.id, await this.options.store.finish(row.id, 'failed', { error: `internal error: ${message}` }));
+    const build: RunningBuild = { lease, currentStage: null, appended: Promise.resolve() };
+    this.running.set(row.id, build);
+    lease.onLost((message) => {
+      // another worker may take the build from now on: nothing more of it is written from here
+      build.broken = true;
+      this.warn(`build ${row.id}: ${message}`);
+      this.stopBuild(row.id, { kind: 'lease-lost', message });
     });
+    const finished = this.execute(row)
+      .catch(async (error: unknown) => {
+        if (build.stop?.kind === 'lease-lost') return;
+        // Never leave a build in "running" because of a bug here.
+        const message = error instanceof Error ? error.message : String(error);
+        this.publish(row.id, await this.options.store.finish(row.id, 'failed', { error: `internal error: ${message}` }));
+      })
+      .finally(() => lease.release());
     this.finishing.add(finished);
     void finished.finally(() => {
       this.finishing.delete(finished);
@@ -266,6 +290,11 @@ export class BuildExecutor {
     const { store } = this.options;
     const { outDir } = buildDirs(this.options.dataDir, row.id);
     let stop = build.stop;
+    if (stop?.kind === 'lease-lost') {
+      // the build is the queue's again; whoever handles the lapsed lease records it
+      await this.removeDir(row.id, outDir);
+      return;
+    }
     if (!stop && outcome.status === 'succeeded') {
       const artifacts = outcome.artifacts.filter((a) => isInside(outDir, a.path) && !a.name.includes('/'));
       // Published before "succeeded" is recorded, so whoever sees it can download from any replica; a failed upload fails the build.

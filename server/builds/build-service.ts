@@ -7,6 +7,7 @@ import type { ValidSpec } from '../specs/check-spec-text.ts';
 import type { BuildFilters, Store, StoredBuild } from '../store/store.ts';
 import { buildDirs } from './build-dirs.ts';
 import type { BuildExecutor } from './build-executor.ts';
+import type { BuildQueue } from './queue/build-queue.ts';
 import { freeBytes } from './disk-space.ts';
 import type { EventHub } from './event-hub.ts';
 import { notFound, ServiceError } from './service-error.ts';
@@ -16,6 +17,8 @@ export interface BuildServiceOptions {
   store: Store;
   hub: EventHub;
   executor: BuildExecutor;
+  /** Offers each new build to the workers (a no-op where the queued rows are the queue). */
+  queue?: BuildQueue;
   dataDir: string;
   minFreeBytes: number;
   /** Reads the sources' state now, to tell a reused build whose inputs moved on. */
@@ -73,15 +76,17 @@ export class BuildService {
     return { ok: true, spec, specYaml: row.spec_yaml, buildKey: row.build_key, issues: [] };
   }
 
-  async retry(id: string): Promise<{ build: StoredBuild; reused: boolean }> {
+  /** `attempt` counts the builds of this spec after lost workers (the queue's retry policy); 1 for a user's retry. */
+  async retry(id: string, attempt = 1): Promise<{ build: StoredBuild; reused: boolean }> {
     const { spec, specYaml, buildKey } = await this.retryableSpec(id);
-    return this.submit({ buildKey, spec, specYaml, retryOf: id }, false);
+    return this.submit({ buildKey, spec, specYaml, retryOf: id }, false, false, attempt);
   }
 
   private async submit(
     request: { buildKey: string; spec: NodeImage; specYaml: string; retryOf?: string; supersedes?: string },
     forced: boolean,
     successor = false,
+    attempt = 1,
   ): Promise<SubmitResult> {
     const { store } = this.options;
     let input = request;
@@ -104,8 +109,22 @@ export class BuildService {
     }
     const created = await store.createOrReuse({ ...input, stages: planStages(input.spec).map((planned) => planned.name) }, force);
     this.options.hub.publish(created.row.id, created.events);
-    if (!created.reused) this.options.executor.wake();
+    if (!created.reused) {
+      await this.offer(created.row.id, attempt);
+      this.options.executor.wake();
+    }
     return { build: await this.detail(created.row.id), reused: created.reused };
+  }
+
+  /** A build the queue did not take would wait forever: it is recorded failed and the submitter told. */
+  private async offer(buildId: string, attempt: number): Promise<void> {
+    try {
+      await this.options.queue?.enqueue(buildId, attempt);
+    } catch (error) {
+      const message = `the build queue did not take the build: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.hub.publish(buildId, await this.options.store.finish(buildId, 'failed', { error: message }));
+      throw new ServiceError('queue_unavailable', message);
+    }
   }
 
   async detail(id: string): Promise<StoredBuild> {

@@ -18,12 +18,15 @@ import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './proces
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 import { ChannelService } from '../channels/channel-service.ts';
 import { ChannelPolicies } from '../channels/channel-policies.ts';
+import { handleLostBuilds } from './queue/lost-builds.ts';
+import { openBuildQueue } from './queue/open-build-queue.ts';
+import { PgBossQueue } from './queue/pg-boss-queue.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'artifactStorage'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'artifactStorage' | 'buildRetries'>>;
 
 export interface BuildSystem {
   store: Store;
@@ -64,11 +67,14 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     return async () => undefined;
   });
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
+  const owner = currentOwner();
+  const queue = openBuildQueue(config, store, warn);
   const executor = new BuildExecutor({
     store,
     hub,
     runner,
-    owner: currentOwner(),
+    queue,
+    owner,
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
     concurrency: config.concurrency,
@@ -81,7 +87,20 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   });
   const policy = config.sourcePolicy ?? sourcePolicyFromEnvironment(process.env);
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
-  const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
+  const service = new BuildService({ store, hub, executor, queue, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
+  if (queue instanceof PgBossQueue) {
+    queue.handleLost(
+      handleLostBuilds({
+        store,
+        hub,
+        retries: config.buildRetries ?? 1,
+        recoverer: owner,
+        retry: async (id, attempt) => (await service.retry(id, attempt)).build.id,
+        enqueue: (id, attempt) => queue.enqueue(id, attempt),
+        warn,
+      }),
+    );
+  }
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, artifactStorage, policy });
   // channels and their policies are still SQLite-only: they read their own tables synchronously
   const sqliteRows = store instanceof SqliteStore ? store.rows : undefined;

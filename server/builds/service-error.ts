@@ -17,7 +17,8 @@ export type ServiceErrorCode =
   | 'not_rebuildable'
   | 'not_verified'
   | 'nothing_to_roll_back'
-  | 'on_channel';
+  | 'on_channel'
+  | 'queue_unavailable';
 
 export class ServiceError extends Error {
   override name = 'ServiceError';

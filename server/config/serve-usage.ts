@@ -15,7 +15,10 @@ const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database,
                        STAMPER_BUILD_TIMEOUT_SECONDS  a build's time limit (default 14400)
                        STAMPER_STAGE_TIMEOUT_SECONDS  one stage's time limit (default 7200)
                        STAMPER_WORKER_HEARTBEAT_SECONDS  how often a process that builds stamps its heartbeat in
-                                                the worker registry (default 10; stale after 3 missed)
+                                                the worker registry (default 10; stale after 3 missed); on
+                                                Postgres a build's queue lease lapses after 3 missed (at least 10 s)
+                       STAMPER_BUILD_RETRIES    Postgres: times a build whose worker died is built again on another
+                                                worker (default 1; 0 = only recorded interrupted)
                        STAMPER_ALLOW_LOOPBACK_SOURCES=1  let specs name loopback sources (default: refused;
                                                 link-local and cloud metadata addresses are always refused)
                        STAMPER_SOURCE_HOSTS     only these source hosts, comma-separated (default: any); the

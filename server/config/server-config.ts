@@ -53,6 +53,8 @@ const configSchema = z
     buildsPerMinute: positiveInt.default(20),
     /** How often a process that runs builds stamps its heartbeat in the worker registry; stale after 3 missed. */
     workerHeartbeatSeconds: z.coerce.number().positive().max(3600).default(10),
+    /** Postgres only: how many more times a build whose worker died (its lease lapsed) is built again on another worker. */
+    buildRetries: z.coerce.number().int().min(0).max(5).default(1),
     /** Loopback and allowlist rules for the URLs a spec names (see server/sources/source-policy.ts). */
     sourcePolicy: z
       .object({ allowLoopback: z.boolean(), allowedHosts: z.array(z.string()).nullable() })
@@ -120,6 +122,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     stageTimeoutMs: seconds(env.STAMPER_STAGE_TIMEOUT_SECONDS),
     buildsPerMinute: env.STAMPER_BUILDS_PER_MINUTE,
     workerHeartbeatSeconds: env.STAMPER_WORKER_HEARTBEAT_SECONDS,
+    buildRetries: env.STAMPER_BUILD_RETRIES,
     sourcePolicy: sourcePolicyFromEnvironment(env),
     preflight: env.STAMPER_PREFLIGHT === undefined ? undefined : !/^(0|false|no|off)$/i.test(env.STAMPER_PREFLIGHT),
     standInUrl: env.STAMPER_STAND_IN_URL,

@@ -14,4 +14,5 @@ export const serviceErrorStatus: Record<ServiceErrorCode, number> = {
   not_verified: 409,
   nothing_to_roll_back: 409,
   on_channel: 409,
+  queue_unavailable: 503,
 };

@@ -214,11 +214,14 @@ export class BuildStore {
     }
   }
 
-  /** Takes the oldest queued build for `owner`; atomic across processes sharing the file. */
-  claimNextQueued(owner: string): { row: BuildRow; events: BuildEvent[] } | undefined {
+  /** Takes the oldest queued build (or `buildId`, if still queued) for `owner`; atomic across processes sharing the file. */
+  claimNextQueued(owner: string, buildId?: string): { row: BuildRow; events: BuildEvent[] } | undefined {
     const claim = this.db.transaction(() => {
-      const next = this.db.prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, rowid LIMIT 1`).get() as
-        { id: string } | undefined;
+      const next = (
+        buildId === undefined
+          ? this.db.prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, rowid LIMIT 1`).get()
+          : this.db.prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 AND id = ?`).get(buildId)
+      ) as { id: string } | undefined;
       if (!next) return undefined;
       this.db.prepare('UPDATE builds SET owner = ?, pid = NULL, pgid = NULL WHERE id = ?').run(owner, next.id);
       const events = this.appendInTransaction(next.id, [{ type: 'state', state: 'running' }]);

@@ -53,8 +53,8 @@ export class SqliteStore implements Store {
   async eventsAfter(buildId: string, after: number, limit?: number) {
     return this.rows.eventsAfter(buildId, after, limit);
   }
-  async claimNextQueued(owner: string) {
-    return this.rows.claimNextQueued(owner);
+  async claimNextQueued(owner: string, buildId?: string) {
+    return this.rows.claimNextQueued(owner, buildId);
   }
   async claimForRecovery(buildId: string, deadOwner: string | null, recoverer: string | null) {
     return this.rows.claimForRecovery(buildId, deadOwner, recoverer);

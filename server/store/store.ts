@@ -36,8 +36,11 @@ export interface Store {
   /** Appends events durably and returns them with their sequence numbers, ready to stream. */
   appendEvents(buildId: string, bodies: BuildEventBody[]): Promise<BuildEvent[]>;
   eventsAfter(buildId: string, after: number, limit?: number): Promise<BuildEvent[]>;
-  /** Takes the oldest queued build for `owner`; each build goes to exactly one claimer. */
-  claimNextQueued(owner: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined>;
+  /**
+   * Takes the oldest queued build for `owner` (or `buildId`, the one a queue handed out, while
+   * it is still queued: undefined once canceled or taken); each build goes to exactly one claimer.
+   */
+  claimNextQueued(owner: string, buildId?: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined>;
   /** Hands a running build of a dead owner to `recoverer`; of several at once exactly one gets true. */
   claimForRecovery(buildId: string, deadOwner: string | null, recoverer: string | null): Promise<boolean>;
   recordProcess(buildId: string, pid: number): Promise<void>;

@@ -106,6 +106,17 @@ export function storeContract(kind: string, fresh: () => Promise<StoreLocation>)
       for (const id of ids) expect((await store.eventsAfter(id, 0)).map((e) => e.type === 'state' && e.state)).toEqual(['queued', 'running']);
     });
 
+    it('claims the build a queue named, and nothing once it was canceled or taken', async () => {
+      const older = (await store.createOrReuse(await newBuild(28), false)).row;
+      const named = (await store.createOrReuse(await newBuild(29), false)).row;
+      expect((await store.claimNextQueued('me', named.id))?.row).toMatchObject({ id: named.id, state: 'running', owner: 'me' });
+      // taken already: a second hand-out of the same job must not start it twice
+      expect(await another().claimNextQueued('other', named.id)).toBeUndefined();
+      await store.cancelIfQueued(older.id);
+      expect(await store.claimNextQueued('me', older.id)).toBeUndefined();
+      expect(await store.claimNextQueued('me', 'no-such-build')).toBeUndefined();
+    });
+
     it('cancels a queued build only while it is still queued', async () => {
       const { row } = await store.createOrReuse(await newBuild(23), false);
       await store.claimNextQueued('me');

@@ -210,12 +210,15 @@ export class PostgresStore implements Store {
     return rows.map(toEvent);
   }
 
-  async claimNextQueued(owner: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined> {
+  async claimNextQueued(owner: string, buildId?: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined> {
     return this.transaction(async (client) => {
       // SKIP LOCKED: a build another claimer (or a cancel) holds is passed over, never waited for and taken twice.
-      const { rows } = await client.query<{ id: string }>(
-        `SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
+      const { rows } =
+        buildId === undefined
+          ? await client.query<{ id: string }>(
+              `SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            )
+          : await client.query<{ id: string }>(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 AND id = $1 FOR UPDATE`, [buildId]);
       const next = rows[0];
       if (!next) return undefined;
       await client.query('UPDATE builds SET owner = $1, pid = NULL, pgid = NULL WHERE id = $2', [owner, next.id]);
