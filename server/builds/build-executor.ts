@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
+import type { Signer } from '../pipeline/stage.ts';
 import type { BuildRow } from '../store/build-rows.ts';
 import type { RecordedArtifact, Store } from '../store/store.ts';
 import { keyDirSigner } from '../signing/sign-sums.ts';
@@ -19,6 +20,8 @@ export interface ExecutorOptions {
   owner: string;
   dataDir: string;
   cacheDir: string;
+  /** Signs finished builds' checksums; the data dir's own key when unset. */
+  signer?: Signer;
   concurrency: number;
   buildTimeoutMs: number;
   stageTimeoutMs: number;
@@ -242,7 +245,15 @@ export class BuildExecutor {
       }
     };
     const handle = this.options.runner.start(
-      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, signer: keyDirSigner(keyDir(dataDir)) },
+      {
+        buildId: row.id,
+        buildKey: row.build_key,
+        spec,
+        workDir: dirs.workDir,
+        outDir: dirs.outDir,
+        cacheDir,
+        signer: this.options.signer ?? keyDirSigner(keyDir(dataDir)),
+      },
       onEvents,
     );
     build.handle = handle;

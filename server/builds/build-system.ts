@@ -5,6 +5,8 @@ import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { openStore } from '../store/open-store.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { keyDirSigner } from '../signing/sign-sums.ts';
+import { signingKeyDir } from '../signing/signing-key-dir.ts';
 import { BuildExecutor } from './build-executor.ts';
 import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
@@ -21,7 +23,7 @@ export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'signingKeyDir'>>;
 
 export interface BuildSystem {
   store: Store;
@@ -59,6 +61,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     return async () => undefined;
   });
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
+  const signingKey = signingKeyDir(config);
   const executor = new BuildExecutor({
     store,
     hub,
@@ -66,6 +69,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     owner: currentOwner(),
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
+    signer: keyDirSigner(signingKey.path, signingKey),
     concurrency: config.concurrency,
     buildTimeoutMs: config.buildTimeoutMs,
     stageTimeoutMs: config.stageTimeoutMs,
