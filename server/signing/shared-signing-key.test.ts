@@ -3,13 +3,14 @@ import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signingKeyResponseSchema } from '../../src/spec/interop/interop-api.ts';
-import { ConfigError, loadServerConfig, type ServerConfig } from '../config/server-config.ts';
-import { interopRoutes } from '../http/routes/interop-routes.ts';
-import { formatSums, listArtifacts, sha256File, SIGNATURE_FILE, SUMS_FILE } from './sha256sums.ts';
-import { keyDirSigner } from './sign-sums.ts';
+import { buildDirs } from '../builds/build-dirs.ts';
+import { ConfigError, loadServerConfig } from '../config/server-config.ts';
+import { injectLocal } from '../testing/test-app.ts';
+import { postBuild, scenarioSpec, scriptedApp, waitForState } from '../testing/test-builds.ts';
+import { SIGNATURE_FILE, SUMS_FILE } from './sha256sums.ts';
 import { signingKeyDir } from './signing-key-dir.ts';
 import { ensureSigningKey, MissingSigningKeyError } from './signing-key.ts';
 import { verifyOutputs } from './verify-outputs.ts';
@@ -36,68 +37,63 @@ afterEach(async () => {
 const configFor = (name: string, env: NodeJS.ProcessEnv = { STAMPER_SIGNING_KEY_DIR: sharedKeys }) =>
   loadServerConfig([], { STAMPER_DATA_DIR: join(root, name), ...env });
 
-/** What a worker with this config leaves beside a build's artifacts. */
-async function signAsWorker(config: ServerConfig, outDir: string): Promise<void> {
-  const key = signingKeyDir(config);
-  const names = await listArtifacts(outDir);
-  const sums = formatSums(await Promise.all(names.map(async (name) => ({ name, sha256: await sha256File(join(outDir, name)) }))));
-  const { signature } = await keyDirSigner(key.path, key).sign(sums, new AbortController().signal);
-  await writeFile(join(outDir, SUMS_FILE), sums);
-  await writeFile(join(outDir, SIGNATURE_FILE), signature);
+/** The allowed_signers line an app serves at GET /api/signing/public-key. */
+async function servedAllowedSigners(app: FastifyInstance): Promise<string> {
+  const response = await injectLocal(app, { method: 'GET', url: '/api/signing/public-key' });
+  expect(response.statusCode).toBe(200);
+  return signingKeyResponseSchema.parse(response.json()).allowedSigners;
 }
 
-/** The public key an API replica with this config serves, registered as http-app.ts does. */
-async function servedAllowedSigners(config: ServerConfig): Promise<string> {
-  const app = Fastify();
-  await app.register(interopRoutes, { dataDir: config.dataDir, signingKeyDir: config.signingKeyDir });
-  try {
-    const response = await app.inject({ method: 'GET', url: '/api/signing/public-key' });
-    expect(response.statusCode).toBe(200);
-    return signingKeyResponseSchema.parse(response.json()).allowedSigners;
-  } finally {
-    await app.close();
-  }
-}
-
-async function artifacts(): Promise<string> {
-  const outDir = join(root, 'artifacts');
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'workers.qcow2'), Buffer.alloc(64 * 1024, 3));
-  return outDir;
+/** A scripted build through the real executor and sign stage of the app a worker would run. */
+async function signedBuildOutDir(worker: Awaited<ReturnType<typeof scriptedApp>>): Promise<string> {
+  const { body } = await postBuild(worker.app, scenarioSpec('signed', 42));
+  const build = await waitForState(worker.app, body?.build.id ?? '', ['succeeded', 'failed']);
+  expect(build.error).toBeNull();
+  expect(build.artifacts.map((a) => a.name)).toContain(SIGNATURE_FILE);
+  return buildDirs(worker.config.dataDir, build.id).outDir;
 }
 
 describe('STAMPER_SIGNING_KEY_DIR', () => {
-  it('lets a worker sign with one data dir and an API replica with another serve the key that verifies it', async () => {
-    const worker = configFor('worker-data');
-    const api = configFor('api-data');
-    const outDir = await artifacts();
-    await signAsWorker(worker, outDir);
+  it('lets a build signed on one data dir verify with the key an app on another data dir serves', async () => {
+    const worker = await scriptedApp({ signingKeyDir: sharedKeys });
+    const api = await scriptedApp({ signingKeyDir: sharedKeys });
+    try {
+      const outDir = await signedBuildOutDir(worker);
+      const allowedSigners = join(root, 'allowed_signers');
+      await writeFile(allowedSigners, `${await servedAllowedSigners(api.app)}\n`);
+      const report = await verifyOutputs(outDir, { keyFile: allowedSigners });
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      // plain OpenSSH agrees
+      await run('bash', [
+        '-c',
+        `ssh-keygen -Y verify -f "$1" -I stamper -n stamper -s "$2/${SIGNATURE_FILE}" < "$2/${SUMS_FILE}"`,
+        'verify',
+        allowedSigners,
+        outDir,
+      ]);
 
-    const allowedSigners = join(root, 'allowed_signers');
-    await writeFile(allowedSigners, `${await servedAllowedSigners(api)}\n`);
-    const report = await verifyOutputs(outDir, { keyFile: allowedSigners });
-    expect(report.problems).toEqual([]);
-    expect(report.ok).toBe(true);
-    // plain OpenSSH agrees
-    await run('bash', [
-      '-c',
-      `ssh-keygen -Y verify -f "$1" -I stamper -n stamper -s "$2/${SIGNATURE_FILE}" < "$2/${SUMS_FILE}"`,
-      'verify',
-      allowedSigners,
-      outDir,
-    ]);
-
-    // nothing was written into the shared dir, and neither process made a key of its own
-    expect((await readdir(sharedKeys)).sort()).toEqual(['stamper_signing_ed25519', 'stamper_signing_ed25519.pub']);
-    for (const dataDir of [worker.dataDir, api.dataDir]) expect(await readdir(dataDir).catch(() => [])).not.toContain('keys');
+      // nothing was written into the shared dir, and neither app made a key of its own
+      expect((await readdir(sharedKeys)).sort()).toEqual(['stamper_signing_ed25519', 'stamper_signing_ed25519.pub']);
+      for (const dataDir of [worker.config.dataDir, api.config.dataDir]) expect(await readdir(dataDir)).not.toContain('keys');
+    } finally {
+      await worker.close();
+      await api.close();
+    }
   });
 
-  it('is what the check above depends on: a replica on its own data dir key does not verify the worker', async () => {
-    const outDir = await artifacts();
-    await signAsWorker(configFor('worker-data'), outDir);
-    const allowedSigners = join(root, 'allowed_signers');
-    await writeFile(allowedSigners, `${await servedAllowedSigners(configFor('api-data', {}))}\n`);
-    expect((await verifyOutputs(outDir, { keyFile: allowedSigners })).ok).toBe(false);
+  it('is what the check above depends on: an app on its own data dir key does not verify the build', async () => {
+    const worker = await scriptedApp({ signingKeyDir: sharedKeys });
+    const own = await scriptedApp();
+    try {
+      const outDir = await signedBuildOutDir(worker);
+      const allowedSigners = join(root, 'allowed_signers');
+      await writeFile(allowedSigners, `${await servedAllowedSigners(own.app)}\n`);
+      expect((await verifyOutputs(outDir, { keyFile: allowedSigners })).ok).toBe(false);
+    } finally {
+      await worker.close();
+      await own.close();
+    }
   });
 
   it('never creates a key there: a missing one is an error that says how to make it', async () => {
