@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import type { ArtifactStorage } from '../artifact-storage/artifact-storage.ts';
 import type { BuildEvent, PipelineEvent } from '../../src/spec/build-events.ts';
 import { nodeImageSchema } from '../../src/spec/schema.ts';
+import type { Signer } from '../pipeline/stage.ts';
 import type { BuildRow } from '../store/build-rows.ts';
 import type { RecordedArtifact, Store } from '../store/store.ts';
-import { keyDirSigner } from '../signing/sign-sums.ts';
-import { buildDirs, isInside, keyDir } from './build-dirs.ts';
+import { buildDirs, isInside } from './build-dirs.ts';
 import type { BuildHandle, BuildOutcome, BuildRunner } from './build-runner.ts';
 import type { EventHub } from './event-hub.ts';
 import { recoverAbandonedBuilds } from './recover-builds.ts';
@@ -22,6 +22,8 @@ export interface ExecutorOptions {
   owner: string;
   dataDir: string;
   cacheDir: string;
+  /** Signs finished builds' checksums (the key of STAMPER_SIGNING_KEY_DIR or the data dir's own). */
+  signer: Signer;
   concurrency: number;
   buildTimeoutMs: number;
   stageTimeoutMs: number;
@@ -269,7 +271,7 @@ export class BuildExecutor {
       }
     };
     const handle = this.options.runner.start(
-      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, signer: keyDirSigner(keyDir(dataDir)) },
+      { buildId: row.id, buildKey: row.build_key, spec, workDir: dirs.workDir, outDir: dirs.outDir, cacheDir, signer: this.options.signer },
       onEvents,
     );
     build.handle = handle;

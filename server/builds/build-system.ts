@@ -7,6 +7,8 @@ import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { openStore } from '../store/open-store.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { keyDirSigner } from '../signing/sign-sums.ts';
+import { signingKeyDir } from '../signing/signing-key-dir.ts';
 import { BuildExecutor } from './build-executor.ts';
 import type { BuildRunner } from './build-runner.ts';
 import { BuildService } from './build-service.ts';
@@ -26,7 +28,7 @@ export type BuildSystemConfig = Pick<
   ServerConfig,
   'dataDir' | 'cacheDir' | 'concurrency' | 'minFreeBytes' | 'keepBuilds' | 'maxArtifactBytes' | 'buildTimeoutMs' | 'stageTimeoutMs'
 > &
-  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'artifactStorage' | 'buildRetries'>>;
+  Partial<Pick<ServerConfig, 'sourcePolicy' | 'buildMode' | 'databaseUrl' | 'workerHeartbeatSeconds' | 'artifactStorage' | 'buildRetries' | 'signingKeyDir'>>;
 
 export interface BuildSystem {
   store: Store;
@@ -69,6 +71,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const runner = options.runner ?? new ProcessBuildRunner({ script: realBuildScript, sandbox: openSandbox(config) });
   const owner = currentOwner();
   const queue = openBuildQueue(config, store, warn);
+  const signingKey = signingKeyDir(config);
   const executor = new BuildExecutor({
     store,
     hub,
@@ -77,6 +80,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     owner,
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
+    signer: keyDirSigner(signingKey.path, signingKey),
     concurrency: config.concurrency,
     buildTimeoutMs: config.buildTimeoutMs,
     stageTimeoutMs: config.stageTimeoutMs,

@@ -7,12 +7,13 @@ import { TEST_IMAGE_NOTICE } from '../../src/spec/build-events.ts';
 import { buildKey } from '../../src/spec/build-key';
 import type { NodeImage } from '../../src/spec/schema';
 import { parseSpecYaml } from '../../src/spec/yaml-spec';
-import { keyDir } from '../builds/build-dirs.ts';
 import type { BuildOutcome, BuildRunner } from '../builds/build-runner.ts';
 import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from '../builds/process-build-runner.ts';
 import { openBuildSandbox, parseBuildMode } from '../pipeline/sandbox/build-sandbox.ts';
-import { dataDirFromEnvironment } from '../config/server-config.ts';
+import { dataDirFromEnvironment, signingKeyDirFromEnvironment } from '../config/server-config.ts';
 import { keyDirSigner } from '../signing/sign-sums.ts';
+import { ensureSigningKey } from '../signing/signing-key.ts';
+import { signingKeyDir, type SigningKeyDir } from '../signing/signing-key-dir.ts';
 import { eventPrinter, formatBytes, seconds } from './build-event-printer.ts';
 import { writeDropInManifestFiles } from './drop-in-manifest-files.ts';
 import { type BuildFailure, signerWithReport, writeBuildReport } from './build-report.ts';
@@ -29,8 +30,9 @@ machine-template snippets for the build's images go to <out>/cluster-api/.
                 as for the server, else ~/.cache/stamper)
   --work DIR    scratch directory (default /var/tmp/stamper-work/<build key>)
   --keep-work   keep the scratch directory after the build
-  --key-dir DIR signing key directory (default $STAMPER_DATA_DIR/keys or ./data/keys;
-                a key is created there on first use)
+  --key-dir DIR signing key directory, a key is created there on first use (default
+                $STAMPER_SIGNING_KEY_DIR, whose key must exist, else $STAMPER_DATA_DIR/keys
+                or ./data/keys)
   --verbose     print every log line, not only stage progress
 `;
 
@@ -91,7 +93,18 @@ export async function runBuildCommand(
   const outDir = resolve(parsed.values.out ?? join('out', image.metadata.name));
   const cacheDir = buildCacheDir(parsed.values.cache);
   const workDir = resolve(parsed.values.work ?? join('/var/tmp/stamper-work', key.slice(0, 16)));
-  const keys = resolve(parsed.values['key-dir'] ?? keyDir(dataDirFromEnvironment()));
+  let signingKey: SigningKeyDir;
+  try {
+    const flag = parsed.values['key-dir'];
+    signingKey = flag
+      ? { path: resolve(flag), create: true }
+      : signingKeyDir({ dataDir: dataDirFromEnvironment(), signingKeyDir: signingKeyDirFromEnvironment() });
+    // a shared key that is missing fails now, not after the build at its sign stage
+    await ensureSigningKey(signingKey.path, signingKey);
+  } catch (error) {
+    process.stderr.write(`stamper build: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   await mkdir(outDir, { recursive: true });
 
   const startedAt = new Date();
@@ -101,7 +114,7 @@ export async function runBuildCommand(
     writeBuildReport(dir, { image, buildKey: key, startedAt, status, failure, events: printer });
   let signedReport: { path: string; durationMs: number } | undefined;
   // written beside the artifacts it describes, so it is signed and moved with them
-  const signer = signerWithReport(keyDirSigner(keys), async () => {
+  const signer = signerWithReport(keyDirSigner(signingKey.path, signingKey), async () => {
     signedReport = await report('succeeded', undefined, stagedOut);
     return signedReport.path;
   });

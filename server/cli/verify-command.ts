@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { verifyOutputs, type VerifyReport } from '../signing/verify-outputs.ts';
-import { keyDir } from '../builds/build-dirs.ts';
-import { dataDirFromEnvironment } from '../config/server-config.ts';
+import { signingKeyDir } from '../signing/signing-key-dir.ts';
+import { dataDirFromEnvironment, signingKeyDirFromEnvironment } from '../config/server-config.ts';
 
 const usage = `usage: stamper verify <dir|file> [--key FILE]
 
@@ -10,7 +10,8 @@ SHA256SUMS. Given one file, checks the signature and that file only.
 
   --key FILE   trusted key: the server's public key or an allowed_signers file
                (from GET /api/signing/public-key). Without it, the key in
-               $STAMPER_DATA_DIR/keys (default ./data/keys) is trusted.
+               $STAMPER_SIGNING_KEY_DIR, else $STAMPER_DATA_DIR/keys (default
+               ./data/keys), is trusted.
 `;
 
 /** `stamper verify`: exit 0 when everything checks out, 1 on any mismatch, 2 on bad usage. */
@@ -31,9 +32,9 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
-  const keys = keyDir(dataDirFromEnvironment());
   let report: VerifyReport;
   try {
+    const keys = signingKeyDir({ dataDir: dataDirFromEnvironment(), signingKeyDir: signingKeyDirFromEnvironment() }).path;
     report = await verifyOutputs(target, parsed.values.key ? { keyFile: parsed.values.key } : { keyDir: keys });
   } catch (error) {
     process.stderr.write(`stamper verify: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig } from '../config/server-config.ts';
 import { workerUsage } from '../config/serve-usage.ts';
 import { createBuildSystem } from '../builds/build-system.ts';
+import { ensureSigningKey } from '../signing/signing-key.ts';
+import { signingKeyDir } from '../signing/signing-key-dir.ts';
 
 /**
  * `stamper worker`: runs queued builds from the same data dir as `stamper serve`,
@@ -37,6 +39,14 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
     throw error;
   }
 
+  // A shared key that is missing stops the worker now, not each build at its sign stage.
+  const signingKey = signingKeyDir(config);
+  try {
+    await ensureSigningKey(signingKey.path, signingKey);
+  } catch (error) {
+    process.stderr.write(`stamper worker: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const system = createBuildSystem(config);
   await system.store.ready();
   await system.executor.start();

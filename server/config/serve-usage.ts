@@ -6,6 +6,9 @@
  */
 const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database, artifacts, logs, keys (default ./data)
   --cache-dir DIR      STAMPER_CACHE_DIR        base-tree and download cache (default <data-dir>/cache)
+                       STAMPER_SIGNING_KEY_DIR  a signing key shared by every API process and worker, made once
+                                                elsewhere and never created here (default <data-dir>/keys, made on
+                                                first use)
                        STAMPER_DATABASE_URL     postgres://… to share builds, queue and events with other API
                                                 processes and workers (default: SQLite in the data dir)
   --concurrency N      STAMPER_CONCURRENCY      builds run at once by this process (default 1; 0 = API only)

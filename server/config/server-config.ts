@@ -17,12 +17,20 @@ const count = z.coerce.number().int().min(0);
 
 const DEFAULT_DATA_DIR = './data';
 
+/** Absolute, because a relative one would depend on the working directory (`/` under systemd). */
+const signingKeyDirSchema = z.string().refine((dir) => path.isAbsolute(dir), 'STAMPER_SIGNING_KEY_DIR must be an absolute path');
+
 const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
     cacheDir: z.string().min(1).optional(),
+    /**
+     * One signing key shared by every API replica and worker (e.g. mounted from a Secret), made
+     * once elsewhere and never created there; unset: each data dir's own key, made on first use.
+     */
+    signingKeyDir: signingKeyDirSchema.optional(),
     /** Postgres for scale-out (API processes and workers on several machines); unset: SQLite in the data dir. */
     databaseUrl: z
       .string()
@@ -92,6 +100,14 @@ export function dataDirFromEnvironment(env: NodeJS.ProcessEnv = process.env): st
   return path.resolve(env.STAMPER_DATA_DIR || DEFAULT_DATA_DIR);
 }
 
+/** STAMPER_SIGNING_KEY_DIR for the same commands, checked by the server's rule; undefined when unset. */
+export function signingKeyDirFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.STAMPER_SIGNING_KEY_DIR) return undefined;
+  const parsed = signingKeyDirSchema.safeParse(env.STAMPER_SIGNING_KEY_DIR);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return path.normalize(parsed.data);
+}
+
 export type ServerConfig = z.output<typeof configSchema> & { cacheDir: string; dataDir: string };
 
 export class ConfigError extends Error {
@@ -108,6 +124,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     port: env.STAMPER_PORT,
     dataDir: env.STAMPER_DATA_DIR,
     cacheDir: env.STAMPER_CACHE_DIR,
+    signingKeyDir: env.STAMPER_SIGNING_KEY_DIR,
     databaseUrl: env.STAMPER_DATABASE_URL || undefined,
     token: env.STAMPER_TOKEN || undefined,
     allowedOrigins: env.STAMPER_ALLOWED_ORIGINS?.split(',')
@@ -173,5 +190,6 @@ export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const dataDir = path.resolve(parsed.data.dataDir);
-  return { ...parsed.data, dataDir, cacheDir: path.resolve(parsed.data.cacheDir ?? path.join(dataDir, 'cache')) };
+  const signingKeyDir = parsed.data.signingKeyDir === undefined ? undefined : path.normalize(parsed.data.signingKeyDir);
+  return { ...parsed.data, dataDir, signingKeyDir, cacheDir: path.resolve(parsed.data.cacheDir ?? path.join(dataDir, 'cache')) };
 }

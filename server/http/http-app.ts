@@ -69,7 +69,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalogRoutes, { containerdReleasesUrl: config.containerdReleasesUrl });
   await app.register(specRoutes);
   await app.register(openApiRoute, { routes });
-  await app.register(interopRoutes, { dataDir: config.dataDir, ...(config.preflight ? { sourceCheck: { policy: config.sourcePolicy } } : {}) });
+  await app.register(interopRoutes, {
+    dataDir: config.dataDir,
+    signingKeyDir: config.signingKeyDir,
+    ...(config.preflight ? { sourceCheck: { policy: config.sourcePolicy } } : {}),
+  });
   await app.register(packagesRoutes, { dataDir: config.dataDir, sourcePolicy: config.sourcePolicy });
   await app.register(preflightRoutes, { settings: config });
   await app.register(sourceRoutes, { settings: config });

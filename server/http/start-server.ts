@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { BuildRunner } from '../builds/build-runner.ts';
-import { keyDir } from '../builds/build-dirs.ts';
 import { createBuildSystem, type BuildSystem } from '../builds/build-system.ts';
 import { ensureSigningKey } from '../signing/signing-key.ts';
+import { signingKeyDir } from '../signing/signing-key-dir.ts';
 import { hostForHeader } from '../config/loopback.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './http-app.ts';
@@ -71,7 +71,9 @@ export async function createServerApp(config: ServerConfig, options: StartOption
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   // The signing key is made on first start, so the UI shows it before the first build signs anything.
-  await ensureSigningKey(keyDir(config.dataDir));
+  // A shared key (STAMPER_SIGNING_KEY_DIR) is only checked: a missing one stops the start with how to make it.
+  const signingKey = signingKeyDir(config);
+  await ensureSigningKey(signingKey.path, signingKey);
   const { app, system } = await createServerApp(config, options);
   scheduleUpdateChecks(app, system, config.updatesCheckHours);
   await app.listen({ host: config.host, port: config.port });

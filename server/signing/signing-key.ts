@@ -17,21 +17,46 @@ export interface SigningKeyPaths {
   publicKey: string;
 }
 
+export interface SigningKeyOptions {
+  /** False: the key must already be in keyDir (a shared key, see signing-key-dir.ts); nothing is written there. */
+  create?: boolean;
+}
+
+export class MissingSigningKeyError extends Error {
+  override name = 'MissingSigningKeyError';
+}
+
 const pending = new Map<string, Promise<SigningKeyPaths>>();
 
 /**
  * Creates the server's ed25519 signing key on first use. Concurrent callers (two builds
  * finishing together, or two processes on one data dir) agree on one key: the key is made
  * in a private temp dir and hard-linked into place, and link() fails for everyone but
- * the first.
+ * the first. With `create: false` it only checks that both halves of the key are there.
  */
-export function ensureSigningKey(keyDir: string): Promise<SigningKeyPaths> {
+export function ensureSigningKey(keyDir: string, options: SigningKeyOptions = {}): Promise<SigningKeyPaths> {
+  if (options.create === false) return existingKey(keyDir);
   let promise = pending.get(keyDir);
   if (!promise) {
     promise = createIfMissing(keyDir).finally(() => pending.delete(keyDir));
     pending.set(keyDir, promise);
   }
   return promise;
+}
+
+async function existingKey(keyDir: string): Promise<SigningKeyPaths> {
+  const paths = { privateKey: join(keyDir, PRIVATE_KEY), publicKey: publicKeyPath(keyDir) };
+  const missing = [];
+  for (const path of [paths.privateKey, paths.publicKey]) if (!(await exists(path))) missing.push(path);
+  if (missing.length > 0) {
+    throw new MissingSigningKeyError(
+      `the shared signing key is incomplete: ${missing.join(' and ')} missing. STAMPER_SIGNING_KEY_DIR names a key made once ` +
+        `for every API process and worker, so none is created there; make it with ` +
+        `ssh-keygen -t ed25519 -N '' -C 'stamper build signing key' -f ${paths.privateKey} and give every process both files ` +
+        `(docs/deployment.md, "Signing key")`,
+    );
+  }
+  return paths;
 }
 
 async function createIfMissing(keyDir: string): Promise<SigningKeyPaths> {
@@ -67,9 +92,9 @@ async function writePublicKeyFromPrivate(paths: SigningKeyPaths): Promise<void> 
   await writeFile(paths.publicKey, derived.stdout, { mode: 0o644 });
 }
 
-/** The public key line (`ssh-ed25519 AAAA… comment`), creating the key pair on first use. */
-export async function publicKey(keyDir: string): Promise<string> {
-  const paths = await ensureSigningKey(keyDir);
+/** The public key line (`ssh-ed25519 AAAA… comment`), creating the key pair on first use unless told not to. */
+export async function publicKey(keyDir: string, options: SigningKeyOptions = {}): Promise<string> {
+  const paths = await ensureSigningKey(keyDir, options);
   return (await readFile(paths.publicKey, 'utf8')).trim();
 }
 

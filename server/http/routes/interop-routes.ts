@@ -21,7 +21,7 @@ import { allowedSignersLine, publicKey, verifyCommandText } from '../../signing/
 import { anyJsonObject, errorResponse, jsonResponse, specRequestBody, textResponse, type RouteDoc } from '../route-docs.ts';
 import { specContentTypes } from '../spec-body.ts';
 import type { RouteOptions } from './route-options.ts';
-import { keyDir } from '../../builds/build-dirs.ts';
+import { signingKeyDir } from '../../signing/signing-key-dir.ts';
 import { kubernetesRepositoryNotes } from '../../sources/kubernetes-repository-check.ts';
 import type { SourcePolicy } from '../../sources/source-policy.ts';
 
@@ -81,10 +81,12 @@ export interface InteropRouteOptions extends RouteOptions {
    * versions, under this policy. Left out by apps whose pipeline fetches nothing.
    */
   sourceCheck?: { policy: SourcePolicy };
+  /** STAMPER_SIGNING_KEY_DIR: the shared key whose public half is served; the data dir's own when unset. */
+  signingKeyDir?: string | undefined;
 }
 
 export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app, options) => {
-  const keys = keyDir(options.dataDir);
+  const keys = signingKeyDir(options);
   // Bodies arrive as text: specs because YAML parsing gives line and column, var files
   // because a JSON syntax error should come back in our error shape, not Fastify's.
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -149,7 +151,7 @@ export const interopRoutes: FastifyPluginAsync<InteropRouteOptions> = async (app
   );
 
   app.get('/api/signing/public-key', { config: { role: 'viewer', doc: docs.signingKey } }, async () => {
-    const key = await publicKey(keys);
+    const key = await publicKey(keys.path, keys);
     return { publicKey: key, allowedSigners: allowedSignersLine(key), verifyCommand: verifyCommandText(key) } satisfies SigningKeyResponse;
   });
 };
