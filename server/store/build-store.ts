@@ -143,6 +143,8 @@ export class BuildStore {
       published: published.map((p) => JSON.parse(p.body) as PublishedImage),
       testImage: testImage ? { reason: testImage.reason } : null,
       lastEventSeq: row.last_seq,
+      worker: row.owner,
+      retryOf: row.retry_of,
       ...this.provenance(row),
     };
   }

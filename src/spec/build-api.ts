@@ -59,6 +59,13 @@ export const buildDetailSchema = buildSummarySchema.extend({
   supersededBy: z.string().nullable().optional(),
   /** Who submitted it (a token's subject or a signed-in user); null for builds from before sign-in existed. */
   submittedBy: z.string().nullable().optional(),
+  /**
+   * The process that ran it (host/pid/start time, as GET /api/workers lists workers); for a
+   * build interrupted because its worker was lost, the process that recorded that.
+   */
+  worker: z.string().nullable().optional(),
+  /** The build this one retried (by a user, or by the queue after a lost worker). */
+  retryOf: z.string().nullable().optional(),
 });
 export type BuildDetail = z.infer<typeof buildDetailSchema>;
 

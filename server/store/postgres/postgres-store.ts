@@ -163,6 +163,8 @@ export class PostgresStore implements Store {
       published: published.map((p) => JSON.parse(p.body) as PublishedImage),
       testImage: testImage ? { reason: testImage.reason } : null,
       lastEventSeq: row.last_seq,
+      worker: row.owner,
+      retryOf: row.retry_of,
       inputs,
       inputsKey: inputsKey(row.build_key, inputs),
       supersedes: row.supersedes,
