@@ -175,6 +175,10 @@ async function main() {
       return succeed(job, 5, 0, 'spec');
     case 'stream':
       return succeed(job, 300, 5);
+    case 'long':
+      // ~10 s, long enough to kill its worker mid-build; the pid line tells whether it still runs
+      emit({ type: 'log', stage: 'rootfs', stream: 'info', line: `pids ${process.pid}` });
+      return succeed(job, 200, 50);
     case 'signed':
     case 'sign-forged':
       return scriptedSignedBuild(job, lines, send, scenario === 'sign-forged');
