@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../src/spec/access-api.ts';
-import { ACCESS_TOKEN_PREFIX, type AccessRows } from '../store/access-rows.ts';
+import { ACCESS_TOKEN_PREFIX } from '../store/access-rows.ts';
+import type { AccessStore } from '../store/access-store.ts';
 
 /** Who is calling, and with what role: decided once per request by the request guard. */
 export interface Principal {
@@ -47,15 +48,15 @@ export interface PrincipalSources {
   token?: string;
   tokenMatches: (expected: string, given: string | undefined) => boolean;
   /** Tokens and sessions; absent for an app without a build system (some tests). */
-  access?: AccessRows;
+  access?: AccessStore;
   /** Whether any sign-in is configured; without, every caller is the local user. */
   authRequired: boolean;
 }
 
-function fromSecret(secret: string, sources: PrincipalSources): Principal | null {
+async function fromSecret(secret: string, sources: PrincipalSources): Promise<Principal | null> {
   if (sources.token && sources.tokenMatches(sources.token, secret)) return TOKEN_HOLDER;
   if (secret.startsWith(ACCESS_TOKEN_PREFIX)) {
-    const token = sources.access?.tokenFor(secret);
+    const token = await sources.access?.tokenFor(secret);
     if (token) return { subject: token.subject, name: token.name, role: token.role, via: 'access-token' };
   }
   return null;
@@ -67,18 +68,18 @@ function fromSecret(secret: string, sources: PrincipalSources): Principal | null
  * Without any sign-in configured the caller is the local user, as before roles existed,
  * unless it presents a personal access token (then it has that token's role).
  */
-export function resolvePrincipal(request: FastifyRequest, sources: PrincipalSources): Principal | null {
+export async function resolvePrincipal(request: FastifyRequest, sources: PrincipalSources): Promise<Principal | null> {
   const bearer = bearerToken(request);
   const tokenCookie = cookieValue(request, TOKEN_COOKIE);
   for (const secret of [bearer, tokenCookie]) {
     if (secret === undefined) continue;
-    const principal = fromSecret(secret, sources);
+    const principal = await fromSecret(secret, sources);
     if (principal) return principal;
   }
   const sessionSecret = cookieValue(request, SESSION_COOKIE);
-  const session = sessionSecret ? sources.access?.sessionFor(sessionSecret) : null;
+  const session = sessionSecret ? await sources.access?.sessionFor(sessionSecret) : null;
   if (session) {
-    const role = sources.access?.assignedRole(session.subject) ?? session.claimedRole;
+    const role = (await sources.access?.assignedRole(session.subject)) ?? session.claimedRole;
     return { subject: session.subject, name: session.name, role, via: 'session' };
   }
   return sources.authRequired ? null : LOCAL_USER;

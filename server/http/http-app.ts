@@ -18,7 +18,7 @@ import { oidcRoutes, SIGN_IN_PATH } from './routes/oidc-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { specRoutes } from './routes/spec-routes.ts';
 import { installStaticSpa } from './static-spa.ts';
-import type { AccessRows } from '../store/access-rows.ts';
+import type { AccessStore } from '../store/access-store.ts';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -26,8 +26,8 @@ export interface AppOptions {
   registerBuildRoutes?: (app: FastifyInstance) => Promise<void>;
   queueLength?: () => number | Promise<number>;
   logger?: boolean;
-  /** Personal access tokens and browser sessions, kept in the build database. */
-  access?: AccessRows;
+  /** Personal access tokens and browser sessions, kept beside the builds (SQLite or the shared Postgres). */
+  access?: AccessStore;
 }
 
 /**

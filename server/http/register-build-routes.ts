@@ -9,8 +9,8 @@ import { updateRoutes } from './routes/update-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { workerRoutes } from './routes/worker-routes.ts';
-import type { AccessRows } from '../store/access-rows.ts';
-import type { AuditRows } from '../store/audit-rows.ts';
+import type { AccessStore } from '../store/access-store.ts';
+import type { AuditLog } from '../store/audit-log.ts';
 
 export interface BuildRouteSettings {
   dataDir: string;
@@ -19,8 +19,8 @@ export interface BuildRouteSettings {
   preflight?: BuildRoutesOptions['preflight'];
   /** Who channel history names for a move: the token holder, or the local user of a loopback server. */
   actor: string;
-  access: AccessRows;
-  audit: AuditRows;
+  access: AccessStore;
+  audit: AuditLog;
 }
 
 export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSettings) {

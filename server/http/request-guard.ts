@@ -4,7 +4,7 @@ import type { ApiError } from '../../src/spec/build-api.ts';
 import { hostForHeader, isWildcardHost } from '../config/loopback.ts';
 import { roleAtLeast } from '../../src/spec/access-api.ts';
 import { resolvePrincipal } from '../access/principal.ts';
-import type { AccessRows } from '../store/access-rows.ts';
+import type { AccessStore } from '../store/access-store.ts';
 import { isPublicRequest, requiredRole } from './route-access.ts';
 
 export interface GuardOptions {
@@ -15,7 +15,7 @@ export interface GuardOptions {
   token?: string;
   allowedOrigins: string[];
   /** Personal access tokens and browser sessions. */
-  access?: AccessRows;
+  access?: AccessStore;
   /** OpenID Connect sign-in is configured: callers need a credential even without STAMPER_TOKEN. */
   signIn?: boolean;
 }
@@ -70,7 +70,7 @@ export function installRequestGuard(app: FastifyInstance, options: GuardOptions)
       const body: ApiError = { code: 'bad_origin', message: 'cross-origin requests are not accepted' };
       return reply.code(403).send(body);
     }
-    request.principal = resolvePrincipal(request, sources);
+    request.principal = await resolvePrincipal(request, sources);
     if (isPublicRequest(request)) return;
     if (!request.principal) {
       const body: ApiError = { code: 'unauthorized', message: 'a valid bearer token is required' };

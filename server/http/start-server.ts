@@ -9,10 +9,8 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { buildApp } from './http-app.ts';
 import { buildRouteRegistrar } from './register-build-routes.ts';
 import { preflightGate } from './routes/preflight-routes.ts';
-import { openDatabase } from '../store/open-database.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
-import { AccessRows } from '../store/access-rows.ts';
-import { AuditRows } from '../store/audit-rows.ts';
+import { openAccessStores } from '../store/open-access.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -39,12 +37,19 @@ export async function createServerApp(config: ServerConfig, options: StartOption
     await system.close();
     throw error;
   });
-  // sign-in, tokens and the audit log are still SQLite-only: with Postgres they stay in this process's data dir
-  const accessDb = system.store instanceof SqliteStore ? system.store.db : openDatabase(config.dataDir);
-  const access = new AccessRows(accessDb);
-  const audit = new AuditRows(accessDb);
+  // sign-in, tokens, roles, submitters and the audit log sit beside the builds: shared by every replica on Postgres
+  const accessStores = openAccessStores({ databaseUrl: config.databaseUrl, sqlite: system.store instanceof SqliteStore ? system.store.db : undefined });
+  await accessStores.ready().catch(async (error: unknown) => {
+    await accessStores.close();
+    await system.close();
+    throw error;
+  });
+  const { access, audit } = accessStores;
   if (system.policies)
-    system.policies.onPromoted = (actor, image, channel, buildId) => audit.record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`);
+    system.policies.onPromoted = (actor, image, channel, buildId) =>
+      void audit
+        .record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`)
+        .catch((error: unknown) => process.stderr.write(`stamper: the audit log missed a promotion: ${String(error)}\n`));
   const app = await buildApp({
     config,
     access,
@@ -63,7 +68,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
   // Stop builds (recorded as interrupted) before the database closes.
   app.addHook('onClose', async () => {
     await system.close();
-    if (!(system.store instanceof SqliteStore)) accessDb.close();
+    await accessStores.close();
   });
   await system.executor.start();
   return { app, system };

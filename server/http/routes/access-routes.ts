@@ -9,15 +9,15 @@ import {
   roleAssignmentSchema,
 } from '../../../src/spec/access-api.ts';
 import { actorLabel } from '../../access/principal.ts';
-import type { AccessRows } from '../../store/access-rows.ts';
-import type { AuditRows } from '../../store/audit-rows.ts';
+import type { AccessStore } from '../../store/access-store.ts';
+import type { AuditLog } from '../../store/audit-log.ts';
 import { notFound } from '../http-error.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
 
 export interface AccessRoutesOptions {
-  access: AccessRows;
-  audit: AuditRows;
+  access: AccessStore;
+  audit: AuditLog;
 }
 
 const tokenParams = z.object({ id: z.string().min(1).max(100) });
@@ -60,24 +60,24 @@ export const accessRoutes: FastifyPluginAsync<AccessRoutesOptions> = async (app,
   app.post('/api/tokens', admin(docs.createToken), async (request, reply) => {
     const body = parseOrThrow(newAccessTokenSchema, request.body);
     const actor = actorLabel(request.principal);
-    const created = access.createToken({ name: body.name, subject: body.subject ?? body.name, role: body.role, createdBy: actor });
-    audit.record(actor, 'token.create', created.accessToken.id, `${body.name} as ${created.accessToken.subject}, ${body.role}`);
+    const created = await access.createToken({ name: body.name, subject: body.subject ?? body.name, role: body.role, createdBy: actor });
+    await audit.record(actor, 'token.create', created.accessToken.id, `${body.name} as ${created.accessToken.subject}, ${body.role}`);
     return reply.code(201).header('cache-control', 'no-store').send(created);
   });
 
   app.delete('/api/tokens/:id', admin(docs.revokeToken), async (request) => {
     const { id } = parseOrThrow(tokenParams, request.params);
-    const revoked = access.revokeToken(id);
+    const revoked = await access.revokeToken(id);
     if (!revoked) throw notFound('token');
-    audit.record(actorLabel(request.principal), 'token.revoke', id, revoked.name);
+    await audit.record(actorLabel(request.principal), 'token.revoke', id, revoked.name);
     return revoked;
   });
 
   app.put('/api/roles', admin(docs.assignRole), async (request) => {
     const body = parseOrThrow(roleAssignmentSchema, request.body);
     const actor = actorLabel(request.principal);
-    access.assignRole(body.subject, body.role, actor);
-    audit.record(actor, 'role.assign', body.subject, body.role);
+    await access.assignRole(body.subject, body.role, actor);
+    await audit.record(actor, 'role.assign', body.subject, body.role);
     return body;
   });
 

@@ -13,8 +13,8 @@ import { errorResponse, jsonResponse, specRequestBody, textResponse, type RouteD
 import { acceptSpecText } from '../spec-body.ts';
 import { actorLabel } from '../../access/principal.ts';
 import { requireOwnerOrAdmin, shownTo } from '../../access/build-access.ts';
-import type { AccessRows } from '../../store/access-rows.ts';
-import type { AuditRows } from '../../store/audit-rows.ts';
+import type { AccessStore } from '../../store/access-store.ts';
+import type { AuditLog } from '../../store/audit-log.ts';
 import type { AuditAction } from '../../../src/spec/access-api.ts';
 import type { StoredBuild } from '../../store/build-store.ts';
 import type { FastifyRequest } from 'fastify';
@@ -27,8 +27,8 @@ export interface BuildRoutesOptions {
   /** Refuses a spec whose sources the build host cannot use (see preflight-routes.ts). */
   preflight?: (checked: ValidSpec, query: unknown) => Promise<void>;
   /** Who submitted each build (redaction, ownership); absent only where no store exists. */
-  access?: AccessRows;
-  audit?: AuditRows;
+  access?: AccessStore;
+  audit?: AuditLog;
 }
 
 const listQuerySchema = z.object({
@@ -141,10 +141,10 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   const record = (request: FastifyRequest, action: AuditAction, buildId: string, detail?: string) =>
     audit?.record(actorLabel(request.principal), action, buildId, detail);
   /** A new build is its caller's: they see its secrets and may cancel, retry and delete it. */
-  const submitted = (request: FastifyRequest, action: AuditAction, result: { build: StoredBuild; reused: boolean }, detail?: string) => {
+  const submitted = async (request: FastifyRequest, action: AuditAction, result: { build: StoredBuild; reused: boolean }, detail?: string) => {
     // a reused build stays its first submitter's; the submission is still audited
-    if (!result.reused && request.principal) access?.recordSubmitter(result.build.id, request.principal.subject);
-    record(request, action, result.build.id, result.reused ? `${detail ?? ''} (reused the existing build)`.trim() : detail);
+    if (!result.reused && request.principal) await access?.recordSubmitter(result.build.id, request.principal.subject);
+    await record(request, action, result.build.id, result.reused ? `${detail ?? ''} (reused the existing build)`.trim() : detail);
   };
 
   app.post('/api/builds', { config: { role: 'builder', rateLimit, doc: docs.create } }, async (request, reply) => {
@@ -156,8 +156,8 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
     // a build that is reused fetches nothing, so it needs no preflight
     if (forced || successor || !(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.create(checked, forced, successor);
-    submitted(request, 'build.submit', result, `${checked.spec.metadata.name}${forced ? ' (forced)' : ''}`);
-    const body: CreateBuildResponse = { build: shown(request, result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
+    await submitted(request, 'build.submit', result, `${checked.spec.metadata.name}${forced ? ' (forced)' : ''}`);
+    const body: CreateBuildResponse = { build: await shown(request, result.build), reused: result.reused, ...(result.stale ? { stale: result.stale } : {}) };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
@@ -170,39 +170,39 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
   app.post('/api/builds/:id/cancel', { config: { role: 'builder', doc: docs.cancel } }, async (request) => {
     const { id } = parseOrThrow(idParams, request.params);
     await service.detail(id);
-    requireOwnerOrAdmin(request, access, id);
+    await requireOwnerOrAdmin(request, access, id);
     const canceled = await service.cancel(id);
-    record(request, 'build.cancel', id);
+    await record(request, 'build.cancel', id);
     return shown(request, canceled);
   });
 
   app.post('/api/builds/:id/retry', { config: { role: 'builder', rateLimit, doc: docs.retry } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
     await service.detail(id);
-    requireOwnerOrAdmin(request, access, id);
+    await requireOwnerOrAdmin(request, access, id);
     // a retry fetches its sources again: the same preflight (and skipPreflight) as a new submission
     const checked = await service.retryableSpec(id);
     if (!(await service.hasReusable(checked.buildKey))) await preflight?.(checked, request.query);
     const result = await service.retry(id);
-    submitted(request, 'build.retry', result, `retry of ${id}`);
-    const body: CreateBuildResponse = { build: shown(request, result.build), reused: result.reused };
+    await submitted(request, 'build.retry', result, `retry of ${id}`);
+    const body: CreateBuildResponse = { build: await shown(request, result.build), reused: result.reused };
     return reply.code(result.reused ? 200 : 201).send(body);
   });
 
   app.post('/api/builds/:id/rebuild', { config: { role: 'builder', rateLimit, doc: docs.rebuild } }, async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params);
     await service.detail(id);
-    requireOwnerOrAdmin(request, access, id);
+    await requireOwnerOrAdmin(request, access, id);
     const result = await service.rebuild(id);
-    submitted(request, 'build.rebuild', { build: result.build, reused: false }, `successor of ${id}`);
-    const body: CreateBuildResponse = { build: shown(request, result.build), reused: false };
+    await submitted(request, 'build.rebuild', { build: result.build, reused: false }, `successor of ${id}`);
+    const body: CreateBuildResponse = { build: await shown(request, result.build), reused: false };
     return reply.code(201).send(body);
   });
 
   app.delete('/api/builds/:id', { config: { role: 'builder', doc: docs.remove } }, async (request) => {
     const { id } = parseOrThrow(idParams, request.params);
     await service.detail(id);
-    requireOwnerOrAdmin(request, access, id);
+    await requireOwnerOrAdmin(request, access, id);
     const removed = await service.remove(id);
     // after the service's checks (active, on a channel); deleting again finishes what a failure left
     await artifactStorage?.remove(id).catch((error: unknown) => {
@@ -213,7 +213,7 @@ export const buildRoutes: FastifyPluginAsync<BuildRoutesOptions> = async (app, {
         'the build is deleted, but its files could not all be removed from the artifact storage: delete it again',
       );
     });
-    record(request, 'build.delete', id);
+    await record(request, 'build.delete', id);
     return shown(request, removed);
   });
 

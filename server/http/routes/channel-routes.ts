@@ -16,7 +16,7 @@ import { HttpError, notFound } from '../http-error.ts';
 import { UpdatesError } from '../../updates/build-updates.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
 import { parseOrThrow } from './build-routes.ts';
-import type { AuditRows } from '../../store/audit-rows.ts';
+import type { AuditLog } from '../../store/audit-log.ts';
 import { actorLabel } from '../../access/principal.ts';
 
 export interface ChannelRoutesOptions {
@@ -27,7 +27,7 @@ export interface ChannelRoutesOptions {
   /** Who the history names for a move when the caller is not known by name (a server without the request guard). */
   actor: string;
   /** Promotions and rollbacks are audited. */
-  audit?: AuditRows;
+  audit?: AuditLog;
 }
 
 const artifactParams = channelParamsSchema.extend({ name: z.string().min(1).max(255) });
@@ -96,7 +96,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
     const { buildId } = parseOrThrow(promoteBodySchema, request.body);
     const who = actorOf(request);
     const moved = channels.promote(image, name, buildId, who);
-    audit?.record(who, 'channel.promote', `${image}/${name}`, `build ${buildId}`);
+    await audit?.record(who, 'channel.promote', `${image}/${name}`, `build ${buildId}`);
     return moved;
   });
 
@@ -104,7 +104,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const who = actorOf(request);
     const moved = channels.rollback(image, name, who);
-    audit?.record(who, 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
+    await audit?.record(who, 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
     return moved;
   });
 
@@ -118,14 +118,14 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const policy = parseOrThrow(channelPolicySchema, request.body);
     const state = policies.set(image, name, policy);
-    audit?.record(actorOf(request), 'channel.policy.set', `${image}/${name}`, `on security updates: successor to ${policy.promoteTo}`);
+    await audit?.record(actorOf(request), 'channel.policy.set', `${image}/${name}`, `on security updates: successor to ${policy.promoteTo}`);
     return state;
   });
 
   app.delete('/api/channels/:image/:channel/policy', { config: { role: 'admin', doc: docs.clearPolicy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const state = policies.set(image, name, null);
-    audit?.record(actorOf(request), 'channel.policy.clear', `${image}/${name}`);
+    await audit?.record(actorOf(request), 'channel.policy.clear', `${image}/${name}`);
     return state;
   });
 

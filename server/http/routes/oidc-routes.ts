@@ -4,14 +4,14 @@ import { isLoopbackHost } from '../../config/loopback.ts';
 import type { OidcConfig } from '../../config/oidc-config.ts';
 import { OidcSignIn, type PendingSignIn } from '../../access/oidc-sign-in.ts';
 import { cookieValue, SESSION_COOKIE } from '../../access/principal.ts';
-import type { AccessRows } from '../../store/access-rows.ts';
+import type { AccessStore } from '../../store/access-store.ts';
 import { HttpError } from '../http-error.ts';
 import { publicRoute } from '../route-access.ts';
 import { errorResponse, type RouteDoc } from '../route-docs.ts';
 
 export interface OidcRoutesOptions {
   oidc: OidcConfig;
-  access: AccessRows;
+  access: AccessStore;
 }
 
 export const SIGN_IN_PATH = '/api/auth/login';
@@ -41,7 +41,7 @@ const safeReturnTo = (value: string | undefined) => (value && /^\/(?![/\\])/.tes
  * Browser sign-in with OpenID Connect (authorization code + PKCE). The verifier, state and
  * nonce travel in a short-lived HttpOnly cookie scoped to /api/auth, so any API replica can
  * finish a sign-in another one started; the session itself is a random secret whose digest
- * is kept in the database (access-rows.ts).
+ * is kept in the shared database (access-store.ts).
  */
 export const oidcRoutes: FastifyPluginAsync<OidcRoutesOptions> = async (app, { oidc, access }) => {
   const signIn = new OidcSignIn(oidc);
@@ -71,7 +71,7 @@ export const oidcRoutes: FastifyPluginAsync<OidcRoutesOptions> = async (app, { o
       throw new HttpError(401, 'sign_in_failed', `sign-in failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const ttlMs = oidc.sessionHours * 3_600_000;
-    const secret = access.createSession(user, ttlMs);
+    const secret = await access.createSession(user, ttlMs);
     return reply
       .header('set-cookie', [clearPending, `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(ttlMs / 1000)}${secure}`])
       .redirect(pending.returnTo, 302);

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sessionInfoSchema, type SessionInfo } from '../../../src/spec/access-api.ts';
 import { cookieValue, SESSION_COOKIE, TOKEN_COOKIE } from '../../access/principal.ts';
-import { ACCESS_TOKEN_PREFIX, type AccessRows } from '../../store/access-rows.ts';
+import { ACCESS_TOKEN_PREFIX } from '../../store/access-rows.ts';
+import type { AccessStore } from '../../store/access-store.ts';
 import { HttpError } from '../http-error.ts';
 import { publicRoute } from '../route-access.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
@@ -22,7 +23,7 @@ const logoutDoc = open({ summary: 'Log out (clears the cookies and ends a signed
 
 export interface SessionRoutesOptions {
   token?: string;
-  access?: AccessRows;
+  access?: AccessStore;
   /** Set when OpenID Connect sign-in is configured. */
   signInUrl?: string;
 }
@@ -48,7 +49,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
     const login = loginSchema.safeParse(request.body);
     if (!login.success) throw new HttpError(400, 'bad_request', 'send {"token": "..."}');
     const given = login.data.token;
-    const known = (token !== undefined && tokenMatches(token, given)) || (given.startsWith(ACCESS_TOKEN_PREFIX) && access?.tokenFor(given) != null);
+    const known = (token !== undefined && tokenMatches(token, given)) || (given.startsWith(ACCESS_TOKEN_PREFIX) && (await access?.tokenFor(given)) != null);
     if (authRequired && !known) throw new HttpError(401, 'unauthorized', 'wrong token');
     return reply
       .header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`)
@@ -57,7 +58,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
 
   app.delete('/api/session', logoutDoc, async (request, reply) => {
     const session = cookieValue(request, SESSION_COOKIE);
-    if (session) access?.endSession(session);
+    if (session) await access?.endSession(session);
     return reply
       .header('set-cookie', [`${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`])
       .send(info(request, false));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { workerListSchema, workerSchema, type Worker, type WorkerList } from '../../../src/spec/workers-api.ts';
 import { actorLabel } from '../../access/principal.ts';
 import { workerStatus } from '../../builds/worker-status.ts';
-import type { AuditRows } from '../../store/audit-rows.ts';
+import type { AuditLog } from '../../store/audit-log.ts';
 import type { Store } from '../../store/store.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { errorResponse, jsonResponse, type RouteDoc } from '../route-docs.ts';
@@ -11,7 +11,7 @@ import { parseOrThrow } from './build-routes.ts';
 
 export interface WorkerRoutesOptions {
   store: Store;
-  audit: AuditRows;
+  audit: AuditLog;
 }
 
 // a worker id is host/pid/start time: its slashes arrive percent-encoded in the path
@@ -54,7 +54,7 @@ export const workerRoutes: FastifyPluginAsync<WorkerRoutesOptions> = async (app,
     app.post(`/api/workers/:id/${action}`, { config: { role: 'admin', doc: docs[action] } }, async (request): Promise<Worker> => {
       const { id } = parseOrThrow(workerParams, request.params);
       if (!(await store.setWorkerDraining(id, draining))) throw notFound('worker');
-      audit.record(actorLabel(request.principal), draining ? 'worker.drain' : 'worker.resume', id);
+      await audit.record(actorLabel(request.principal), draining ? 'worker.drain' : 'worker.resume', id);
       const worker = (await list()).find((candidate) => candidate.id === id);
       if (!worker) throw notFound('worker');
       return worker;
@@ -67,7 +67,7 @@ export const workerRoutes: FastifyPluginAsync<WorkerRoutesOptions> = async (app,
     if (!worker) throw notFound('worker');
     if (worker.state !== 'stale') throw new HttpError(409, 'worker_alive', `worker ${id} is ${worker.state}: only a stale worker can be forgotten`);
     await store.deregisterWorker(id);
-    audit.record(actorLabel(request.principal), 'worker.forget', id);
+    await audit.record(actorLabel(request.principal), 'worker.forget', id);
     return reply.code(204).send();
   });
 };

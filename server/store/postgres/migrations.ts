@@ -134,4 +134,49 @@ export const postgresMigrations: readonly string[] = [
     draining INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 3: sign-in (SQLite migration 4), so every API replica knows the same tokens, sessions, roles,
+  // submitters and audit log; timestamps compared as text use the C collation, where ISO-8601 sorts by time
+  `
+  ALTER TABLE builds ADD COLUMN submitted_by TEXT;
+
+  CREATE TABLE access_tokens (
+    id TEXT PRIMARY KEY,
+    ordinal BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    name TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT COLLATE "C",
+    revoked_at TEXT
+  );
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    name TEXT NOT NULL,
+    claimed_role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL
+  );
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+  CREATE TABLE user_roles (
+    subject TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    assigned_by TEXT NOT NULL,
+    assigned_at TEXT NOT NULL
+  );
+
+  CREATE TABLE audit_log (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE INDEX audit_log_by_action ON audit_log (action, id);
+  `,
 ];

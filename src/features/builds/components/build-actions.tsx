@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { ApiRequestError } from '@/lib/api-client';
-import { useHasRole } from '@/lib/api/get-session';
+import { useSession } from '@/lib/api/get-session';
 import type { BuildState } from '@/spec/build-events';
 import { useCancelBuild } from '../api/cancel-build';
 import { useDeleteBuild } from '../api/delete-build';
 import { useRebuildBuild } from '../api/rebuild-build';
 import { useRetryBuild } from '../api/retry-build';
+import { buildActionAccess } from '../lib/build-action-access';
 import { ConfirmDialog } from './confirm-dialog';
 
 type Pending = 'cancel' | 'retry' | 'rebuild' | 'delete' | null;
@@ -14,7 +15,7 @@ type Pending = 'cancel' | 'retry' | 'rebuild' | 'delete' | null;
 const errorText = (error: unknown) => (error instanceof ApiRequestError || error instanceof Error ? error.message : 'Something went wrong');
 
 /** Cancel while the build runs; retry, rebuild or delete once it has ended. Each asks first. */
-export function BuildActions({ id, state }: { id: string; state: BuildState }) {
+export function BuildActions({ id, state, submittedBy }: { id: string; state: BuildState; submittedBy: string | null | undefined }) {
   const [, navigate] = useLocation();
   const [pending, setPending] = useState<Pending>(null);
   const cancel = useCancelBuild(id);
@@ -23,9 +24,9 @@ export function BuildActions({ id, state }: { id: string; state: BuildState }) {
   const remove = useDeleteBuild(id);
   const active = state === 'queued' || state === 'running';
   const error = cancel.error ?? retry.error ?? rebuild.error ?? remove.error;
-  // a viewer may not act on builds (the server answers 403); a builder may on its own, which the server checks
-  const mayAct = useHasRole('builder') !== false;
-  if (!mayAct) return null;
+  // a viewer may not act on builds, a builder only on their own (the server answers 403 otherwise)
+  const access = buildActionAccess(useSession().data, submittedBy);
+  if (!access.mayAct) return access.reason ? <p className="st-muted">{access.reason}</p> : null;
 
   return (
     <div className="st-actions">

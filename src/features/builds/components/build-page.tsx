@@ -107,7 +107,7 @@ export default function BuildPage({ verifyDownloads, predecessorDiff }: BuildPag
             <Link href={`/review/${build.id}`}>View spec</Link> · <Link href="/builds">All builds</Link>
           </p>
         </div>
-        <BuildActions id={build.id} state={state} />
+        <BuildActions id={build.id} state={state} submittedBy={build.submittedBy} />
       </header>
 
       <TestImageBanner testImage={build.testImage} />
