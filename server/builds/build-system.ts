@@ -3,7 +3,6 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { openStore } from '../store/open-store.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { BuildExecutor } from './build-executor.ts';
 import type { BuildRunner } from './build-runner.ts';
@@ -16,6 +15,7 @@ import { ProcessBuildRunner, buildProgramFiles, realBuildScript } from './proces
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 import { ChannelService } from '../channels/channel-service.ts';
 import { ChannelPolicies } from '../channels/channel-policies.ts';
+import { openChannelStore } from '../store/open-channel-store.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -30,10 +30,10 @@ export interface BuildSystem {
   service: BuildService;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
-  /** Named pointers per image to verified builds, with stable URLs; still SQLite-only, so absent on Postgres. */
-  channels: ChannelService | undefined;
-  /** Per-channel policies that build successors on security updates and promote them once verified; SQLite-only like channels. */
-  policies: ChannelPolicies | undefined;
+  /** Named pointers per image to verified builds, with stable URLs; in the same database as the builds. */
+  channels: ChannelService;
+  /** Per-channel policies that build successors on security updates and promote them once verified. */
+  policies: ChannelPolicies;
   /** The scheduled round: every finished image checked for updates, then every channel policy applied. */
   checkForUpdates(signal?: AbortSignal): Promise<void>;
   /** How builds will run here, or why none can: for the operator's start-up line. */
@@ -77,11 +77,9 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
   const inputsProbe = (spec: NodeImage) => collectBuildInputs(spec.spec, { policy, signal: AbortSignal.timeout(30_000), timeoutMs: 15_000 });
   const service = new BuildService({ store, hub, executor, dataDir: config.dataDir, minFreeBytes: config.minFreeBytes, inputsProbe });
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, policy });
-  // channels and their policies are still SQLite-only: they read their own tables synchronously
-  const sqliteRows = store instanceof SqliteStore ? store.rows : undefined;
-  const channels = sqliteRows ? new ChannelService(sqliteRows) : undefined;
-  const policies =
-    sqliteRows && channels ? new ChannelPolicies({ store: sqliteRows, hub, channels, updates, rebuild: (id) => service.rebuild(id) }) : undefined;
+  const channelStore = openChannelStore(store, config.databaseUrl);
+  const channels = new ChannelService(store, channelStore);
+  const policies = new ChannelPolicies({ store, channelStore, hub, channels, updates, rebuild: (id) => service.rebuild(id) });
   return {
     store,
     hub,
@@ -92,7 +90,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     policies,
     checkForUpdates: async (signal) => {
       await updates.checkAll(signal);
-      if (!signal?.aborted) await policies?.runAll();
+      if (!signal?.aborted) await policies.runAll();
     },
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
@@ -104,6 +102,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
       await (
         await stopFanOut
       )();
+      await channelStore.close();
       await store.close();
     },
   };

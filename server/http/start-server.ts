@@ -43,8 +43,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
   const accessDb = system.store instanceof SqliteStore ? system.store.db : openDatabase(config.dataDir);
   const access = new AccessRows(accessDb);
   const audit = new AuditRows(accessDb);
-  if (system.policies)
-    system.policies.onPromoted = (actor, image, channel, buildId) => audit.record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`);
+  system.policies.onPromoted = (actor, image, channel, buildId) => audit.record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`);
   const app = await buildApp({
     config,
     access,
