@@ -51,9 +51,14 @@ export class ChannelPolicies {
   /** Told of every move a policy makes, so the audit log (kept by the HTTP layer) records it like a person's promotion. */
   onPromoted?: (actor: string, image: string, channel: string, buildId: string) => void;
 
-  constructor(private readonly options: ChannelPoliciesOptions) {
-    // successors submitted before a restart finished meanwhile, or still run: settle or watch them;
-    // a database not reachable yet leaves it to the first round
+  constructor(private readonly options: ChannelPoliciesOptions) {}
+
+  /**
+   * Successors submitted before a restart finished meanwhile, or still run: settles or
+   * watches them (a database not reachable yet leaves it to the first round). Called by an
+   * API process once its audit is wired; a worker never settles, so no move goes unaudited.
+   */
+  resume(): void {
     this.settleLater();
   }
 

@@ -44,6 +44,7 @@ export async function createServerApp(config: ServerConfig, options: StartOption
   const access = new AccessRows(accessDb);
   const audit = new AuditRows(accessDb);
   system.policies.onPromoted = (actor, image, channel, buildId) => audit.record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`);
+  system.policies.resume();
   const app = await buildApp({
     config,
     access,

@@ -8,6 +8,7 @@ import type { ChannelStore, NewPolicyRun } from '../store/channel-store.ts';
 import type { Store } from '../store/store.ts';
 import { BuildUpdatesChecker } from '../updates/build-updates.ts';
 import { newBuild } from './store-contract.ts';
+import { waitFor } from './wait-for.ts';
 
 /** A fresh, empty database (a data dir or a postgres:// URL) and how to open one more connection to it. */
 export interface ChannelStoreLocation {
@@ -43,6 +44,23 @@ const run = (fromBuild: string, successor: string, channel = 'stable'): NewPolic
   security_updates: 2,
   started_at: new Date().toISOString(),
 });
+
+/** Channel policies as a process has them: over its own connections, with its own event hub. */
+function policiesOn(connection: { store: Store; channels: ChannelStore }, submitted: string[] = []): ChannelPolicies {
+  return new ChannelPolicies({
+    store: connection.store,
+    channelStore: connection.channels,
+    hub: new EventHub(),
+    channels: new ChannelService(connection.store, connection.channels),
+    updates: new BuildUpdatesChecker({ store: connection.store, dataDir: '/nonexistent', policy: { allowLoopback: false, allowedHosts: null } }),
+    // the rebuild route's effect on the store: a forced build that supersedes, left queued
+    rebuild: async (buildId) => {
+      const { row } = await connection.store.createOrReuse({ ...(await newBuild(20, 'workers')), supersedes: buildId }, true);
+      submitted.push(row.id);
+      return { build: { id: row.id } };
+    },
+  });
+}
 
 /**
  * What the channel store does, the same on SQLite and on Postgres: channels and their
@@ -170,22 +188,7 @@ export function channelStoreContract(kind: string, fresh: () => Promise<ChannelS
 
       const submitted: string[] = [];
       // each "process" has its own connections, event hub and services; only the database is shared
-      const processes = [another(), another()].map((connection) => {
-        const channelService = new ChannelService(connection.store, connection.channels);
-        return new ChannelPolicies({
-          store: connection.store,
-          channelStore: connection.channels,
-          hub: new EventHub(),
-          channels: channelService,
-          updates: new BuildUpdatesChecker({ store: connection.store, dataDir: '/nonexistent', policy: { allowLoopback: false, allowedHosts: null } }),
-          // the rebuild route's effect on the store: a forced build that supersedes, left queued
-          rebuild: async (buildId) => {
-            const { row } = await connection.store.createOrReuse({ ...(await newBuild(20, 'workers')), supersedes: buildId }, true);
-            submitted.push(row.id);
-            return { build: { id: row.id } };
-          },
-        });
-      });
+      const processes = [another(), another()].map((connection) => policiesOn(connection, submitted));
       expect(await Promise.all(processes.map((p) => p.runAll()))).toEqual([{ failed: 0 }, { failed: 0 }]);
       // stable and beta point at the same build: one successor serves both
       expect(submitted).toHaveLength(1);
@@ -200,6 +203,21 @@ export function channelStoreContract(kind: string, fresh: () => Promise<ChannelS
       expect((await channels.history('workers', 'candidate')).map((h) => [h.action, h.toBuild])).toEqual([['promote', successor]]);
       expect((await channels.policyRuns('workers', 'stable'))[0]?.outcome).toBe('promoted');
       expect((await channels.policyRuns('workers', 'beta'))[0]?.outcome).toBe('promoted');
+    });
+
+    it('settles on resume a successor that finished while no process ran', async () => {
+      const first = await verifiedBuild(store, 20);
+      const successor = await verifiedBuild(store, 21);
+      await new ChannelService(store, channels).promote('workers', 'stable', first, 'ana');
+      await channels.savePolicy('workers', 'stable', { whenSecurityUpdates: 'build-successor', promoteTo: 'candidate' });
+      await channels.insertPolicyRun(run(first, successor));
+      policiesOn(another()).resume();
+      const promoted = await waitFor('the run to settle', async () => {
+        const [latest] = await channels.policyRuns('workers', 'stable');
+        return latest?.outcome === 'building' ? undefined : latest;
+      });
+      expect(promoted.outcome).toBe('promoted');
+      expect((await channels.history('workers', 'candidate')).map((h) => [h.action, h.toBuild, h.actor])).toEqual([['promote', successor, 'policy:stable']]);
     });
   });
 }
