@@ -5,7 +5,6 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { collectBuildInputs } from '../sources/build-inputs.ts';
 import { sourcePolicyFromEnvironment } from '../sources/source-policy.ts';
 import { openStore } from '../store/open-store.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { keyDirSigner } from '../signing/sign-sums.ts';
 import { signingKeyDir } from '../signing/signing-key-dir.ts';
@@ -23,6 +22,7 @@ import { ChannelPolicies } from '../channels/channel-policies.ts';
 import { handleLostBuilds } from './queue/lost-builds.ts';
 import { openBuildQueue } from './queue/open-build-queue.ts';
 import { PgBossQueue } from './queue/pg-boss-queue.ts';
+import { openChannelStore } from '../store/open-channel-store.ts';
 
 export type BuildSystemConfig = Pick<
   ServerConfig,
@@ -39,10 +39,10 @@ export interface BuildSystem {
   artifactStorage: ArtifactStorage;
   /** What each finished image's sources now offer newer than what it installed. */
   updates: BuildUpdatesChecker;
-  /** Named pointers per image to verified builds, with stable URLs; still SQLite-only, so absent on Postgres. */
-  channels: ChannelService | undefined;
-  /** Per-channel policies that build successors on security updates and promote them once verified; SQLite-only like channels. */
-  policies: ChannelPolicies | undefined;
+  /** Named pointers per image to verified builds, with stable URLs; in the same database as the builds. */
+  channels: ChannelService;
+  /** Per-channel policies that build successors on security updates and promote them once verified. */
+  policies: ChannelPolicies;
   /** The scheduled round: every finished image checked for updates, then every channel policy applied. */
   checkForUpdates(signal?: AbortSignal): Promise<void>;
   /** How builds will run here, or why none can: for the operator's start-up line. */
@@ -106,11 +106,9 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     );
   }
   const updates = new BuildUpdatesChecker({ store, dataDir: config.dataDir, artifactStorage, policy });
-  // channels and their policies are still SQLite-only: they read their own tables synchronously
-  const sqliteRows = store instanceof SqliteStore ? store.rows : undefined;
-  const channels = sqliteRows ? new ChannelService(sqliteRows) : undefined;
-  const policies =
-    sqliteRows && channels ? new ChannelPolicies({ store: sqliteRows, hub, channels, updates, rebuild: (id) => service.rebuild(id) }) : undefined;
+  const channelStore = openChannelStore(store, config.databaseUrl);
+  const channels = new ChannelService(store, channelStore);
+  const policies = new ChannelPolicies({ store, channelStore, hub, channels, updates, rebuild: (id) => service.rebuild(id) });
   return {
     store,
     hub,
@@ -122,7 +120,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
     policies,
     checkForUpdates: async (signal) => {
       await updates.checkAll(signal);
-      if (!signal?.aborted) await policies?.runAll();
+      if (!signal?.aborted) await policies.runAll();
     },
     describeBuilds: async () => {
       const refusal = await runner.prepare?.();
@@ -134,6 +132,7 @@ export function createBuildSystem(config: BuildSystemConfig, options: { runner?:
       await (
         await stopFanOut
       )();
+      await channelStore.close();
       await store.close();
     },
   };

@@ -1,131 +1,96 @@
-import type { Channel, ChannelHistoryEntry, ChannelList } from '../../src/spec/channels-api.ts';
+import type { Channel, ChannelList } from '../../src/spec/channels-api.ts';
 import { ServiceError } from '../builds/service-error.ts';
-import type { BuildStore } from '../store/build-store.ts';
 import type { ArtifactRow } from '../store/build-rows.ts';
-import { channelPolicy, policyRuns } from '../store/channel-rows.ts';
-
-interface ChannelRow {
-  image: string;
-  channel: string;
-  build_id: string;
-  updated_at: string;
-}
-
-interface HistoryRow {
-  action: 'promote' | 'rollback';
-  from_build: string | null;
-  to_build: string;
-  actor: string;
-  at: string;
-}
+import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts';
+import type { Store } from '../store/store.ts';
 
 const channelPath = (image: string, channel: string) => `/api/channels/${encodeURIComponent(image)}/${encodeURIComponent(channel)}`;
 
 /**
  * Named pointers per image (`workers/stable`) to verified builds. Every move is recorded,
  * so a rollback goes back exactly one move; the builds a channel points at are kept by
- * retention and cannot be deleted.
+ * retention and cannot be deleted. The same on SQLite and on a Postgres every API process shares.
  */
 export class ChannelService {
-  constructor(private readonly store: BuildStore) {}
+  constructor(
+    private readonly store: Store,
+    private readonly channels: ChannelStore,
+  ) {}
 
-  list(): ChannelList {
-    const rows = this.store.db.prepare('SELECT * FROM channels ORDER BY image, channel').all() as ChannelRow[];
-    return { channels: rows.map((row) => this.summary(row)) };
+  async list(): Promise<ChannelList> {
+    const records = await this.channels.listChannels();
+    return { channels: await Promise.all(records.map((record) => this.summary(record))) };
   }
 
-  get(image: string, channel: string): Channel {
-    const row = this.row(image, channel);
-    if (!row) throw new ServiceError('not_found', `no channel ${image}/${channel}`);
-    const artifacts = this.store.artifacts(row.build_id).map((a) => ({
+  async get(image: string, channel: string): Promise<Channel> {
+    const record = await this.require(image, channel);
+    const artifacts = (await this.store.artifacts(record.buildId)).map((a) => ({
       name: a.name,
       format: a.format,
       sizeBytes: a.size_bytes,
       sha256: a.sha256,
       url: `${channelPath(image, channel)}/artifacts/${encodeURIComponent(a.name)}`,
     }));
-    return { ...this.summary(row), artifacts, history: this.history(image, channel), policyRuns: policyRuns(this.store.db, image, channel) };
+    return {
+      ...(await this.summary(record)),
+      artifacts,
+      history: await this.channels.history(image, channel),
+      policyRuns: await this.channels.policyRuns(image, channel),
+    };
   }
 
   /** The build the channel points at now, if it exists. */
-  pointsAt(image: string, channel: string): string | undefined {
-    return this.row(image, channel)?.build_id;
+  async pointsAt(image: string, channel: string): Promise<string | undefined> {
+    return (await this.channels.channel(image, channel))?.buildId;
   }
 
   /** The artifact of the build the channel points at now. */
-  artifact(image: string, channel: string, name: string): { buildId: string; artifact: ArtifactRow | undefined } {
-    const row = this.row(image, channel);
-    if (!row) throw new ServiceError('not_found', `no channel ${image}/${channel}`);
-    return { buildId: row.build_id, artifact: this.store.artifact(row.build_id, name) };
+  async artifact(image: string, channel: string, name: string): Promise<{ buildId: string; artifact: ArtifactRow | undefined }> {
+    const record = await this.require(image, channel);
+    return { buildId: record.buildId, artifact: await this.store.artifact(record.buildId, name) };
   }
 
-  promote(image: string, channel: string, buildId: string, actor: string): Channel {
-    const build = this.store.detail(buildId);
+  async promote(image: string, channel: string, buildId: string, actor: string): Promise<Channel> {
+    const build = await this.store.detail(buildId);
     if (!build || build.deleted) throw new ServiceError('not_found', `no build ${buildId}`);
     if (build.name !== image) throw new ServiceError('not_verified', `build ${buildId} is an image of "${build.name}", not of "${image}"`);
     if (build.state !== 'succeeded') throw new ServiceError('not_verified', `build ${buildId} is ${build.state}: only a verified build goes on a channel`);
     if (build.verify.length === 0 || build.verify.some((check) => !check.ok)) {
       throw new ServiceError('not_verified', `build ${buildId} was not boot-verified with every check passing: only a verified build goes on a channel`);
     }
-    this.move(image, channel, 'promote', buildId, actor);
+    await this.channels.moveChannel({ image, channel, action: 'promote', toBuild: buildId, actor });
     return this.get(image, channel);
   }
 
   /** Points the channel back at the build it pointed at before its last move. */
-  rollback(image: string, channel: string, actor: string): Channel {
-    const row = this.row(image, channel);
-    if (!row) throw new ServiceError('not_found', `no channel ${image}/${channel}`);
-    const last = this.store.db
-      .prepare('SELECT from_build FROM channel_history WHERE image = ? AND channel = ? ORDER BY id DESC LIMIT 1')
-      .get(image, channel) as { from_build: string | null } | undefined;
-    const previous = last?.from_build;
-    if (!previous) throw new ServiceError('nothing_to_roll_back', `${image}/${channel} has pointed at build ${row.build_id} only`);
-    const target = this.store.getRow(previous);
+  async rollback(image: string, channel: string, actor: string): Promise<Channel> {
+    const record = await this.require(image, channel);
+    const [last] = await this.channels.history(image, channel);
+    const previous = last?.fromBuild;
+    if (!previous) throw new ServiceError('nothing_to_roll_back', `${image}/${channel} has pointed at build ${record.buildId} only`);
+    const target = await this.store.getRow(previous);
     if (!target || target.deleted)
       throw new ServiceError('nothing_to_roll_back', `the previous build ${previous} of ${image}/${channel} no longer has its files`);
-    this.move(image, channel, 'rollback', previous, actor);
+    await this.channels.moveChannel({ image, channel, action: 'rollback', toBuild: previous, actor });
     return this.get(image, channel);
   }
 
-  private move(image: string, channel: string, action: 'promote' | 'rollback', toBuild: string, actor: string): void {
-    const at = new Date().toISOString();
-    this.store.db
-      .transaction(() => {
-        const from = this.row(image, channel)?.build_id ?? null;
-        this.store.db
-          .prepare(
-            `INSERT INTO channels (image, channel, build_id, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (image, channel) DO UPDATE SET build_id = excluded.build_id, updated_at = excluded.updated_at`,
-          )
-          .run(image, channel, toBuild, at);
-        this.store.db
-          .prepare('INSERT INTO channel_history (image, channel, action, from_build, to_build, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(image, channel, action, from, toBuild, actor, at);
-      })
-      .immediate();
+  private async require(image: string, channel: string): Promise<ChannelRecord> {
+    const record = await this.channels.channel(image, channel);
+    if (!record) throw new ServiceError('not_found', `no channel ${image}/${channel}`);
+    return record;
   }
 
-  private row(image: string, channel: string): ChannelRow | undefined {
-    return this.store.db.prepare('SELECT * FROM channels WHERE image = ? AND channel = ?').get(image, channel) as ChannelRow | undefined;
-  }
-
-  private summary(row: ChannelRow): Omit<Channel, 'artifacts' | 'history' | 'policyRuns'> {
-    const build = this.store.getRow(row.build_id);
+  private async summary(record: ChannelRecord): Promise<Omit<Channel, 'artifacts' | 'history' | 'policyRuns'>> {
+    const build = await this.store.getRow(record.buildId);
     return {
-      image: row.image,
-      channel: row.channel,
-      buildId: row.build_id,
-      updatedAt: row.updated_at,
+      image: record.image,
+      channel: record.channel,
+      buildId: record.buildId,
+      updatedAt: record.updatedAt,
       kubernetesVersion: build?.kubernetes_version ?? '',
       release: build?.release ?? '',
-      policy: channelPolicy(this.store.db, row.image, row.channel),
+      policy: await this.channels.policy(record.image, record.channel),
     };
-  }
-
-  private history(image: string, channel: string): ChannelHistoryEntry[] {
-    const rows = this.store.db
-      .prepare('SELECT action, from_build, to_build, actor, at FROM channel_history WHERE image = ? AND channel = ? ORDER BY id DESC')
-      .all(image, channel) as HistoryRow[];
-    return rows.map((r) => ({ action: r.action, fromBuild: r.from_build, toBuild: r.to_build, actor: r.actor, at: r.at }));
   }
 }

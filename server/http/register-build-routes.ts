@@ -38,16 +38,13 @@ export function buildRouteRegistrar(system: BuildSystem, settings: BuildRouteSet
     await app.register(artifactRoutes, { store: system.store, artifactStorage: system.artifactStorage });
     await app.register(manifestRoutes, { service: system.service });
     await app.register(updateRoutes, { updates: system.updates });
-    // channels are SQLite-only for now: a Postgres deployment has no channel routes (404)
-    if (system.channels && system.policies) {
-      await app.register(channelRoutes, {
-        channels: system.channels,
-        policies: system.policies,
-        artifactStorage: system.artifactStorage,
-        actor: settings.actor,
-        audit,
-      });
-    }
+    await app.register(channelRoutes, {
+      channels: system.channels,
+      policies: system.policies,
+      artifactStorage: system.artifactStorage,
+      actor: settings.actor,
+      audit,
+    });
     await app.register(accessRoutes, { access, audit });
     await app.register(workerRoutes, { store: system.store, audit });
     await app.register(metricsRoute, { store: system.store, dataDir: settings.dataDir, runningHere: () => system.executor.runningCount() });

@@ -45,11 +45,12 @@ export async function createServerApp(config: ServerConfig, options: StartOption
     throw error;
   });
   const { access, audit } = accessStores;
-  if (system.policies)
-    system.policies.onPromoted = (actor, image, channel, buildId) =>
-      void audit
-        .record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`)
-        .catch((error: unknown) => process.stderr.write(`stamper: the audit log missed a promotion: ${String(error)}\n`));
+  system.policies.onPromoted = (actor, image, channel, buildId) =>
+    void audit
+      .record(actor, 'channel.promote', `${image}/${channel}`, `build ${buildId}`)
+      .catch((error: unknown) => process.stderr.write(`stamper: the audit log missed a promotion: ${String(error)}\n`));
+  // after the audit hook is set: runs left over from before are settled (and promoted) only here
+  system.policies.resume();
   const app = await buildApp({
     config,
     access,

@@ -1,7 +1,8 @@
 import type { SqliteDatabase } from './open-database.ts';
-import { channelPolicySchema, type ChannelPolicy, type PolicyRun } from '../../src/spec/channels-api.ts';
+import { channelPolicySchema, type ChannelHistoryEntry, type ChannelPolicy, type PolicyRun } from '../../src/spec/channels-api.ts';
+import { policyRunOf, type ChannelMove, type ChannelRecord, type NewPolicyRun, type PolicyRunRow } from './channel-store.ts';
 
-/** Reads of the channels table (migration 2) that code outside the channel service needs, and the policy tables (migration 3). */
+/** The SQLite rows of channels (migration 2), channel policies (migration 3) and channel claims (migration 6). */
 
 /** The channels pointing at a build: it cannot be deleted while there are any. */
 export function channelsOfBuild(db: SqliteDatabase, buildId: string): { image: string; channel: string }[] {
@@ -14,7 +15,45 @@ export function buildsOnChannels(db: SqliteDatabase): Set<string> {
   return new Set(rows.map((row) => row.build_id));
 }
 
-/** Policies and their runs (migration 3). */
+const CHANNEL_COLUMNS = 'image, channel, build_id AS buildId, updated_at AS updatedAt';
+
+export function listChannels(db: SqliteDatabase): ChannelRecord[] {
+  return db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY image, channel`).all() as ChannelRecord[];
+}
+
+export function channelRecord(db: SqliteDatabase, image: string, channel: string): ChannelRecord | undefined {
+  return db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE image = ? AND channel = ?`).get(image, channel) as ChannelRecord | undefined;
+}
+
+export function moveChannel(db: SqliteDatabase, move: ChannelMove): void {
+  const at = new Date().toISOString();
+  // IMMEDIATE: the write lock is taken before the read, so the recorded "from" is what the move replaced
+  db.transaction(() => {
+    const from = channelRecord(db, move.image, move.channel)?.buildId ?? null;
+    db.prepare(
+      `INSERT INTO channels (image, channel, build_id, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (image, channel) DO UPDATE SET build_id = excluded.build_id, updated_at = excluded.updated_at`,
+    ).run(move.image, move.channel, move.toBuild, at);
+    db.prepare('INSERT INTO channel_history (image, channel, action, from_build, to_build, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      move.image,
+      move.channel,
+      move.action,
+      from,
+      move.toBuild,
+      move.actor,
+      at,
+    );
+  }).immediate();
+}
+
+export function channelHistory(db: SqliteDatabase, image: string, channel: string): ChannelHistoryEntry[] {
+  return db
+    .prepare(
+      `SELECT action, from_build AS fromBuild, to_build AS toBuild, actor, at FROM channel_history
+       WHERE image = ? AND channel = ? ORDER BY id DESC`,
+    )
+    .all(image, channel) as ChannelHistoryEntry[];
+}
 
 export function channelPolicy(db: SqliteDatabase, image: string, channel: string): ChannelPolicy | null {
   const row = db.prepare('SELECT body FROM channel_policies WHERE image = ? AND channel = ?').get(image, channel) as { body: string } | undefined;
@@ -32,7 +71,6 @@ export function saveChannelPolicy(db: SqliteDatabase, image: string, channel: st
   ).run(image, channel, JSON.stringify(policy), new Date().toISOString());
 }
 
-/** Every channel with a policy, and the build it points at now. */
 export function channelsWithPolicies(db: SqliteDatabase): { image: string; channel: string; buildId: string; policy: ChannelPolicy }[] {
   const rows = db
     .prepare(
@@ -42,32 +80,6 @@ export function channelsWithPolicies(db: SqliteDatabase): { image: string; chann
     .all() as { image: string; channel: string; build_id: string; body: string }[];
   return rows.map((r) => ({ image: r.image, channel: r.channel, buildId: r.build_id, policy: channelPolicySchema.parse(JSON.parse(r.body)) }));
 }
-
-export interface PolicyRunRow {
-  id: number;
-  image: string;
-  channel: string;
-  from_build: string;
-  updates_key: string;
-  successor: string;
-  promote_to: string;
-  security_updates: number;
-  outcome: PolicyRun['outcome'];
-  detail: string | null;
-  started_at: string;
-  settled_at: string | null;
-}
-
-export const policyRunOf = (row: PolicyRunRow): PolicyRun => ({
-  fromBuild: row.from_build,
-  successor: row.successor,
-  promoteTo: row.promote_to,
-  outcome: row.outcome,
-  detail: row.detail,
-  securityUpdates: row.security_updates,
-  startedAt: row.started_at,
-  settledAt: row.settled_at,
-});
 
 export function policyRuns(db: SqliteDatabase, image: string, channel: string, limit = 10): PolicyRun[] {
   const rows = db
@@ -82,7 +94,6 @@ export function policyRunFor(db: SqliteDatabase, image: string, channel: string,
     .get(image, channel, fromBuild, updatesKey) as PolicyRunRow | undefined;
 }
 
-/** The successor some policy already submitted for this build and these updates: one successor serves every channel. */
 export function successorFor(db: SqliteDatabase, fromBuild: string, updatesKey: string): string | undefined {
   const row = db
     .prepare('SELECT successor FROM channel_policy_runs WHERE from_build = ? AND updates_key = ? ORDER BY id LIMIT 1')
@@ -90,7 +101,7 @@ export function successorFor(db: SqliteDatabase, fromBuild: string, updatesKey: 
   return row?.successor;
 }
 
-export function insertPolicyRun(db: SqliteDatabase, run: Omit<PolicyRunRow, 'id' | 'outcome' | 'detail' | 'settled_at'>): void {
+export function insertPolicyRun(db: SqliteDatabase, run: NewPolicyRun): void {
   db.prepare(
     `INSERT INTO channel_policy_runs (image, channel, from_build, updates_key, successor, promote_to, security_updates, outcome, started_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'building', ?) ON CONFLICT DO NOTHING`,
@@ -108,4 +119,25 @@ export function settlePolicyRun(db: SqliteDatabase, id: number, outcome: Exclude
     new Date().toISOString(),
     id,
   );
+}
+
+/**
+ * Takes the claim `key` for `holder` when no one holds it, or when its holder took it more
+ * than `staleMs` ago (a process that died holding it). BEGIN IMMEDIATE takes the write
+ * lock before the read, so of two connections asking at once exactly one gets true.
+ */
+export function takeChannelClaim(db: SqliteDatabase, key: string, holder: string, staleMs: number): boolean {
+  return db
+    .transaction(() => {
+      const now = Date.now();
+      db.prepare('DELETE FROM channel_claims WHERE claim_key = ? AND claimed_at < ?').run(key, now - staleMs);
+      return (
+        db.prepare('INSERT INTO channel_claims (claim_key, holder, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(key, holder, now).changes === 1
+      );
+    })
+    .immediate();
+}
+
+export function releaseChannelClaim(db: SqliteDatabase, key: string, holder: string): void {
+  db.prepare('DELETE FROM channel_claims WHERE claim_key = ? AND holder = ?').run(key, holder);
 }

@@ -203,4 +203,12 @@ export const migrations: readonly string[] = [
     draining INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   `,
+  // 6: claims that let one connection at a time act on a channel policy (several processes may share the file)
+  `
+  CREATE TABLE channel_claims (
+    claim_key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

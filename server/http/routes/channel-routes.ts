@@ -84,18 +84,18 @@ const docs = {
 export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (app, { channels, policies, artifactStorage, actor, audit }) => {
   // The caller by name: the local user, the token holder, a token's or a signed-in user's name.
   const actorOf = (request: FastifyRequest) => actorLabel(request.principal, actor);
-  app.get('/api/channels', { config: { role: 'viewer', doc: docs.list } }, async () => channels.list());
+  app.get('/api/channels', { config: { role: 'viewer', doc: docs.list } }, async () => await channels.list());
 
   app.get('/api/channels/:image/:channel', { config: { role: 'viewer', doc: docs.get } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    return channels.get(image, name);
+    return await channels.get(image, name);
   });
 
   app.post('/api/channels/:image/:channel', { config: { role: 'admin', doc: docs.promote } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const { buildId } = parseOrThrow(promoteBodySchema, request.body);
     const who = actorOf(request);
-    const moved = channels.promote(image, name, buildId, who);
+    const moved = await channels.promote(image, name, buildId, who);
     await audit?.record(who, 'channel.promote', `${image}/${name}`, `build ${buildId}`);
     return moved;
   });
@@ -103,28 +103,28 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
   app.post('/api/channels/:image/:channel/rollback', { config: { role: 'admin', doc: docs.rollback } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const who = actorOf(request);
-    const moved = channels.rollback(image, name, who);
+    const moved = await channels.rollback(image, name, who);
     await audit?.record(who, 'channel.rollback', `${image}/${name}`, `back to build ${moved.buildId}`);
     return moved;
   });
 
   app.get('/api/channels/:image/:channel/policy', { config: { role: 'viewer', doc: docs.policy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    channels.get(image, name);
-    return policies.state(image, name);
+    await channels.get(image, name);
+    return await policies.state(image, name);
   });
 
   app.put('/api/channels/:image/:channel/policy', { config: { role: 'admin', doc: docs.setPolicy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
     const policy = parseOrThrow(channelPolicySchema, request.body);
-    const state = policies.set(image, name, policy);
+    const state = await policies.set(image, name, policy);
     await audit?.record(actorOf(request), 'channel.policy.set', `${image}/${name}`, `on security updates: successor to ${policy.promoteTo}`);
     return state;
   });
 
   app.delete('/api/channels/:image/:channel/policy', { config: { role: 'admin', doc: docs.clearPolicy } }, async (request) => {
     const { image, channel: name } = parseOrThrow(channelParamsSchema, request.params);
-    const state = policies.set(image, name, null);
+    const state = await policies.set(image, name, null);
     await audit?.record(actorOf(request), 'channel.policy.clear', `${image}/${name}`);
     return state;
   });
@@ -150,7 +150,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelRoutesOptions> = async (ap
     config: { role: 'viewer', doc: docs.artifact },
     handler: async (request, reply) => {
       const { image, channel: name, name: file } = parseOrThrow(artifactParams, request.params);
-      const { artifact } = channels.artifact(image, name, file);
+      const { artifact } = await channels.artifact(image, name, file);
       // the name is only a key into the build's recorded files; the storage checks where the bytes may come from
       if (!artifact?.path) throw notFound('artifact');
       // no-cache (set by serveArtifact) matters here: the channel moves, the ETag (the file's SHA-256) says whether the file did

@@ -179,4 +179,32 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX audit_log_by_action ON audit_log (action, id);
   `,
+  // 4: channel policies and their runs (SQLite migration 3); a policy's claim is an advisory lock, so it has no table here
+  `
+  CREATE TABLE channel_policies (
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (image, channel)
+  );
+
+  CREATE TABLE channel_policy_runs (
+    id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    image TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    from_build TEXT NOT NULL REFERENCES builds (id),
+    updates_key TEXT NOT NULL,
+    successor TEXT NOT NULL REFERENCES builds (id),
+    promote_to TEXT NOT NULL,
+    security_updates INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT,
+    started_at TEXT NOT NULL,
+    settled_at TEXT,
+    UNIQUE (image, channel, from_build, updates_key)
+  );
+  CREATE INDEX channel_policy_runs_by_source ON channel_policy_runs (from_build, updates_key);
+  CREATE INDEX channel_policy_runs_by_outcome ON channel_policy_runs (outcome);
+  `,
 ];
