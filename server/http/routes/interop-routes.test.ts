@@ -9,6 +9,9 @@ import { serveDirectory } from '../../stand-in/kubernetes-apt-repo.ts';
 import { signDirectory } from '../../testing/sign-directory.ts';
 import { interopRoutes } from './interop-routes.ts';
 
+/** bash reads /etc/bash.bashrc when stdin is a socket (node's pipes are) and SHLVL is low, as under a bare CI shell: no stdin then. */
+const quietStdin: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+
 const specYaml = `apiVersion: stamper/v1alpha1
 kind: NodeImage
 metadata:
@@ -205,7 +208,7 @@ describe('GET /api/signing/public-key', () => {
     await mkdir(outDir);
     await writeFile(join(outDir, 'workers.qcow2'), 'disk');
     await signDirectory(outDir, join(dataDir, 'keys'));
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8', stdio: quietStdin });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('workers.qcow2: OK');
   });
@@ -220,7 +223,7 @@ describe('GET /api/signing/public-key', () => {
     await signDirectory(outDir, join(dataDir, 'keys'));
     // the user took the qcow2 and the signed sums, not the OVA
     await rm(join(outDir, 'workers.ova'));
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8' });
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', body.verifyCommand], { cwd: outDir, encoding: 'utf8', stdio: quietStdin });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('workers.qcow2: OK');
   });

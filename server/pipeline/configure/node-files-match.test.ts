@@ -12,6 +12,9 @@ import { minimalInput } from '../../../src/spec/test-specs';
 import { writeNodeFiles } from '../tree-files';
 import { NATIVE_BASE_FILES, NATIVE_SERVICES, writeNodeSettings } from './node-config';
 
+/** bash reads /etc/bash.bashrc when stdin is a socket (node's pipes are) and SHLVL is low, as under a bare CI shell: no stdin then. */
+const quietStdin: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+
 const cases: [string, NodeImage][] = [
   ['distro containerd 1.x, Kubernetes from apt', nodeImageSchema.parse(minimalInput({ kubernetes: { version: '1.34.5' } }))],
   [
@@ -98,7 +101,7 @@ describe('the configure stage and the exported provisioning script write the sam
       await writeNodeSettings(native, spec, { containerdVersion });
 
       const exported = await mkdtemp(join(scratch, 'export-'));
-      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', nodeFileWritesScript(image, exported)], { encoding: 'utf8' });
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', nodeFileWritesScript(image, exported)], { encoding: 'utf8', stdio: quietStdin });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
 

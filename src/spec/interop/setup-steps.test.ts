@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFileWrite, renderSteps, runSteps } from './setup-steps';
 
+/** bash reads /etc/bash.bashrc when stdin is a socket (node's pipes are) and SHLVL is low, as under a bare CI shell: no stdin then. */
+const quietStdin: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+
 const scratch = mkdtempSync(join(tmpdir(), 'stamper-setup-steps-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -22,7 +25,10 @@ describe('renderFileWrite', () => {
   for (const [name, content] of contents) {
     it(`writes the exact bytes under the root (${name})`, () => {
       const root = mkdtempSync(join(scratch, 'root-'));
-      const result = spawnSync('bash', ['-euo', 'pipefail', '-c', renderFileWrite({ path: '/etc/deep/dir/file.conf', content }, root)], { encoding: 'utf8' });
+      const result = spawnSync('bash', ['-euo', 'pipefail', '-c', renderFileWrite({ path: '/etc/deep/dir/file.conf', content }, root)], {
+        encoding: 'utf8',
+        stdio: quietStdin,
+      });
       expect(result.stderr).toBe('');
       expect(readFileSync(join(root, 'etc/deep/dir/file.conf'), 'utf8')).toBe(content);
     });
