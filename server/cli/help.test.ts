@@ -15,7 +15,11 @@ describe('stamper <command> --help', () => {
   it('serve --help lists its flags and every STAMPER_* variable the server configuration reads', async () => {
     const { stdout } = await stamper(['serve', '--help']);
     for (const flag of ['--host', '--port', '--data-dir', '--cache-dir', '--concurrency']) expect(stdout).toContain(flag);
-    const source = (await readFile('server/config/server-config.ts', 'utf8')) + (await readFile('server/sources/source-policy.ts', 'utf8'));
+    const source = (
+      await Promise.all(
+        ['server/config/server-config.ts', 'server/config/artifact-storage-config.ts', 'server/sources/source-policy.ts'].map((f) => readFile(f, 'utf8')),
+      )
+    ).join('\n');
     const variables = [...new Set([...source.matchAll(/env\.(STAMPER_[A-Z_]+)/g)].map((m) => m[1]))];
     expect(variables.length).toBeGreaterThan(10);
     for (const variable of variables) expect(stdout, `${variable} missing from serve --help`).toContain(variable);

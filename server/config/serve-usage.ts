@@ -11,6 +11,13 @@ const shared = `  --data-dir DIR       STAMPER_DATA_DIR         SQLite database,
                                                 first use)
                        STAMPER_DATABASE_URL     postgres://… to share builds, queue and events with other API
                                                 processes and workers (default: SQLite in the data dir)
+                       STAMPER_ARTIFACTS_URL    s3://bucket/prefix: artifacts and SBOMs in object storage, so every
+                                                API process can serve them (default: the data dir); credentials from
+                                                the AWS SDK's provider chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, a role…)
+                       STAMPER_S3_ENDPOINT, STAMPER_S3_REGION, STAMPER_S3_FORCE_PATH_STYLE=1  a non-AWS S3 server,
+                                                its region (default us-east-1), path-style URLs
+                       STAMPER_ARTIFACTS_DOWNLOAD  proxy (stream through the API, default) or presigned (302 to a URL
+                                                valid STAMPER_PRESIGN_SECONDS, default 300)
   --concurrency N      STAMPER_CONCURRENCY      builds run at once by this process (default 1; 0 = API only)
                        STAMPER_MIN_FREE_GB      refuse new builds below this much free disk (default 2)
                        STAMPER_KEEP_BUILDS      finished builds kept before the oldest are pruned (default 50)
