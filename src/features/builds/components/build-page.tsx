@@ -14,6 +14,7 @@ import { explainFailure } from '../lib/explain-failure';
 import { BuildActions } from './build-actions';
 import { BuildInputs } from './build-inputs';
 import { BuildLineage } from './build-lineage';
+import { BuildOrigin } from './build-origin';
 import { BuildProgress } from './build-progress';
 import { BuildResults } from './build-results';
 import { FailureSummary } from './failure-summary';
@@ -113,6 +114,7 @@ export default function BuildPage({ verifyDownloads, predecessorDiff }: BuildPag
       <TestImageBanner testImage={build.testImage} />
       {searchParams.get('reused') === '1' && <ReusedNotice build={build} movedSources={Number(searchParams.get('moved') ?? 0)} />}
       <BuildLineage id={build.id} supersedes={build.supersedes} supersededBy={build.supersededBy} />
+      <BuildOrigin worker={build.worker} retryOf={build.retryOf} />
       {/* opened by default: a rebuild's page is where its rollout is decided */}
       {build.supersedes && predecessorDiff?.({ ...build, supersedes: build.supersedes })}
       {build.deleted && <p className="st-notice">This build was deleted: its files and log are gone, its record and spec remain.</p>}
