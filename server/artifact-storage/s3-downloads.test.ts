@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +7,7 @@ import { injectLocal } from '../testing/test-app.ts';
 import { getBuild, postBuild, scenarioSpec, scriptedApp, waitForState } from '../testing/test-builds.ts';
 import { startTestS3, testS3Credentials, type TestS3 } from '../testing/test-s3.ts';
 
-/** The bytes the scripted runner writes as workers.raw. */
-const rawBytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => i % 251));
+import { downloadContract, scriptedRawBytes as rawBytes } from '../testing/download-contract.ts';
 const bucket = 'stamper-downloads';
 
 let s3: TestS3;
@@ -45,38 +43,8 @@ describe('downloads from S3 through the API (proxy)', () => {
     await ctx?.close();
   });
 
-  it('serves the whole file with the length, SHA-256 ETag and file name of a local download', async () => {
-    const response = await injectLocal(ctx.app, { url });
-    expect(response.statusCode).toBe(200);
-    expect(response.rawPayload.equals(rawBytes)).toBe(true);
-    expect(response.headers['content-length']).toBe(String(rawBytes.length));
-    expect(response.headers.etag).toBe(`"${createHash('sha256').update(rawBytes).digest('hex')}"`);
-    expect(response.headers['content-disposition']).toBe(`attachment; filename="workers.raw"; filename*=UTF-8''workers.raw`);
-    expect(response.headers['accept-ranges']).toBe('bytes');
-  });
-
-  it.each([
-    ['bytes=0-99', 0, 99],
-    ['bytes=1000-', 1000, rawBytes.length - 1],
-    ['bytes=-500', rawBytes.length - 500, rawBytes.length - 1],
-  ])('serves Range %s as 206 with exactly those bytes', async (range, start, end) => {
-    const response = await injectLocal(ctx.app, { url, headers: { range } });
-    expect(response.statusCode).toBe(206);
-    expect(response.headers['content-range']).toBe(`bytes ${start}-${end}/${rawBytes.length}`);
-    expect(response.headers['content-length']).toBe(String(end - start + 1));
-    expect(response.rawPayload.equals(rawBytes.subarray(start, end + 1))).toBe(true);
-  });
-
-  it('answers 416 past the end, 304 for a matching If-None-Match, and HEAD without a body', async () => {
-    const past = await injectLocal(ctx.app, { url, headers: { range: `bytes=${rawBytes.length}-` } });
-    expect(past.statusCode).toBe(416);
-    expect(past.headers['content-range']).toBe(`bytes */${rawBytes.length}`);
-    const head = await injectLocal(ctx.app, { url, method: 'HEAD' });
-    expect(head.statusCode).toBe(200);
-    expect(head.headers['content-length']).toBe(String(rawBytes.length));
-    expect(head.rawPayload.length).toBe(0);
-    expect((await injectLocal(ctx.app, { url, headers: { 'if-none-match': head.headers.etag ?? '' } })).statusCode).toBe(304);
-  });
+  // the same answers as a download from the data directory (server/http/routes/artifact-routes.test.ts)
+  downloadContract(() => ({ app: ctx.app, url }));
 
   it('lists the SBOM packages from the stored SPDX document', async () => {
     const response = await injectLocal(ctx.app, { url: `/api/builds/${id}/sbom` });

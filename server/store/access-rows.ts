@@ -14,7 +14,8 @@ export const ACCESS_TOKEN_PREFIX = 'stp_';
 const now = () => new Date().toISOString();
 export const secretDigest = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-interface TokenRow {
+/** A token row as both stores keep it (the secret only as its digest, in another column). */
+export interface TokenRow {
   id: string;
   name: string;
   subject: string;
@@ -25,7 +26,7 @@ interface TokenRow {
   revoked_at: string | null;
 }
 
-const toToken = (row: TokenRow): AccessToken => ({
+export const toToken = (row: TokenRow): AccessToken => ({
   id: row.id,
   name: row.name,
   subject: row.subject,

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { accessContract, type AccessLocation } from '../testing/access-contract.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { postgresMissing } from '../testing/postgres.ts';
+import { postgresPerTest } from '../testing/postgres-per-test.ts';
 import { openAccessStores } from './open-access.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -23,18 +24,9 @@ const missing = await postgresMissing();
 if (missing) console.warn(`skipping the Postgres access tests: ${missing}`);
 
 describe.skipIf(missing !== null)('Postgres access', () => {
-  let server: TestPostgres;
-  let databases = 0;
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
+  const freshDatabase = postgresPerTest('access');
   accessContract('Postgres', async (): Promise<AccessLocation> => {
-    // a database per test: every test starts from an empty, freshly migrated schema
-    const url = await server.createDatabase(`access_${(databases += 1)}`);
+    const url = await freshDatabase();
     return { open: () => ({ store: new PostgresStore(url), stores: openAccessStores({ databaseUrl: url }) }), cleanup: async () => undefined };
   });
 });

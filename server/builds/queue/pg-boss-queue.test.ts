@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { newBuild } from '../../testing/store-contract.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '../../testing/postgres.ts';
+import { postgresMissing } from '../../testing/postgres.ts';
+import { postgresPerTest } from '../../testing/postgres-per-test.ts';
 import { waitFor } from '../../testing/wait-for.ts';
 import { PostgresStore } from '../../store/postgres/postgres-store.ts';
 import { PgBossQueue, type LostBuild } from './pg-boss-queue.ts';
@@ -16,15 +17,11 @@ const missing = await postgresMissing();
 if (missing) console.warn(`skipping the pg-boss queue tests: ${missing}`);
 
 describe.skipIf(missing !== null)('the build queue on Postgres (pg-boss)', () => {
-  let server: TestPostgres;
-  let databases = 0;
+  const freshDatabase = postgresPerTest('queue');
   const closing: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  });
+  // after hooks run last-registered first: the queues close before the server stops
   afterAll(async () => {
     for (const close of closing.reverse()) await close();
-    await server?.stop();
   });
 
   /** One process's view: its own store connection and its own queue instance. */
@@ -41,7 +38,7 @@ describe.skipIf(missing !== null)('the build queue on Postgres (pg-boss)', () =>
   }
 
   it('hands each enqueued build to exactly one of two processes claiming at once', async () => {
-    const url = await server.createDatabase(`queue_${(databases += 1)}`);
+    const url = await freshDatabase();
     const a = await open(url);
     const b = await open(url);
     const ids: string[] = [];
@@ -65,7 +62,7 @@ describe.skipIf(missing !== null)('the build queue on Postgres (pg-boss)', () =>
   });
 
   it('passes over a build canceled while it waited', async () => {
-    const url = await server.createDatabase(`queue_${(databases += 1)}`);
+    const url = await freshDatabase();
     const { store, queue } = await open(url);
     const canceled = (await store.createOrReuse(await newBuild(120), false)).row;
     const next = (await store.createOrReuse(await newBuild(121), false)).row;
@@ -80,7 +77,7 @@ describe.skipIf(missing !== null)('the build queue on Postgres (pg-boss)', () =>
   });
 
   it('gives a build whose claiming process was killed -9 to the lost handler, once, after its lease lapsed', async () => {
-    const url = await server.createDatabase(`queue_${(databases += 1)}`);
+    const url = await freshDatabase();
     const lost: LostBuild[] = [];
     const { store, queue } = await open(url, async (build) => {
       lost.push(build);

@@ -1,35 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AccessToken, Role } from '../../../src/spec/access-api.ts';
-import { ACCESS_TOKEN_PREFIX, secretDigest, type SessionRow } from '../access-rows.ts';
+import { ACCESS_TOKEN_PREFIX, secretDigest, toToken, type SessionRow, type TokenRow } from '../access-rows.ts';
 import type { AccessStore } from '../access-store.ts';
 
 /** Runs one statement on the shared pool once the schema is migrated (open-postgres-access.ts). */
 export type PostgresQuery = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
 
-interface TokenRow {
-  id: string;
-  name: string;
-  subject: string;
-  role: Role;
-  created_by: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
 const TOKEN_COLUMNS = 'id, name, subject, role, created_by, created_at, last_used_at, revoked_at';
-
-const toToken = (row: TokenRow): AccessToken => ({
-  id: row.id,
-  name: row.name,
-  subject: row.subject,
-  role: row.role,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-  revokedAt: row.revoked_at,
-});
 
 const now = () => new Date().toISOString();
 

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { channelStoreContract } from '../../testing/channel-store-contract.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '../../testing/postgres.ts';
+import { postgresMissing } from '../../testing/postgres.ts';
+import { postgresPerTest } from '../../testing/postgres-per-test.ts';
 import { PostgresChannelStore } from './postgres-channel-store.ts';
 import { PostgresStore } from './postgres-store.ts';
 
@@ -8,18 +9,9 @@ const missing = await postgresMissing();
 if (missing) console.warn(`skipping the Postgres channel store tests: ${missing}`);
 
 describe.skipIf(missing !== null)('Postgres channel store', () => {
-  let server: TestPostgres;
-  let databases = 0;
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
+  const freshDatabase = postgresPerTest('channels');
   channelStoreContract('Postgres', async () => {
-    // a database per test: every test starts from an empty, freshly migrated schema
-    const url = await server.createDatabase(`channels_${(databases += 1)}`);
+    const url = await freshDatabase();
     return { open: () => ({ store: new PostgresStore(url), channels: new PostgresChannelStore(url) }), cleanup: async () => undefined };
   });
 });
