@@ -1,7 +1,7 @@
 import type { BuildDetail } from '../src/spec/build-api.ts';
 import type { BuildEvent } from '../src/spec/build-events.ts';
 import { startTestPostgres } from '../server/testing/postgres.ts';
-import { killAndRemove, startApiProcess, startWorkerProcess, submitTo, untilBuild, type FleetProcess } from '../server/testing/scripted-fleet.ts';
+import { killAndRemove, startServeProcess, startWorkerProcess, submitTo, untilBuild, type FleetProcess } from '../server/testing/scripted-fleet.ts';
 import { openSse } from '../server/testing/sse-client.ts';
 import { scenarioSpec } from '../server/testing/test-builds.ts';
 
@@ -30,7 +30,7 @@ async function run(postgresUrl: string, workers: number, round: number) {
   const env = { STAMPER_DATABASE_URL: postgresUrl, STAMPER_WORKER_HEARTBEAT_SECONDS: '2' };
   const processes: FleetProcess[] = [];
   try {
-    const api = await startApiProcess(env);
+    const api = await startServeProcess(env);
     processes.push(api);
     for (let i = 0; i < workers; i += 1) processes.push(await startWorkerProcess(env));
     const started = performance.now();

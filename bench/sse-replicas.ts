@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import type { BuildEvent } from '../src/spec/build-events.ts';
 import { startTestPostgres } from '../server/testing/postgres.ts';
-import { killAndRemove, startApiProcess, startWorkerProcess, submitTo, type FleetProcess } from '../server/testing/scripted-fleet.ts';
+import { killAndRemove, startServeProcess, startWorkerProcess, submitTo, type FleetProcess } from '../server/testing/scripted-fleet.ts';
 import { openSse, type SseSession } from '../server/testing/sse-client.ts';
 import { scenarioSpec } from '../server/testing/test-builds.ts';
 
@@ -20,8 +20,8 @@ async function main(): Promise<number> {
   const processes: FleetProcess[] = [];
   try {
     const env = { STAMPER_DATABASE_URL: await postgres.createDatabase('sse_bench') };
-    const a = await startApiProcess(env);
-    const b = await startApiProcess(env);
+    const a = await startServeProcess(env);
+    const b = await startServeProcess(env);
     processes.push(a, b);
     // the worker starts after the clients connect, so every event travels while they listen
     const build = await submitTo(a, scenarioSpec('flood', 300));

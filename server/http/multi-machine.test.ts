@@ -9,7 +9,7 @@ import {
   artifactFiles,
   buildThrough,
   killAndRemove,
-  startApiProcess,
+  startServeProcess,
   startWorkerProcess,
   submitTo,
   untilBuild,
@@ -60,8 +60,8 @@ describe.skipIf(missing !== null)('two API processes and two workers sharing onl
       STAMPER_BUILD_RETRIES: '1',
     };
     // one at a time: the first migrates, the others find the schema ready
-    api1 = await startApiProcess(env);
-    api2 = await startApiProcess(env);
+    api1 = await startServeProcess(env);
+    api2 = await startServeProcess(env);
     workers = [await startWorkerProcess(env), await startWorkerProcess(env)];
   }, 120_000);
 

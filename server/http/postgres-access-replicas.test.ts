@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPageSchema, createdAccessTokenSchema, sessionInfoSchema, type Role } from '../../src/spec/access-api.ts';
 import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
-import { startServeReplica, type ServeReplica } from '../testing/serve-replica.ts';
+import { killAndRemove, startServeProcess, type ServeProcess } from '../testing/scripted-fleet.ts';
 import { scenarioSpec } from '../testing/test-builds.ts';
 import { waitFor } from '../testing/wait-for.ts';
 
@@ -17,22 +17,21 @@ const adminToken = 'replica-admin-token-0123456789';
  */
 describe.skipIf(missing !== null)('access shared by two API processes on one Postgres', () => {
   let server: TestPostgres;
-  let a: ServeReplica;
-  let b: ServeReplica;
+  let a: ServeProcess;
+  let b: ServeProcess;
   beforeAll(async () => {
     server = await startTestPostgres();
     const env = { STAMPER_DATABASE_URL: await server.createDatabase('access_replicas'), STAMPER_TOKEN: adminToken };
-    [a, b] = await Promise.all([startServeReplica({ concurrency: 1, env }), startServeReplica({ concurrency: 0, env })]);
+    [a, b] = await Promise.all([startServeProcess(env, 1), startServeProcess(env, 0)]);
   }, 60_000);
   afterAll(async () => {
-    a?.stop();
-    b?.stop();
+    await killAndRemove([a, b]);
     await server?.stop();
   });
 
-  const call = (replica: ServeReplica, token: string, url: string, init: RequestInit = {}) =>
+  const call = (replica: ServeProcess, token: string, url: string, init: RequestInit = {}) =>
     fetch(`${replica.base}${url}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
-  const makeToken = async (replica: ServeReplica, name: string, role: Role) => {
+  const makeToken = async (replica: ServeProcess, name: string, role: Role) => {
     const response = await call(replica, adminToken, '/api/tokens', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -41,8 +40,8 @@ describe.skipIf(missing !== null)('access shared by two API processes on one Pos
     expect(response.status).toBe(201);
     return createdAccessTokenSchema.parse(await response.json());
   };
-  const whoIs = async (replica: ServeReplica, token: string) => sessionInfoSchema.parse(await (await call(replica, token, '/api/session')).json()).user;
-  const auditOf = async (replica: ServeReplica) => auditPageSchema.parse(await (await call(replica, adminToken, '/api/audit')).json()).items;
+  const whoIs = async (replica: ServeProcess, token: string) => sessionInfoSchema.parse(await (await call(replica, token, '/api/session')).json()).user;
+  const auditOf = async (replica: ServeProcess) => auditPageSchema.parse(await (await call(replica, adminToken, '/api/audit')).json()).items;
 
   it('authenticates on B a token made through A, with its role, and refuses it on A once B revoked it', async () => {
     const created = await makeToken(a, 'ci-viewer', 'viewer');

@@ -1,9 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema } from '../../src/spec/build-api.ts';
 import type { BuildEvent } from '../../src/spec/build-events.ts';
@@ -12,62 +6,32 @@ import { freePort } from '../testing/oci-registry.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { openSse } from '../testing/sse-client.ts';
 import { testConfig } from '../testing/test-app.ts';
+import { killAndRemove, startServeProcess, startWorkerProcess, type FleetProcess, type ServeProcess } from '../testing/scripted-fleet.ts';
 import { scenarioSpec } from '../testing/test-builds.ts';
 import { scriptedRunner } from '../testing/scripted-runner.ts';
 import { createServerApp } from './start-server.ts';
 
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-const serveScript = path.join(import.meta.dirname, '..', 'testing', 'serve-scripted.ts');
-const workerScript = path.join(import.meta.dirname, '..', 'testing', 'worker-scripted.ts');
-
 const missing = await postgresMissing();
 if (missing) console.warn(`skipping the Postgres replica tests: ${missing}`);
 
-interface Replica {
-  child: ChildProcess;
-  base: string;
-  dataDir: string;
-}
-
 /** Leases of 10 s (the queue's least) and no retries: a lost build is recorded interrupted, and that is all. */
 const replicaEnvironment = (databaseUrl: string) => ({
-  ...process.env,
   STAMPER_DATABASE_URL: databaseUrl,
   STAMPER_WORKER_HEARTBEAT_SECONDS: '1',
   STAMPER_BUILD_RETRIES: '0',
 });
 
 /** A real `serve` process (scripted runner) with a data dir of its own; only the database is shared. */
-async function startReplica(databaseUrl: string, concurrency: number): Promise<Replica> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-replica-'));
-  const child = spawn(process.execPath, ['--import', tsx, serveScript, '--port', '0', '--data-dir', dataDir, '--concurrency', String(concurrency)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: replicaEnvironment(databaseUrl),
-  });
-  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
-    const { port } = JSON.parse(line) as { port: number };
-    return { child, base: `http://127.0.0.1:${port}`, dataDir };
-  }
-  throw new Error('replica did not start');
-}
-
+const startReplica = (databaseUrl: string, concurrency: number) => startServeProcess(replicaEnvironment(databaseUrl), concurrency);
 /** A real `worker` process (scripted runner), likewise with a data dir of its own. */
-async function startWorker(databaseUrl: string): Promise<Omit<Replica, 'base'>> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-worker-'));
-  const child = spawn(process.execPath, ['--import', tsx, workerScript, '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: replicaEnvironment(databaseUrl),
-  });
-  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) if (line === 'ready') return { child, dataDir };
-  throw new Error('worker did not start');
-}
+const startWorker = (databaseUrl: string) => startWorkerProcess(replicaEnvironment(databaseUrl));
 
-async function submit(replica: Replica, yaml: string) {
+async function submit(replica: ServeProcess, yaml: string) {
   const response = await fetch(`${replica.base}/api/builds`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: yaml });
   return createBuildResponseSchema.parse(await response.json());
 }
 
-async function detail(replica: Replica, id: string) {
+async function detail(replica: ServeProcess, id: string) {
   return buildDetailSchema.parse(await (await fetch(`${replica.base}/api/builds/${id}`)).json());
 }
 
@@ -88,20 +52,16 @@ const parse = (data: string) => JSON.parse(data) as BuildEvent;
 describe.skipIf(missing !== null)('two API processes on one Postgres', () => {
   let server: TestPostgres;
   let url: string;
-  let a: Replica;
-  let b: Replica;
-  let worker: Omit<Replica, 'base'> | undefined;
+  let a: ServeProcess;
+  let b: ServeProcess;
+  let worker: FleetProcess | undefined;
   beforeAll(async () => {
     server = await startTestPostgres();
     url = await server.createDatabase('replicas');
     [a, b] = await Promise.all([startReplica(url, 1), startReplica(url, 0)]);
   }, 60_000);
   afterAll(async () => {
-    for (const replica of [a, b, worker]) {
-      if (!replica) continue;
-      if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
-      rmSync(replica.dataDir, { recursive: true, force: true });
-    }
+    await killAndRemove([a, b, worker]);
     await server?.stop();
   });
 

@@ -1,22 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema, type BuildDetail } from '../../src/spec/build-api.ts';
 import { buildDirs } from '../builds/build-dirs.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { startTestS3, type TestS3 } from '../testing/test-s3.ts';
+import { artifactFiles, killAndRemove, startServeProcess, type ServeProcess } from '../testing/scripted-fleet.ts';
 import { scenarioSpec } from '../testing/test-builds.ts';
+import { scriptedRawBytes as rawBytes } from '../testing/download-contract.ts';
 
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-const serveScript = path.join(import.meta.dirname, '..', 'testing', 'serve-scripted.ts');
-
-/** The bytes the scripted runner writes as workers.raw. */
-const rawBytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => i % 251));
 const rawSha = createHash('sha256').update(rawBytes).digest('hex');
 const bucket = 'stamper-replicas';
 const prefix = 'images';
@@ -24,31 +16,14 @@ const prefix = 'images';
 const missing = await postgresMissing();
 if (missing) console.warn(`skipping the Postgres + S3 replica tests: ${missing}`);
 
-interface Replica {
-  child: ChildProcess;
-  base: string;
-  dataDir: string;
-}
-
 /** A real `serve` process (scripted runner) with a data dir of its own; it shares only the database and the bucket. */
-async function startReplica(env: NodeJS.ProcessEnv, concurrency: number): Promise<Replica> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-s3-replica-'));
-  const child = spawn(process.execPath, ['--import', tsx, serveScript, '--port', '0', '--data-dir', dataDir, '--concurrency', String(concurrency)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
-    const { port } = JSON.parse(line) as { port: number };
-    return { child, base: `http://127.0.0.1:${port}`, dataDir };
-  }
-  throw new Error('replica did not start');
-}
+const startReplica = (env: NodeJS.ProcessEnv, concurrency: number) => startServeProcess(env, concurrency);
 
-async function detail(replica: Replica, id: string): Promise<BuildDetail> {
+async function detail(replica: ServeProcess, id: string): Promise<BuildDetail> {
   return buildDetailSchema.parse(await (await fetch(`${replica.base}/api/builds/${id}`)).json());
 }
 
-async function waitForState(replica: Replica, id: string, timeoutMs = 20_000): Promise<BuildDetail> {
+async function waitForState(replica: ServeProcess, id: string, timeoutMs = 20_000): Promise<BuildDetail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const build = await detail(replica, id);
@@ -56,16 +31,6 @@ async function waitForState(replica: Replica, id: string, timeoutMs = 20_000): P
     if (Date.now() > deadline) throw new Error(`build ${id} is still ${build.state}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Every file under a data directory's artifacts/, relative to it. */
-function artifactFiles(dataDir: string): string[] {
-  const root = path.join(dataDir, 'artifacts');
-  return existsSync(root)
-    ? readdirSync(root, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => e.name)
-    : [];
 }
 
 /**
@@ -76,9 +41,9 @@ function artifactFiles(dataDir: string): string[] {
 describe.skipIf(missing !== null)('replicas on one Postgres serving artifacts from S3', () => {
   let postgres: TestPostgres;
   let s3: TestS3;
-  let a: Replica;
-  let b: Replica;
-  let c: Replica;
+  let a: ServeProcess;
+  let b: ServeProcess;
+  let c: ServeProcess;
   let id: string;
   beforeAll(async () => {
     [postgres, s3] = await Promise.all([startTestPostgres(), startTestS3(bucket)]);
@@ -93,11 +58,7 @@ describe.skipIf(missing !== null)('replicas on one Postgres serving artifacts fr
     id = createBuildResponseSchema.parse(await response.json()).build.id;
   }, 60_000);
   afterAll(async () => {
-    for (const replica of [a, b, c]) {
-      if (!replica) continue;
-      if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
-      rmSync(replica.dataDir, { recursive: true, force: true });
-    }
+    await killAndRemove([a, b, c]);
     await Promise.all([postgres?.stop(), s3?.stop()]);
   });
 

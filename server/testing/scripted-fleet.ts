@@ -19,6 +19,9 @@ export interface FleetProcess {
   base?: string;
 }
 
+/** An API process: a FleetProcess with the URL it listens on. */
+export type ServeProcess = FleetProcess & { base: string };
+
 function spawnWithOwnDir(script: string, args: string[], env: NodeJS.ProcessEnv, label: string) {
   const dataDir = mkdtempSync(path.join(tmpdir(), `stamper-${label}-`));
   const child = spawn(process.execPath, ['--import', tsx, script, '--data-dir', dataDir, ...args], {
@@ -29,20 +32,22 @@ function spawnWithOwnDir(script: string, args: string[], env: NodeJS.ProcessEnv,
   return { child, dataDir, lines: createInterface({ input: child.stdout }) };
 }
 
-/** `stamper serve --concurrency 0` (scripted runner): answers the API, builds nothing. */
-export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<FleetProcess & { base: string }> {
-  const { child, dataDir, lines } = spawnWithOwnDir(serveScript, ['--port', '0', '--concurrency', '0'], env, 'api');
+/** `stamper serve` (scripted runner) on a free port; with `concurrency` 0 (the default) it answers the API and builds nothing. */
+export async function startServeProcess(env: NodeJS.ProcessEnv, concurrency = 0): Promise<ServeProcess> {
+  const { child, dataDir, lines } = spawnWithOwnDir(serveScript, ['--port', '0', '--concurrency', String(concurrency)], env, 'serve');
   for await (const line of lines) {
     const { port } = JSON.parse(line) as { port: number };
     return { child, dataDir, base: `http://127.0.0.1:${port}` };
   }
-  throw new Error('the API process did not start');
+  rmSync(dataDir, { recursive: true, force: true });
+  throw new Error('the serve process exited before it listened');
 }
 
 /** `stamper worker` (scripted runner). */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<FleetProcess> {
   const { child, dataDir, lines } = spawnWithOwnDir(workerScript, [], env, 'worker');
   for await (const line of lines) if (line === 'ready') return { child, dataDir };
+  rmSync(dataDir, { recursive: true, force: true });
   throw new Error('the worker did not start');
 }
 

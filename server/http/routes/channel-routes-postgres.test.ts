@@ -1,53 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDetailSchema, createBuildResponseSchema } from '../../../src/spec/build-api.ts';
 import { channelListSchema, channelPolicyStateSchema, channelSchema, type Channel } from '../../../src/spec/channels-api.ts';
 import { startLifecycleWorld, type LifecycleWorld } from '../../testing/lifecycle-fixture.ts';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../../testing/postgres.ts';
+import { killAndRemove, startServeProcess, type ServeProcess } from '../../testing/scripted-fleet.ts';
 import { scenarioSpec } from '../../testing/test-builds.ts';
 import { waitFor } from '../../testing/wait-for.ts';
 
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
-const serveScript = path.join(import.meta.dirname, '..', '..', 'testing', 'serve-scripted.ts');
-
 const missing = await postgresMissing();
 if (missing) console.warn(`skipping the channels-on-Postgres tests: ${missing}`);
-
-interface Replica {
-  child: ChildProcess;
-  base: string;
-  dataDir: string;
-}
 
 /**
  * A real `serve` process (scripted runner) with a data dir of its own; only the database is
  * shared. Its updates round (and so its policy round) runs every 1.8 s instead of every 12 h.
  */
-async function startReplica(databaseUrl: string, concurrency: number): Promise<Replica> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'stamper-channel-replica-'));
-  const child = spawn(process.execPath, ['--import', tsx, serveScript, '--port', '0', '--data-dir', dataDir, '--concurrency', String(concurrency)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, STAMPER_DATABASE_URL: databaseUrl, STAMPER_ALLOW_LOOPBACK_SOURCES: '1', STAMPER_UPDATES_CHECK_HOURS: '0.0005' },
-  });
-  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
-    const { port } = JSON.parse(line) as { port: number };
-    return { child, base: `http://127.0.0.1:${port}`, dataDir };
-  }
-  throw new Error('replica did not start');
-}
+const startReplica = (databaseUrl: string, concurrency: number) =>
+  startServeProcess({ STAMPER_DATABASE_URL: databaseUrl, STAMPER_ALLOW_LOOPBACK_SOURCES: '1', STAMPER_UPDATES_CHECK_HOURS: '0.0005' }, concurrency);
 
 const json = { 'content-type': 'application/json' };
-const call = (replica: Replica, url: string, init: RequestInit = {}) => fetch(`${replica.base}${url}`, init);
+const call = (replica: ServeProcess, url: string, init: RequestInit = {}) => fetch(`${replica.base}${url}`, init);
 
-async function succeeded(replica: Replica, yaml: string): Promise<string> {
+async function succeeded(replica: ServeProcess, yaml: string): Promise<string> {
   const response = await call(replica, '/api/builds?force=true', { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: yaml });
   const { build } = createBuildResponseSchema.parse(await response.json());
   await waitFor(`build ${build.id} to succeed`, async () => {
@@ -58,9 +34,9 @@ async function succeeded(replica: Replica, yaml: string): Promise<string> {
   return build.id;
 }
 
-const promote = (replica: Replica, channel: string, buildId: string) =>
+const promote = (replica: ServeProcess, channel: string, buildId: string) =>
   call(replica, `/api/channels/${channel}`, { method: 'POST', headers: json, body: JSON.stringify({ buildId }) });
-const channelOf = async (replica: Replica, channel: string): Promise<Channel> =>
+const channelOf = async (replica: ServeProcess, channel: string): Promise<Channel> =>
   channelSchema.parse(await (await call(replica, `/api/channels/${channel}`)).json());
 
 /**
@@ -72,8 +48,8 @@ describe.skipIf(missing !== null)('channels with two API processes on one Postgr
   let server: TestPostgres;
   let url: string;
   let world: LifecycleWorld;
-  let a: Replica;
-  let b: Replica;
+  let a: ServeProcess;
+  let b: ServeProcess;
   beforeAll(async () => {
     server = await startTestPostgres();
     url = await server.createDatabase('channel_replicas');
@@ -81,11 +57,7 @@ describe.skipIf(missing !== null)('channels with two API processes on one Postgr
     [a, b] = await Promise.all([startReplica(url, 1), startReplica(url, 0)]);
   }, 60_000);
   afterAll(async () => {
-    for (const replica of [a, b]) {
-      if (!replica) continue;
-      if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
-      rmSync(replica.dataDir, { recursive: true, force: true });
-    }
+    await killAndRemove([a, b]);
     await world?.close();
     await server?.stop();
   });
