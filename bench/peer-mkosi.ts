@@ -5,7 +5,7 @@ import { prepareEspShim } from './mkosi-esp-shim';
 
 /**
  * mkosi 14 (Debian 12's) building a bootable GPT/ext4 image (systemd-boot, a dracut unified
- * kernel image) of the given packages. It needs root and loop devices, and mounts the
+ * kernel image) of the given packages, written as qcow2. It needs root and loop devices, and mounts the
  * image's ESP, which this host's kernel cannot: see mkosi-esp-shim.ts for how it gets
  * through. The skeleton tree lands before apt runs (extra repositories and their keys), the
  * extra tree after the packages (files the packages do not bring).
@@ -28,7 +28,7 @@ export interface MkosiInput {
 export async function mkosiBuild(dir: string, input: MkosiInput): Promise<MkosiRun> {
   await mkdir(input.cacheDir, { recursive: true });
   const shim = await prepareEspShim(join(dir, 'esp-shim'));
-  const image = join(dir, 'out', 'image.raw');
+  const image = join(dir, 'out', 'image.qcow2');
   await mkdir(join(dir, 'out'), { recursive: true });
   await rm(image, { force: true });
   const trees = [...(input.skeletonTree ? ['--skeleton-tree', input.skeletonTree] : []), ...(input.extraTree ? ['--extra-tree', input.extraTree] : [])];
@@ -49,6 +49,8 @@ export async function mkosiBuild(dir: string, input: MkosiInput): Promise<MkosiR
       '--format',
       'gpt_ext4',
       '--bootable',
+      // a qcow2, as the other legs write (mkosi's is uncompressed: qemu-img convert without -c)
+      '--qcow2',
       '--incremental',
       '--cache',
       input.cacheDir,

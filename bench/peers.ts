@@ -29,6 +29,7 @@ import { keyDirSigner } from '../server/signing/sign-sums';
 import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo';
 import { containerdReleaseFromDebian } from '../server/testing/containerd-release';
 import { mkosiNodeTrees } from './mkosi-node-trees';
+import { legDifferences } from './peer-differences';
 import { mkosiBuild } from './peer-mkosi';
 import { packerBuild } from './peer-packer';
 
@@ -71,9 +72,14 @@ async function main(): Promise<void> {
           upstream: { url: `${repo.url}containerd/${containerd.file}`, sha256: containerd.sha256 },
         }
       : { source: 'distro' };
-    process.stderr.write(
-      `${release.title}, containerd ${containerd ? `${containerd.version} from a release tarball` : `${release.containerd} from the release`}, Kubernetes from the stand-in repository\n`,
-    );
+    const differences = legDifferences({
+      releaseTitle: release.title,
+      containerd: containerd
+        ? `containerd ${containerd.version} from a release tarball (Debian's package repacked)`
+        : `containerd ${release.containerd} from the release`,
+      kubernetes: { cold: '1.35.3', warm: '1.35.2' },
+    });
+    process.stderr.write(`${differences[0] ?? ''}\n`);
     const spec = (version: string, verify: boolean): NodeImage =>
       nodeImageSchema.parse({
         apiVersion: 'stamper/v1alpha1',
@@ -122,10 +128,10 @@ async function main(): Promise<void> {
           record({ route, seconds: 0, bytes: 0, note: 'FAILED (see above)' });
           break;
         }
-        record({ route, seconds: run.seconds, bytes: run.imageBytes, note: 'no boot check, raw image (sparse size)' });
+        record({ route, seconds: run.seconds, bytes: run.imageBytes, note: 'no boot check, uncompressed qcow2' });
       }
     }
-    printTable(rows);
+    printTable(rows, differences);
   } finally {
     await repo.close();
     if (!process.env.STAMPER_KEEP_PEERS) await rm(root, { recursive: true, force: true });
@@ -159,17 +165,19 @@ async function stamperBuild(route: string, image: NodeImage, root: string, cache
 
 const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(0);
 
-function printTable(rows: Row[]): void {
+function printTable(rows: Row[], differences: string[]): void {
   const stamperCold = rows.find((r) => r.route === 'stamper cold, boot-checked');
   const stamperWarm = rows.find((r) => r.route === 'stamper warm, boot-checked');
-  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  time ÷ Stamper's (cold / warm, boot-checked)`];
+  const stamperUnchecked = rows.find((r) => r.route === 'stamper warm, no boot check');
+  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  time ÷ Stamper's (cold, checked / warm, checked / warm, unchecked)`];
   for (const row of rows) {
     const ratio = (to: Row | undefined): string => (to ? `${(row.seconds / to.seconds).toFixed(2)}×` : '–');
     lines.push(
-      `${row.route.padEnd(44)}${`${row.seconds.toFixed(1)} s`.padStart(9)}${`${mib(row.bytes)} MiB`.padStart(10)}  ${ratio(stamperCold)} / ${ratio(stamperWarm)}  ${row.note}`,
+      `${row.route.padEnd(44)}${`${row.seconds.toFixed(1)} s`.padStart(9)}${`${mib(row.bytes)} MiB`.padStart(10)}  ${ratio(stamperCold)} / ${ratio(stamperWarm)} / ${ratio(stamperUnchecked)}  ${row.note}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n${JSON.stringify({ rows }, null, 2)}\n`);
+  const notes = differences.map((d) => `- ${d}`);
+  process.stdout.write(`${lines.join('\n')}\n\nWhat differs:\n${notes.join('\n')}\n${JSON.stringify({ rows, differences }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
