@@ -7,22 +7,29 @@
  * 2. the Packer route image-builder takes: Debian's packer 1.6.6 and its qemu builder under
  *    TCG running the template Stamper exports, from a base disk (Stamper's warm build
  *    without the check stands in for the cloud image no one can download here; not counted);
- * 3. mkosi 14 building the same OS package set (no Kubernetes, no boot check), cold and
- *    warm (`--incremental`, same package cache).
+ * 3. mkosi 14 building the same node (mkosi-node-trees.ts: the same packages and pins, node
+ *    settings and containerd; no boot check), cold and warm (`--incremental`, same caches).
  *
- * Kubernetes comes from the local stand-in apt repository on loopback. `--only` picks
- * routes (stamper,packer,mkosi); packer needs the Stamper runs for its base disk.
+ * All legs build one release (`--release`, default bookworm: mkosi 14 cannot yet build
+ * trixie here, see peer-mkosi.ts). Kubernetes comes from the local stand-in apt repository
+ * on loopback; where the release's containerd is too old for it (bookworm's 1.6.20), every
+ * leg gets the same containerd 2.x release tarball, made from Debian's package and served
+ * beside it. `--only` picks routes (stamper,packer,mkosi); packer needs the Stamper runs
+ * for its base disk.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildKey } from '../src/spec/build-key';
+import { containerdIncompatibility, findRelease } from '../src/spec/catalog';
 import { nodeImageSchema, type NodeImage } from '../src/spec/schema';
 import { hostDebianMirror } from '../server/pipeline/host-mirror';
-import { rootfsPackages } from '../server/pipeline/rootfs/package-set';
 import { runPipeline } from '../server/pipeline/run-pipeline';
 import { keyDirSigner } from '../server/signing/sign-sums';
 import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo';
+import { containerdReleaseFromDebian } from '../server/testing/containerd-release';
+import { mkosiNodeTrees } from './mkosi-node-trees';
+import { legDifferences } from './peer-differences';
 import { mkosiBuild } from './peer-mkosi';
 import { packerBuild } from './peer-packer';
 
@@ -39,11 +46,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string', default: 'stamper,packer,mkosi' },
-      'mkosi-release': { type: 'string', default: 'trixie' },
+      release: { type: 'string', default: 'bookworm' },
       dir: { type: 'string', default: process.env.STAMPER_BENCH_DIR ?? '/var/tmp' },
     },
   });
   const only = new Set(values.only.split(','));
+  const release = findRelease(values.release);
+  if (!release?.buildableHere) throw new Error(`--release ${values.release}: not a release this host builds`);
   const root = await mkdtemp(join(values.dir, 'stamper-peers-'));
   const repo = await startKubernetesAptRepo(join(root, 'k8s-repo'), [
     { kubernetes: '1.35.3', crictl: '1.35.0', cni: '1.7.1' },
@@ -55,13 +64,31 @@ async function main(): Promise<void> {
     process.stderr.write(`${row.route}: ${row.seconds.toFixed(1)} s, ${mib(row.bytes)} MiB${row.note ? ` (${row.note})` : ''}\n`);
   };
   try {
+    const containerd = containerdIncompatibility('1.35.3', release.containerd) ? await containerdReleaseFromDebian(join(repo.dir, 'containerd')) : undefined;
+    const runtime = containerd
+      ? {
+          source: 'upstream',
+          version: containerd.version,
+          upstream: { url: `${repo.url}containerd/${containerd.file}`, sha256: containerd.sha256 },
+        }
+      : { source: 'distro' };
+    const differences = legDifferences({
+      releaseTitle: release.title,
+      containerd: containerd
+        ? `containerd ${containerd.version} from a release tarball (Debian's package repacked)`
+        : `containerd ${release.containerd} from the release`,
+      kubernetes: { cold: '1.35.3', warm: '1.35.2' },
+    });
+    process.stderr.write(`${differences[0] ?? ''}\n`);
     const spec = (version: string, verify: boolean): NodeImage =>
       nodeImageSchema.parse({
         apiVersion: 'stamper/v1alpha1',
         kind: 'NodeImage',
         metadata: { name: 'peer-node' },
-        // trixie, containerd from Debian, 20 GiB hybrid disk; one qcow2, as packer writes
+        // 20 GiB hybrid disk; one qcow2, as packer writes
         spec: {
+          os: { distro: 'debian', release: release.id, arch: 'amd64' },
+          runtime,
           kubernetes: { version, source: { type: 'apt', repository: repo.url } },
           outputs: [{ format: 'qcow2', compression: 'zstd' }],
           verify: { enabled: verify },
@@ -89,12 +116,11 @@ async function main(): Promise<void> {
     if (only.has('mkosi')) {
       const mirror = await hostDebianMirror();
       if (!mirror) throw new Error("mkosi needs a Debian mirror: none found in this host's apt sources");
-      // Stamper's OS package set; mkosi brings dracut for its initrd, which conflicts with initramfs-tools
-      const packages = [...rootfsPackages(spec('1.35.3', false).spec).filter((p) => p !== 'initramfs-tools'), 'systemd-boot'];
-      const cache = join(root, 'mkosi-cache');
+      const trees = await mkosiNodeTrees(join(root, 'mkosi-trees'), spec('1.35.3', false).spec, containerd && join(repo.dir, 'containerd', containerd.file));
+      const input = { release: release.id, mirror, cacheDir: join(root, 'mkosi-cache'), ...trees };
       for (const label of ['cold', 'warm']) {
-        const route = `mkosi 14 ${label} (${values['mkosi-release']})`;
-        const run = await mkosiBuild(join(root, 'mkosi'), values['mkosi-release'], mirror, packages, cache).catch((err: unknown) => {
+        const route = `mkosi 14 ${label}`;
+        const run = await mkosiBuild(join(root, 'mkosi'), input).catch((err: unknown) => {
           process.stderr.write(`${route} failed:\n${err instanceof Error ? err.message : String(err)}\n`);
           return undefined;
         });
@@ -102,10 +128,10 @@ async function main(): Promise<void> {
           record({ route, seconds: 0, bytes: 0, note: 'FAILED (see above)' });
           break;
         }
-        record({ route, seconds: run.seconds, bytes: run.imageBytes, note: 'no Kubernetes, no boot check, raw image' });
+        record({ route, seconds: run.seconds, bytes: run.imageBytes, note: 'no boot check, uncompressed qcow2' });
       }
     }
-    printTable(rows);
+    printTable(rows, differences);
   } finally {
     await repo.close();
     if (!process.env.STAMPER_KEEP_PEERS) await rm(root, { recursive: true, force: true });
@@ -139,17 +165,19 @@ async function stamperBuild(route: string, image: NodeImage, root: string, cache
 
 const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(0);
 
-function printTable(rows: Row[]): void {
+function printTable(rows: Row[], differences: string[]): void {
   const stamperCold = rows.find((r) => r.route === 'stamper cold, boot-checked');
   const stamperWarm = rows.find((r) => r.route === 'stamper warm, boot-checked');
-  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  time ÷ Stamper's (cold / warm, boot-checked)`];
+  const stamperUnchecked = rows.find((r) => r.route === 'stamper warm, no boot check');
+  const lines = [`${'route'.padEnd(44)}${'wall'.padStart(9)}${'size'.padStart(10)}  time ÷ Stamper's (cold, checked / warm, checked / warm, unchecked)`];
   for (const row of rows) {
     const ratio = (to: Row | undefined): string => (to ? `${(row.seconds / to.seconds).toFixed(2)}×` : '–');
     lines.push(
-      `${row.route.padEnd(44)}${`${row.seconds.toFixed(1)} s`.padStart(9)}${`${mib(row.bytes)} MiB`.padStart(10)}  ${ratio(stamperCold)} / ${ratio(stamperWarm)}  ${row.note}`,
+      `${row.route.padEnd(44)}${`${row.seconds.toFixed(1)} s`.padStart(9)}${`${mib(row.bytes)} MiB`.padStart(10)}  ${ratio(stamperCold)} / ${ratio(stamperWarm)} / ${ratio(stamperUnchecked)}  ${row.note}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n${JSON.stringify({ rows }, null, 2)}\n`);
+  const notes = differences.map((d) => `- ${d}`);
+  process.stdout.write(`${lines.join('\n')}\n\nWhat differs:\n${notes.join('\n')}\n${JSON.stringify({ rows, differences }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
