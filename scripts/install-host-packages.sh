@@ -20,9 +20,9 @@ packages=(
 # Installed where the release has them, and the tests that need them are skipped where
 # it does not: packer checks the exported Packer template (Debian 13 no longer ships it:
 # its licence changed); a local registry, skopeo and umoci check KubeVirt containerDisks;
-# mkosi (with fusefat for its ESP where the kernel has no vfat) is the hypervisor-free peer
-# bench/peers.ts builds the same node with.
-optional=(packer docker-registry skopeo umoci mkosi fusefat)
+# mkosi is the hypervisor-free peer bench/peers.ts builds the same node with (its ESP goes
+# through mtools where the kernel has no vfat).
+optional=(packer docker-registry skopeo umoci mkosi)
 
 missing=()
 for p in "${packages[@]}"; do
