@@ -23,6 +23,11 @@ export interface TestPostgres {
 }
 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
+/**
+ * Postgres's default (100) fits four Stamper processes under full load (each opens up to
+ * about 23 connections: docs/scale-out.md); the simulations and benches start more.
+ */
+const MAX_CONNECTIONS = 200;
 
 /** The newest installed Postgres bin directory, or null when the package is missing. */
 export async function postgresBinDir(): Promise<string | null> {
@@ -77,7 +82,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   );
   const port = await freePort();
   // fsync off: a test cluster is thrown away, and durability is SQLite-style proven elsewhere
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off -c max_connections=50`;
+  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off -c max_connections=${MAX_CONNECTIONS}`;
   await run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '60', 'start'], { ...as, env });
   const base = `postgres://stamper:${password}@127.0.0.1:${port}`;
   const createDatabase = async (name: string) => {

@@ -55,6 +55,8 @@ export class PgBossQueue implements BuildQueue {
       superviseIntervalSeconds: supervise,
       monitorIntervalSeconds: supervise,
       application_name: 'stamper-queue',
+      // fetch, renew and complete are short: a few connections serve any capacity (the default is 10)
+      max: 4,
     });
     this.boss.on('error', (error: unknown) => options.warn(`build queue: ${errorText(error)}`));
   }
