@@ -26,6 +26,20 @@ export function isOutOfSpace(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The database (Postgres, scale-out) refused or dropped the connection: full (53300), shut
+ * down or starting (57P0x), a broken connection (class 08), unreachable, or the pool's
+ * connect timeout. The request may succeed later; nothing about it was wrong.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(53300|57P0[123]|08\d{3}|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)$/.test(code)) return true;
+    if (/^(timeout exceeded when trying to connect|Connection terminated)/.test(current.message)) return true;
+  }
+  return false;
+}
+
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
 }
@@ -54,6 +68,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed: out of disk space');
       const body: ApiError = { code: 'insufficient_storage', message: 'the server is out of disk space; free some space or ask the operator to' };
       return reply.code(507).send(body);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'request failed: the database is unavailable');
+      const body: ApiError = { code: 'database_unavailable', message: 'the database is unavailable or has no free connection; try again shortly' };
+      return reply.code(503).header('retry-after', '5').send(body);
     }
     request.log.error({ err: error }, 'request failed');
     const body: ApiError = { code: 'internal', message: 'internal server error' };
