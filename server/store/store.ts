@@ -39,6 +39,7 @@ export interface Store {
   /**
    * Takes the oldest queued build for `owner` (or `buildId`, the one a queue handed out, while
    * it is still queued: undefined once canceled or taken); each build goes to exactly one claimer.
+   * Undefined too while `owner` is a worker an admin drained, decided in the claim's own transaction.
    */
   claimNextQueued(owner: string, buildId?: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined>;
   /** Hands a running build of a dead owner to `recoverer`; of several at once exactly one gets true. */

@@ -82,6 +82,26 @@ export function workerRegistryContract(kind: string, fresh: () => Promise<StoreL
       }
     });
 
+    it('lets a drained worker claim nothing, queued or handed out, until it is resumed', async () => {
+      await store.registerWorker(worker('w/1/1'));
+      await store.registerWorker(worker('w/2/2'));
+      const admin = at.open();
+      try {
+        const waiting = (await store.createOrReuse(await newBuild(30), false)).row;
+        expect(await admin.setWorkerDraining('w/1/1', true)).toBe(true);
+        expect(await store.claimNextQueued('w/1/1')).toBeUndefined();
+        expect(await store.claimNextQueued('w/1/1', waiting.id)).toBeUndefined();
+        expect((await store.getRow(waiting.id))?.state).toBe('queued');
+        // another worker, and the drained one once resumed, claim as before
+        expect((await store.claimNextQueued('w/2/2', waiting.id))?.row.owner).toBe('w/2/2');
+        const next = (await store.createOrReuse(await newBuild(31), false)).row;
+        expect(await admin.setWorkerDraining('w/1/1', false)).toBe(true);
+        expect((await store.claimNextQueued('w/1/1'))?.row.id).toBe(next.id);
+      } finally {
+        await admin.close();
+      }
+    });
+
     it('forgets a worker that deregisters', async () => {
       await store.registerWorker(worker('w/1/1'));
       await store.registerWorker(worker('w/2/2'));

@@ -76,6 +76,23 @@ describe.skipIf(missing !== null)('the build queue on Postgres (pg-boss)', () =>
     expect((await store.getRow(canceled.id))?.state).toBe('canceled');
   });
 
+  it('puts back a build a worker drained meanwhile fetched, for another worker to claim', async () => {
+    const url = await freshDatabase();
+    const { store, queue } = await open(url);
+    const registration = { host: 'h', pid: 1, capacity: 1, heartbeatSeconds: 5 };
+    await store.registerWorker({ id: 'drained', ...registration });
+    await store.registerWorker({ id: 'active', ...registration });
+    await store.setWorkerDraining('drained', true);
+    const { row } = await store.createOrReuse(await newBuild(125), false);
+    await queue.enqueue(row.id);
+    expect(await queue.claim('drained')).toBeUndefined();
+    expect((await store.getRow(row.id))?.state).toBe('queued');
+    const claimed = await queue.claim('active');
+    expect(claimed?.row).toMatchObject({ id: row.id, owner: 'active' });
+    await claimed?.lease.release();
+    expect(await queue.claim('active')).toBeUndefined();
+  });
+
   it('gives a build whose claiming process was killed -9 to the lost handler, once, after its lease lapsed', async () => {
     const url = await freshDatabase();
     const lost: LostBuild[] = [];

@@ -112,7 +112,14 @@ export class PgBossQueue implements BuildQueue {
       // a job whose build was canceled or deleted while it waited (or a malformed one) is done with
       const claimed = data.success ? await this.options.store.claimNextQueued(owner, data.data.buildId) : undefined;
       if (!claimed) {
+        // Still queued after a refused claim: this worker was drained meanwhile. The build goes back
+        // to the queue as a new job before this one is done with, so a crash in between leaves at
+        // worst a second job, which the build's claim turns away, never a build no job points to.
+        const row = data.success ? await this.options.store.getRow(data.data.buildId) : undefined;
+        const stillQueued = data.success && row?.state === 'queued' && row.deleted === 0;
+        if (stillQueued) await this.enqueue(data.data.buildId, data.data.attempt);
         await this.boss.complete(BUILDS, attempt);
+        if (stillQueued) return undefined;
         continue;
       }
       const lease = new JobLease({

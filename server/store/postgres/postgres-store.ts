@@ -214,6 +214,10 @@ export class PostgresStore implements Store {
 
   async claimNextQueued(owner: string, buildId?: string): Promise<{ row: BuildRow; events: BuildEvent[] } | undefined> {
     return this.transaction(async (client) => {
+      // A drained worker claims nothing. FOR SHARE makes a drain wait for a claim under way, so
+      // once the drain has answered no claim of this worker can still land.
+      const { rows: worker } = await client.query<{ draining: number }>('SELECT draining FROM workers WHERE id = $1 FOR SHARE', [owner]);
+      if (worker[0]?.draining === 1) return undefined;
       // SKIP LOCKED: a build another claimer (or a cancel) holds is passed over, never waited for and taken twice.
       const { rows } =
         buildId === undefined
