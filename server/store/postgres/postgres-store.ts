@@ -376,10 +376,11 @@ export class PostgresStore implements Store {
   }
 
   // Heartbeats are stamped and aged by the database's clock: the workers' host clocks need not agree.
+  // One clock reading for both stamps: clock_timestamp() read twice can differ by a millisecond.
   async registerWorker(worker: WorkerRegistration): Promise<void> {
     await this.query(
       `INSERT INTO workers (id, host, pid, capacity, heartbeat_seconds, started_at, heartbeat_at, draining)
-       VALUES ($1, $2, $3, $4, $5, ${POSTGRES_NOW}, ${POSTGRES_NOW}, 0)
+       SELECT $1, $2, $3::int, $4::int, $5::double precision, stamp.now, stamp.now, 0 FROM (SELECT ${POSTGRES_NOW} AS now) AS stamp
        ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, capacity = excluded.capacity,
          heartbeat_seconds = excluded.heartbeat_seconds, heartbeat_at = excluded.heartbeat_at`,
       [worker.id, worker.host, worker.pid, worker.capacity, worker.heartbeatSeconds],
