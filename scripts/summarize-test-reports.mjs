@@ -5,7 +5,7 @@
 // by choice, and a green-looking line above a broken suite is what this guards against.
 // Each failed test is named with its first error line: CI keeps only the tail of the log.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export function summarize(reports) {
   const totals = { passed: 0, failed: 0, skipped: 0, brokenSuites: [], failedTests: [] };
@@ -27,7 +27,7 @@ export function summarize(reports) {
       for (const suite of report.testResults ?? []) {
         const assertions = suite.assertionResults ?? [];
         for (const failed of assertions.filter((a) => a.status === 'failed')) {
-          totals.failedTests.push(`${relative(suite.name)}: ${failed.fullName}: ${firstLine(failed.failureMessages?.[0])}`);
+          totals.failedTests.push(`${relative(process.cwd(), suite.name)}: ${failed.fullName}: ${firstLine(failed.failureMessages?.[0])}`);
         }
         if (suite.status !== 'failed' || assertions.some((a) => a.status === 'failed')) continue;
         totals.failed += 1;
@@ -51,10 +51,6 @@ function failedPlaywrightTests(suite) {
   }
   for (const child of suite.suites ?? []) failed.push(...failedPlaywrightTests(child));
   return failed;
-}
-
-function relative(path) {
-  return path.startsWith(process.cwd() + '/') ? path.slice(process.cwd().length + 1) : path;
 }
 
 function firstLine(text) {

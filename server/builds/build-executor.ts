@@ -121,7 +121,8 @@ export class BuildExecutor {
 
   private async claimWhileFree(): Promise<void> {
     while (!this.stopped && this.running.size < this.options.concurrency) {
-      // drained by an admin: finish what runs, take nothing new; asked before every claim, so a drain holds from the next one
+      // drained by an admin: finish what runs, take nothing new. The claim itself decides (in its own
+      // transaction); asking first spares a queue job fetched only to be put back on every poll.
       if (await this.options.store.workerDraining(this.options.owner)) return;
       const claimed = await this.queue.claim(this.options.owner);
       if (!claimed) return;

@@ -216,15 +216,9 @@ export class BuildStore {
     }
   }
 
-  /**
-   * Takes the oldest queued build (or `buildId`, if still queued) for `owner`; atomic across
-   * processes sharing the file. A worker an admin drained claims nothing, asked inside the same
-   * transaction: a build submitted after the drain answered is never taken by that worker.
-   */
+  /** Takes the oldest queued build (or `buildId`, if still queued) for `owner`; atomic across processes sharing the file. */
   claimNextQueued(owner: string, buildId?: string): { row: BuildRow; events: BuildEvent[] } | undefined {
     const claim = this.db.transaction(() => {
-      const worker = this.db.prepare('SELECT draining FROM workers WHERE id = ?').get(owner) as { draining: number } | undefined;
-      if (worker?.draining === 1) return undefined;
       const next = (
         buildId === undefined
           ? this.db.prepare(`SELECT id FROM builds WHERE state = 'queued' AND deleted = 0 ORDER BY created_at, rowid LIMIT 1`).get()

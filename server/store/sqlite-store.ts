@@ -54,7 +54,9 @@ export class SqliteStore implements Store {
     return this.rows.eventsAfter(buildId, after, limit);
   }
   async claimNextQueued(owner: string, buildId?: string) {
-    return this.rows.claimNextQueued(owner, buildId);
+    // A drained worker claims nothing, asked in the claim's own transaction (the build store's
+    // nests in it as a savepoint): a build submitted after the drain answered is never taken by it.
+    return this.db.transaction(() => (this.workers.isDraining(owner) ? undefined : this.rows.claimNextQueued(owner, buildId))).immediate();
   }
   async claimForRecovery(buildId: string, deadOwner: string | null, recoverer: string | null) {
     return this.rows.claimForRecovery(buildId, deadOwner, recoverer);

@@ -109,17 +109,22 @@ export class PgBossQueue implements BuildQueue {
       if (!job) return undefined;
       const attempt = { id: job.id, retryCount: job.retryCount };
       const data = jobDataSchema.safeParse(job.data);
-      // a job whose build was canceled or deleted while it waited (or a malformed one) is done with
-      const claimed = data.success ? await this.options.store.claimNextQueued(owner, data.data.buildId) : undefined;
-      if (!claimed) {
-        // Still queued after a refused claim: this worker was drained meanwhile. The build goes back
-        // to the queue as a new job before this one is done with, so a crash in between leaves at
-        // worst a second job, which the build's claim turns away, never a build no job points to.
-        const row = data.success ? await this.options.store.getRow(data.data.buildId) : undefined;
-        const stillQueued = data.success && row?.state === 'queued' && row.deleted === 0;
-        if (stillQueued) await this.enqueue(data.data.buildId, data.data.attempt);
+      if (!data.success) {
         await this.boss.complete(BUILDS, attempt);
-        if (stillQueued) return undefined;
+        continue;
+      }
+      const { buildId } = data.data;
+      const claimed = await this.options.store.claimNextQueued(owner, buildId);
+      if (!claimed) {
+        // Canceled or deleted while it waited: done with. Still queued: this worker was drained
+        // meanwhile, and the build goes back to the queue as a new job before this one is done
+        // with, so a crash in between leaves at worst a second job, which the build's claim turns
+        // away, never a build no job points to.
+        const row = await this.options.store.getRow(buildId);
+        const drainedMeanwhile = row?.state === 'queued' && row.deleted === 0;
+        if (drainedMeanwhile) await this.enqueue(buildId, data.data.attempt);
+        await this.boss.complete(BUILDS, attempt);
+        if (drainedMeanwhile) return undefined;
         continue;
       }
       const lease = new JobLease({
