@@ -30,6 +30,7 @@ const VARIANTS: Record<string, BootTuning> = {
   'wait-poweroff': { waitForPoweroff: true },
   'minimal-devices': { devices: 'minimal' },
   'minimal-1g': { devices: 'minimal', memoryMiB: 1024 },
+  'cpu-qemu64': { cpuModel: 'qemu64' },
 };
 
 interface Boot {

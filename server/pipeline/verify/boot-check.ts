@@ -35,6 +35,7 @@ export interface BootTuning {
   memoryMiB?: number;
   cpus?: number;
   devices?: QemuBootRequest['devices'];
+  cpuModel?: QemuBootRequest['cpuModel'];
   /** Let the guest power itself off after its report instead of ending the VM then (bench/boot-check.ts compares the two). */
   waitForPoweroff?: boolean;
 }
@@ -132,6 +133,7 @@ async function bootOnce(req: BootCheckRequest): Promise<BootCheckResult> {
     memoryMiB: req.tuning?.memoryMiB,
     cpus: req.tuning?.cpus,
     devices: req.tuning?.devices,
+    cpuModel: req.tuning?.cpuModel,
   });
 
   const started = Date.now();

@@ -52,6 +52,13 @@ describe('qemuBootArgs', () => {
     expect(args).toContain('-serial file:/w/serial.log');
   });
 
+  it('emulates the max CPU by default, the x86-64 baseline only when asked, and the host CPU whenever KVM runs', () => {
+    const cpu = (args: string[]) => args[args.indexOf('-cpu') + 1];
+    expect(cpu(qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio' }))).toBe('max');
+    expect(cpu(qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', cpuModel: 'qemu64' }))).toBe('qemu64');
+    expect(cpu(qemuBootArgs({ ...base, firmware: 'bios', hardware: 'virtio', cpuModel: 'qemu64', accel: 'kvm' }))).toBe('max');
+  });
+
   it('refuses disk paths qemu would split into options', () => {
     expect(() => qemuBootArgs({ ...base, disk: '/w/a,b.raw', firmware: 'bios', hardware: 'virtio' })).toThrow();
   });

@@ -22,6 +22,12 @@ export interface QemuBootRequest {
    * default CD-ROM, floppy, parallel port): disk, NIC, seed and serial console stay.
    */
   devices?: 'default' | 'minimal';
+  /**
+   * The emulated CPU under TCG (KVM always gets the host's). `max` offers every feature TCG
+   * can emulate, AVX2 among them, so the guest's libraries pick those code paths; `qemu64`
+   * offers only the x86-64 baseline (bench/boot-check.ts compares the two).
+   */
+  cpuModel?: 'max' | 'qemu64';
 }
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -40,7 +46,7 @@ export function qemuBootArgs(req: QemuBootRequest): string[] {
     '-accel',
     req.accel ?? 'tcg',
     '-cpu',
-    'max',
+    req.accel === 'kvm' ? 'max' : (req.cpuModel ?? 'max'),
     '-smp',
     String(req.cpus ?? 2),
     '-m',
