@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { sha256File } from './download';
+import { sha256File } from '../signing/sha256sums';
 import type { ArtifactInfo } from './events';
 import type { Artifact, ArtifactRegistry } from './stage';
 

@@ -5,7 +5,7 @@ import { parse as parseXml } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey } from '../../src/spec/build-key';
 import { nodeImageSchema, type NodeImage, type NodeImageInput } from '../../src/spec/schema';
-import { sha256File } from './download';
+import { sha256File } from '../signing/sha256sums';
 import { PipelineAbortError, PipelineError } from './errors';
 import type { PipelineEvent } from './events';
 import { runProcess } from './exec';

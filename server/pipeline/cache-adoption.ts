@@ -1,6 +1,6 @@
 import { chmod, chown, lstat, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256File } from './download';
+import { sha256File } from '../signing/sha256sums';
 import { baseTreeCacheName } from './rootfs/base-tree-cache';
 
 const SHA256_NAME = /^[0-9a-f]{64}$/;

@@ -1,16 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SourceFetchError, describeStatus, fetchSource } from '../sources/source-fetch';
 import { type SourcePolicy, sourcePolicyFromEnvironment } from '../sources/source-policy';
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
-}
+import { sha256File } from '../signing/sha256sums';
 
 /** The build's policy comes from the operator's environment, which a build child inherits. */
 const operatorPolicy = (): SourcePolicy => sourcePolicyFromEnvironment(process.env);

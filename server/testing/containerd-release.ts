@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { downloadVerified, sha256File } from '../pipeline/download';
+import { downloadVerified } from '../pipeline/download';
+import { sha256File } from '../signing/sha256sums';
 import { runProcess } from '../pipeline/exec';
 import { hostDebianMirror } from '../pipeline/host-mirror';
 

@@ -4,7 +4,7 @@ import { findRelease } from '../../../src/spec/catalog';
 import { resolveVersions } from '../../../src/spec/defaults';
 import { vsphereOvfProperties, vsphereProduct, type MetadataInput } from '../../../src/spec/providers/target-metadata';
 import type { OutputSpec } from '../../../src/spec/schema';
-import { sha256File } from '../download';
+import { sha256File } from '../../signing/sha256sums';
 import type { StageContext } from '../stage';
 import { renderOvfDescriptor, renderOvfManifest } from './ovf-descriptor';
 
