@@ -1,6 +1,7 @@
 import { test as base } from './fixtures';
 import { replaceYaml } from './fixtures';
-import { expect, expectNoSeriousA11yViolations, sha256OfFile, startStamperServer, type RunningServer } from './builds-fixtures';
+import { expect, expectNoSeriousA11yViolations, startStamperServer, type RunningServer } from './builds-fixtures';
+import { sha256File } from '../server/signing/sha256sums';
 import { startKubernetesAptRepo, type KubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo.ts';
 
 /**
@@ -114,7 +115,7 @@ test('@slow a real build streams its log live, succeeds, and its download matche
     const name = ((await link.getAttribute('download')) ?? '').trim();
     const shown = ((await page.getByTestId(`sha256-${name}`).textContent()) ?? '').trim();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), link.click()]);
-    expect(await sha256OfFile(await download.path())).toBe(shown);
+    expect(await sha256File(await download.path())).toBe(shown);
   });
   await expectNoSeriousA11yViolations(page);
 });

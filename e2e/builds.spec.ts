@@ -1,5 +1,6 @@
 import { nodeImageYaml, openDesignerStep, replaceYaml } from './fixtures';
-import { expect, expectNoSeriousA11yViolations, scriptedSpec, sha256OfFile, submitBuild, test, waitForState } from './builds-fixtures';
+import { expect, expectNoSeriousA11yViolations, scriptedSpec, submitBuild, test, waitForState } from './builds-fixtures';
+import { sha256File } from '../server/signing/sha256sums';
 
 /**
  * The build pages against the real server; the pipeline child is the server's scripted
@@ -52,7 +53,7 @@ test('a finished build offers its files with checksums that match the download, 
     expect(shown).toMatch(/^[0-9a-f]{64}$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download workers.raw' }).click()]);
     expect(download.suggestedFilename()).toBe('workers.raw');
-    expect(await sha256OfFile(await download.path())).toBe(shown);
+    expect(await sha256File(await download.path())).toBe(shown);
   });
 
   await test.step('the SHA-256 can be copied', async () => {
