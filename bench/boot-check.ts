@@ -23,6 +23,7 @@ import { guestExpectations } from '../server/pipeline/verify/expectations';
 import { rawDiskPath } from '../server/pipeline/work-layout';
 import { keyDirSigner } from '../server/signing/sign-sums';
 import { startKubernetesAptRepo } from '../server/stand-in/kubernetes-apt-repo';
+import { median } from './median';
 
 /** Variants the bench can compare; each is what the boot check would change. */
 const VARIANTS: Record<string, BootTuning> = {
@@ -161,12 +162,6 @@ function stampConsole(path: string): { stop(): string } {
       return lines.join('\n');
     },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 main().catch((error: unknown) => {
