@@ -2,7 +2,7 @@ import { TEST_IMAGE_NOTICE } from '../../../src/spec/build-events';
 import { readTestImage } from '../kubernetes/stand-in';
 import type { Stage } from '../stage';
 import { BootCheckError, bootAndCheck } from '../verify/boot-check';
-import { chooseAccelerator, parseAcceleratorSetting, probeAccelerator, readHostVirtualization } from '../verify/accelerator';
+import { chooseAccelerator, parseAcceleratorSetting, probeKvmOnce, readHostVirtualization } from '../verify/accelerator';
 import { guestExpectations } from '../verify/expectations';
 import { PipelineError } from '../errors';
 import { rawDiskPath } from '../work-layout';
@@ -12,7 +12,7 @@ export const verifyStage: Stage = {
   async run(ctx) {
     const spec = ctx.spec.spec;
     const { accel, reason } = await chooseAccelerator(parseAcceleratorSetting(process.env.STAMPER_ACCEL), await readHostVirtualization(), () =>
-      probeAccelerator('kvm', ctx.exec, ctx.stageDir),
+      probeKvmOnce(ctx.exec, ctx.signal),
     );
     ctx.log(`boot check accelerator: ${accel} (${reason})`, 'info');
     try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../exec';
-import { chooseAccelerator, parseAcceleratorSetting, probeAccelerator, readHostVirtualization } from './accelerator';
+import { chooseAccelerator, forgetKvmProbe, parseAcceleratorSetting, probeAccelerator, probeKvmOnce, readHostVirtualization } from './accelerator';
 
 const scratch = mkdtempSync(join(tmpdir(), 'accel-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -37,6 +37,40 @@ describe('chooseAccelerator', () => {
     expect(parseAcceleratorSetting(undefined)).toBe('auto');
     expect(parseAcceleratorSetting('kvm')).toBe('kvm');
     expect(() => parseAcceleratorSetting('hvf')).toThrow(/kvm, tcg or auto/);
+  });
+});
+
+describe('probeKvmOnce', () => {
+  // counts qemu starts; the answer is the exit code a probe guest that ran would give
+  const countingExec = (exitCode: number) => {
+    const runs: string[][] = [];
+    const run = async (_command: string, args: readonly string[]) => {
+      runs.push([...args]);
+      return { code: exitCode, stdout: '', lastLines: [] };
+    };
+    return { run, runs };
+  };
+
+  it('probes once per process and gives every later build the same answer', async () => {
+    forgetKvmProbe();
+    const { run, runs } = countingExec(99);
+    const signal = new AbortController().signal;
+    expect(await probeKvmOnce(run, signal)).toBe(true);
+    expect(await probeKvmOnce(run, signal)).toBe(true);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toContain('kvm');
+    forgetKvmProbe();
+  });
+
+  it('does not keep an answer from a probe whose build was canceled', async () => {
+    forgetKvmProbe();
+    const { run, runs } = countingExec(1);
+    const canceled = new AbortController();
+    canceled.abort();
+    expect(await probeKvmOnce(run, canceled.signal)).toBe(false);
+    expect(await probeKvmOnce(run, new AbortController().signal)).toBe(false);
+    expect(runs).toHaveLength(2);
+    forgetKvmProbe();
   });
 });
 

@@ -1,4 +1,5 @@
-import { access, constants, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exec } from '../disk/build-disk-image';
 
@@ -62,6 +63,34 @@ export async function probeAccelerator(accel: Accelerator, exec: Exec, scratchDi
   await writeFile(sector, probeBootSector());
   const result = await exec('qemu-system-x86_64', probeArgs(accel, sector), { timeoutMs, allowFailure: true, quiet: true }).catch(() => undefined);
   return result?.code === PROBE_EXIT_CODE;
+}
+
+let kvmProbe: Promise<boolean> | undefined;
+
+/**
+ * The KVM probe's answer for this process. The host does not change between builds, and
+ * where KVM hangs every probe costs its whole timeout, so one probe serves every build the
+ * process runs. An answer from a probe cut short by its build's cancel is not kept: it says
+ * nothing about the host.
+ */
+export function probeKvmOnce(exec: Exec, signal: AbortSignal): Promise<boolean> {
+  const probe = (kvmProbe ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stamper-accel-probe-'));
+    try {
+      return await probeAccelerator('kvm', exec, dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })());
+  return probe.then((works) => {
+    if (signal.aborted && kvmProbe === probe) kvmProbe = undefined;
+    return works;
+  });
+}
+
+/** Forgets the kept probe answer (tests). */
+export function forgetKvmProbe(): void {
+  kvmProbe = undefined;
 }
 
 export interface HostVirtualization {
