@@ -20,6 +20,21 @@ describe('runProcess', () => {
     expect(lines).toEqual(['one', 'two']);
   });
 
+  it('runs a low-priority job at nice 19, in an autogroup at nice 19, and others as the runner runs', async () => {
+    // the child reads stdin before it looks: stdin is written only after the priority is set
+    const priority = async (lowPriority: boolean): Promise<string> =>
+      (
+        await runProcess('sh', ['-c', 'read go; echo "$(nice) $(cat /proc/self/autogroup 2>/dev/null)"'], { input: 'go\n', captureStdout: true, lowPriority })
+      ).stdout.trim();
+    const own = Number((await runProcess('nice', [], { captureStdout: true })).stdout.trim());
+    expect(own).toBeLessThan(19);
+    const low = await priority(true);
+    expect(low).toMatch(/^19\b/);
+    // Debian's kernels schedule by autogroup: the group's nice is what ranks it against other sessions
+    if (existsSync('/proc/self/autogroup')) expect(low).toMatch(/ nice 19$/);
+    expect(await priority(false)).toMatch(new RegExp(`^${own}\\b(?!.* nice 19)`));
+  });
+
   it('rejects a non-zero exit with the last output lines', async () => {
     const error = await runProcess('sh', ['-c', 'echo first; echo boom >&2; exit 3']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecError);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { constants as osConstants, setPriority } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface ExecOptions {
@@ -15,6 +17,11 @@ export interface ExecOptions {
   allowFailure?: boolean;
   /** Sees every output line (also when quiet), e.g. to turn tool output into progress. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Run at the lowest CPU priority: for work beside the boot check, whose emulated guest
+   * would otherwise lose a core to it on a machine with few.
+   */
+  lowPriority?: boolean;
 }
 
 export interface ExecResult {
@@ -67,6 +74,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (options.lowPriority && child.pid !== undefined) lowerPriority(child.pid);
     const lastLines: string[] = [];
     const stdoutChunks: string[] = [];
     let ended: 'timeout' | 'abort' | undefined;
@@ -155,4 +163,24 @@ function lineReader(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
     const rest = pending + decoder.end();
     if (rest.length > 0) onLine(rest);
   });
+}
+
+/**
+ * nice 19 for the process, and for its scheduling autogroup: the child leads a session of
+ * its own (detached), and with autogroups (Debian's default) each session shares the CPU
+ * equally with every other, whatever its processes' nice values; only the group's own nice
+ * ranks it against the boot check's QEMU. spawn returns after the child's setsid and exec,
+ * so the group is the child's own. Either may be missing (no autogroup, an exited child).
+ */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, osConstants.priority.PRIORITY_LOW);
+  } catch {
+    // already exited: nothing left to lower
+  }
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, `${osConstants.priority.PRIORITY_LOW}\n`);
+  } catch {
+    // a kernel without autogroups, or the child already exited
+  }
 }

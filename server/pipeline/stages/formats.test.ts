@@ -15,6 +15,7 @@ import { formatsStage } from './formats.ts';
 let root: string;
 let raw: string;
 let artifacts: Artifact[];
+const toolRuns: { command: string; args: readonly string[]; lowPriority: boolean }[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'stamper-formats-stage-'));
@@ -27,6 +28,11 @@ beforeAll(async () => {
     minimalInput({ outputs: [{ format: 'qcow2' }, { format: 'vmdk' }, { format: 'ova' }, { format: 'raw', compression: 'zstd' }], verify: { enabled: false } }),
   );
   const { ctx } = await testStageContext({ spec, stage: 'formats', workDir });
+  const exec = ctx.exec.bind(ctx);
+  ctx.exec = (command, args, options) => {
+    toolRuns.push({ command, args, lowPriority: options?.lowPriority === true });
+    return exec(command, args, options);
+  };
   await formatsStage.run(ctx);
   artifacts = ctx.artifacts.list();
 }, 60_000);
@@ -55,6 +61,13 @@ describe('formatsStage', () => {
       'workers.vmdk:vmdk',
     ]);
     for (const a of artifacts) expect(await sha256File(a.path)).toBe(a.sha256);
+  });
+
+  it('runs every tool at the lowest CPU priority, so the boot check running beside it keeps the cores', () => {
+    const conversions = toolRuns.filter((r) => r.command === 'qemu-img' && r.args[0] === 'convert');
+    expect(conversions.map((c) => c.args[c.args.indexOf('-O') + 1]).sort()).toEqual(['qcow2', 'vmdk']);
+    expect(toolRuns.map((r) => r.command)).toContain('zstd');
+    expect(toolRuns.filter((r) => !r.lowPriority)).toEqual([]);
   });
 
   it('loses nothing in qcow2 and the stream-optimized VMDK', () => {

@@ -13,7 +13,10 @@ import { rawDiskPath, treeDir } from '../work-layout';
 
 export const formatsStage: Stage = {
   name: 'formats',
-  async run(ctx) {
+  async run(stageCtx) {
+    // the stage runs beside the boot check: its tools (qemu-img, zstd, tar) can wait for the
+    // CPU, the check's emulated guest cannot without the boot taking longer
+    const ctx: StageContext = { ...stageCtx, exec: (command, args, options) => stageCtx.exec(command, args, { ...options, lowPriority: true }) };
     const outputs = ctx.spec.spec.outputs;
     const name = ctx.spec.metadata.name;
     const raw = rawDiskPath(ctx.workDir);
