@@ -121,11 +121,26 @@ function printReport(runs: BenchRun[]): void {
     const ofLabel = runs.filter((r) => r.label === label);
     const names = ofLabel[0]?.stages.map((s) => s.name) ?? [];
     lines.push(`${label.padEnd(12)}${ofLabel.map((_, i) => `round ${i + 1}`.padStart(11)).join('')}${'median'.padStart(11)}`);
-    const row = (name: string, figures: number[]): string =>
-      `${name.padEnd(12)}${figures.map((f) => `  ${seconds(f)}`).join('')}  ${seconds(median(figures))}`;
-    for (const name of names) lines.push(row(name, ofLabel.map((r) => r.stages.find((s) => s.name === name)?.durationMs ?? 0)));
-    lines.push(row(' of it boot', ofLabel.map((r) => r.bootMs)));
-    lines.push(row('total', ofLabel.map((r) => r.totalMs)));
+    const row = (name: string, figures: number[]): string => `${name.padEnd(12)}${figures.map((f) => `  ${seconds(f)}`).join('')}  ${seconds(median(figures))}`;
+    for (const name of names)
+      lines.push(
+        row(
+          name,
+          ofLabel.map((r) => r.stages.find((s) => s.name === name)?.durationMs ?? 0),
+        ),
+      );
+    lines.push(
+      row(
+        ' of it boot',
+        ofLabel.map((r) => r.bootMs),
+      ),
+    );
+    lines.push(
+      row(
+        'total',
+        ofLabel.map((r) => r.totalMs),
+      ),
+    );
     const peak = Math.max(...ofLabel.map((r) => r.peakDiskBytes));
     lines.push(`${'peak disk'.padEnd(12)}${(peak / 1024 ** 3).toFixed(2)} GiB (largest round)`);
     const total = median(ofLabel.map((r) => r.totalMs));
